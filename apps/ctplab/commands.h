@@ -1,0 +1,13 @@
+// The ctplab subcommands; each takes its own arguments and returns the process exit code.
+// Exit codes: 0 all accepted, 1 something invalid, 2 unreadable input or usage error.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ctplab::cli {
+
+int runTranslate(const std::vector<std::string>& args);
+int runValidate(const std::vector<std::string>& args);
+
+}  // namespace ctplab::cli

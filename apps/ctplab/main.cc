@@ -1,0 +1,34 @@
+// ctplab command line: one executable, one subcommand per job.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: ctplab <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  translate [--now RFC3339] [--enforce-admission] FILE...\n"
+    "      translate the manifests and print Envoy Gateway's translator output (YAML)\n"
+    "  validate [--now RFC3339] FILE...\n"
+    "      print, for people, each policy's verdict and each listener's effective settings\n"
+    "      (exit 0: all accepted, 1: something invalid or rejected, 2: unreadable input)\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  std::string cmd = args[0];
+  args.erase(args.begin());
+  if (cmd == "translate") return ctplab::cli::runTranslate(args);
+  if (cmd == "validate") return ctplab::cli::runValidate(args);
+  std::cerr << "ctplab: unknown command \"" << cmd << "\"\n" << kUsage;
+  return 2;
+}

@@ -1,0 +1,48 @@
+// The policy engine as a pure function: resources in, policy statuses + per-gateway IR out.
+// Order of processing and every message follow Envoy Gateway's translator.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ctplab/common/time.h"
+#include "ctplab/policy/diagnostics.h"
+#include "ctplab/policy/ir.h"
+#include "ctplab/policy/resources.h"
+#include "ctplab/policy/status.h"
+
+namespace ctplab::policy {
+
+struct TranslateOptions {
+  TimePoint now;  // certificate and CRL validity are judged at this instant
+  std::string controller_name = "gateway.envoyproxy.io/gatewayclass-controller";
+  // When true, policies that the API server would reject (CEL and schema rules) are not
+  // translated, as on a cluster. When false they are translated anyway (file-based config).
+  bool enforce_admission = false;
+};
+
+struct PolicyResult {
+  const ClientTrafficPolicy* policy = nullptr;
+  PolicyStatus status;
+  std::vector<std::string> admission_errors;  // `spec.x: Invalid value: ...: message`
+  bool rejected = false;                       // admission enforced and failed
+};
+
+struct GatewayResult {
+  const Gateway* gateway = nullptr;
+  bool accepted = false;
+  std::vector<ListenerStatus> listener_statuses;  // own listeners
+  ir::Gateway ir;
+};
+
+struct TranslationResult {
+  std::vector<PolicyResult> policies;  // in the order the translator processed them
+  std::vector<GatewayResult> gateways;  // input order
+};
+
+TranslationResult translate(const ResourceSet& resources, const TranslateOptions& options);
+
+// Admission-time (API server) validation of one policy: CEL rules and schema patterns.
+std::vector<std::string> admissionErrors(const ClientTrafficPolicySpec& spec);
+
+}  // namespace ctplab::policy

@@ -1,0 +1,199 @@
+// The per-gateway IR the engine produces: listeners with the effective client-traffic settings,
+// named and shaped like Envoy Gateway's `xdsIR`/`infraIR` so results diff against its goldens.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ctplab/common/time.h"
+
+namespace ctplab::policy::ir {
+
+struct StringMatch {
+  std::string name;
+  std::optional<std::string> exact, prefix, suffix, safe_regex;
+  bool distinct = false;
+};
+
+struct AddHeader {
+  std::string name;
+  std::vector<std::string> value;
+  bool append = false;
+  bool add_if_absent = false;
+};
+
+struct TLSCertificate {
+  std::string name;
+  std::string certificate_pem;
+  bool has_private_key = true;
+};
+
+struct TLSConfig {
+  std::vector<TLSCertificate> certificates;
+  std::optional<TLSCertificate> ca_certificate;  // name + PEM bundle
+  bool require_client_certificate = false;
+  bool client_validation_enabled = false;
+  bool accept_untrusted = false;
+  bool allow_expired_certificate = false;
+  std::vector<std::string> verify_certificate_spki, verify_certificate_hash;
+  struct Crl {
+    std::string name;
+    std::string data;
+    bool only_verify_leaf = false;
+  };
+  std::optional<Crl> crl;
+  std::vector<StringMatch> match_typed_subject_alt_names;
+  std::optional<std::string> min_version, max_version;
+  std::vector<std::string> ciphers, ecdh_curves, signature_algorithms;
+  std::optional<std::vector<std::string>> alpn_protocols;  // nullopt = proxy default
+  bool stateless_session_resumption = false;
+  bool stateful_session_resumption = false;
+  std::vector<std::string> fingerprints;
+};
+
+struct TCPKeepalive {
+  std::optional<uint32_t> probes, idle_time_s, interval_s;
+};
+
+struct ConnectionLimit {
+  std::optional<uint64_t> value;
+  std::optional<Duration> close_delay, max_connection_duration, max_stream_duration;
+  std::optional<uint32_t> max_requests_per_connection;
+};
+
+struct ClientConnection {
+  std::optional<ConnectionLimit> limit;
+  std::optional<uint32_t> buffer_limit_bytes;
+  std::optional<uint32_t> max_accept_per_socket_event;
+};
+
+struct ClientTimeout {
+  struct Tcp {
+    std::optional<Duration> idle_timeout, tls_handshake_timeout, connection_inspection_timeout;
+  };
+  struct Http {
+    std::optional<Duration> request_received_timeout, request_headers_received_timeout,
+        idle_timeout, stream_idle_timeout;
+  };
+  std::optional<Tcp> tcp;
+  std::optional<Http> http;
+};
+
+struct ProxyProtocol {
+  bool optional = false;
+};
+
+struct ClientIPDetection {
+  struct XForwardedFor {
+    std::optional<uint32_t> num_trusted_hops;
+    std::optional<std::vector<std::string>> trusted_cidrs;
+    std::optional<bool> disable_append;
+  };
+  struct CustomHeader {
+    std::string name;
+    std::optional<bool> fail_closed;
+  };
+  std::optional<XForwardedFor> xff;
+  std::optional<CustomHeader> custom_header;
+  bool direct_source_ip = false;
+};
+
+struct HeaderSettings {
+  bool enable_envoy_headers = false;
+  bool disable_rate_limit_headers = false;
+  struct Xfcc {
+    std::string mode;
+    std::vector<std::string> cert_details_to_add;
+  };
+  std::optional<Xfcc> xfcc;
+  std::string with_underscores_action;
+  std::optional<std::string> request_id;
+  std::vector<AddHeader> early_add_request_headers, late_add_response_headers;
+  std::vector<std::string> early_remove_request_headers, late_remove_response_headers;
+  std::vector<StringMatch> early_remove_on_match, late_remove_on_match;
+  std::optional<uint32_t> max_request_headers_kb;
+};
+
+struct HTTP1Settings {
+  bool enable_trailers = false;
+  bool preserve_header_case = false;
+  bool has_http10 = false;
+  std::optional<std::string> http10_default_host;
+  bool disable_safe_max_connection_duration = false;
+  std::vector<StringMatch> ignored_upgrade_types;
+};
+
+struct HTTP2Settings {
+  std::optional<uint32_t> initial_stream_window_size, initial_connection_window_size;
+  std::optional<uint32_t> max_concurrent_streams;
+  std::optional<bool> reset_stream_on_error;
+  struct Keepalive {
+    std::optional<Duration> interval, timeout, idle_interval;
+    std::optional<uint32_t> interval_jitter;
+  };
+  std::optional<Keepalive> connection_keepalive;
+};
+
+struct ListenerMetadata {
+  std::string kind, name, ns, section_name;
+};
+
+// A route as far as client-traffic translation sees it (names, hostname, 500 on policy failure).
+struct Route {
+  std::string name;
+  std::string hostname;
+  bool direct_response_500 = false;
+};
+
+struct Listener {
+  std::string name;  // <gwNs>/<gwName>[/<lsNs>/<lsName>]/<listener>
+  std::string protocol;  // HTTP, HTTPS, TLS, TCP, UDP (Gateway API protocol)
+  std::string address = "0.0.0.0";
+  uint32_t port = 0;           // proxy (container) port
+  uint32_t external_port = 0;  // Gateway listener port
+  ListenerMetadata metadata;
+  std::vector<std::string> hostnames;
+  std::optional<TLSConfig> tls;
+  std::vector<Route> routes;
+  // Settings a ClientTrafficPolicy writes.
+  std::optional<TCPKeepalive> tcp_keepalive;
+  std::optional<HeaderSettings> headers;
+  std::optional<ProxyProtocol> proxy_protocol;
+  std::optional<ClientIPDetection> client_ip_detection;
+  bool merge_slashes = true;
+  std::string escaped_slashes_action = "UnescapeAndRedirect";
+  std::optional<bool> strip_trailing_host_dot;
+  std::optional<HTTP1Settings> http1;
+  std::optional<HTTP2Settings> http2;
+  bool http3 = false;
+  std::optional<std::optional<bool>> grpc_enable_web;
+  std::optional<std::string> health_check_path;
+  std::optional<ClientTimeout> timeout;
+  std::optional<ClientConnection> connection;
+  bool match_backend_scheme = false;
+  // Which policy configured this listener ("" = none), for people and the data plane.
+  std::string policy;
+
+  bool isHTTP() const { return protocol == "HTTP" || protocol == "HTTPS"; }
+  bool isTCP() const { return protocol == "TCP" || protocol == "TLS"; }
+};
+
+struct ProxyListener {
+  std::string name;
+  std::string protocol;  // HTTP, HTTPS, TLS, TCP, UDP
+  uint32_t service_port = 0;
+  uint32_t container_port = 0;
+  bool http3 = false;
+};
+
+struct Gateway {
+  std::string key;  // <ns>/<name>
+  std::string ns, name;
+  std::vector<Listener> listeners;  // in Gateway order, then ListenerSet listeners
+  std::vector<ProxyListener> proxy_listeners;
+  Listener* find(const std::string& listener_name);
+};
+
+}  // namespace ctplab::policy::ir

@@ -1,0 +1,27 @@
+// Decoders from YAML objects to the engine's resource structs, one per kind; errors carry
+// file:line:column and the field path. Unknown ClientTrafficPolicy fields are errors.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <string>
+
+#include "ctplab/policy/diagnostics.h"
+#include "ctplab/policy/resources.h"
+#include "ctplab/policy/units.h"
+#include "yaml_reader.h"
+
+namespace ctplab::policy {
+
+// Decodes one object of `kind` and appends it to `out`; kinds the engine does not read are
+// skipped with a warning.
+void decodeObject(const std::string& kind, const YAML::Node& node, const std::string& file,
+                  ResourceSet& out, Diagnostics& diags);
+
+ObjectMeta decodeMeta(const Field& root);
+void decodeClientTrafficPolicySpec(const Field& spec, ClientTrafficPolicySpec& out);
+
+// Standard base64 (Kubernetes Secret data); nullopt on malformed input.
+std::optional<std::string> decodeBase64(std::string_view in);
+
+}  // namespace ctplab::policy

@@ -1,0 +1,353 @@
+// Gateways and ListenerSets → listener contexts, listener statuses, xdsIR/infraIR listeners.
+#include <algorithm>
+#include <set>
+
+#include "pki/pki.h"
+#include "translation_context.h"
+
+namespace ctplab::policy {
+namespace {
+
+constexpr const char* kGatewayGroup = "gateway.networking.k8s.io";
+
+std::vector<std::pair<std::string, std::string>> supportedKinds(const Listener& l) {
+  std::vector<std::string> kinds;
+  if (l.protocol == "HTTP" || l.protocol == "HTTPS") {
+    kinds = {"HTTPRoute", "GRPCRoute"};
+  } else if (l.protocol == "TLS") {
+    kinds = l.tls_mode == "Passthrough" ? std::vector<std::string>{"TLSRoute"}
+                                         : std::vector<std::string>{"TCPRoute", "TLSRoute"};
+  } else if (l.protocol == "TCP") {
+    kinds = {"TCPRoute"};
+  } else if (l.protocol == "UDP") {
+    kinds = {"UDPRoute"};
+  }
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& k : kinds) {
+    if (l.allowed_routes.kinds) {
+      bool allowed = false;
+      for (const auto& rk : *l.allowed_routes.kinds) {
+        allowed = allowed || (rk.kind == k && rk.group == kGatewayGroup);
+      }
+      if (!allowed) continue;
+    }
+    out.emplace_back(kGatewayGroup, k);
+  }
+  return out;
+}
+
+void setCondition(ListenerStatus& s, const std::string& type, const std::string& status,
+                  const std::string& reason, const std::string& message) {
+  for (auto& c : s.conditions) {
+    if (c.type == type) {
+      c = {type, status, reason, message, 0};
+      return;
+    }
+  }
+  s.conditions.push_back({type, status, reason, message, 0});
+}
+
+uint32_t containerPort(int64_t port) {
+  // Privileged ports are shifted so the proxy can bind without CAP_NET_BIND_SERVICE.
+  return static_cast<uint32_t>(port < 1024 ? port + 10000 : port);
+}
+
+bool listenerSetAllowed(const TranslationContext& ctx, const Gateway& gw, const ListenerSet& ls) {
+  if (!gw.allowed_listeners_from) return false;
+  const std::string& from = *gw.allowed_listeners_from;
+  if (from == "All") return true;
+  if (from == "Same") return gw.meta.ns == ls.meta.ns;
+  if (from == "Selector" && gw.allowed_listeners_selector) {
+    const Namespace* ns = ctx.findNamespace(ls.meta.ns);
+    return ns != nullptr && selectorMatches(*gw.allowed_listeners_selector, ns->meta.labels);
+  }
+  return false;
+}
+
+// Resolves and checks the listener's certificate Secrets; fills `tls` or the failure condition.
+bool resolveCertificates(const TranslationContext& ctx, const Gateway& gw, ListenerContext& lc,
+                         ir::TLSConfig& tls) {
+  const Listener& l = *lc.listener;
+  const std::string owner_ns = lc.listener_set ? lc.listener_set->meta.ns : gw.meta.ns;
+  const std::string owner_kind = lc.listener_set ? "ListenerSet" : "Gateway";
+  for (const auto& ref : l.certificate_refs) {
+    std::string kind = ref.kind.empty() ? "Secret" : ref.kind;
+    if (!ref.group.empty() || kind != "Secret") {
+      setCondition(lc.status, "ResolvedRefs", "False", "InvalidCertificateRef",
+                   "Secret " + ref.name + " must be of kind Secret in the core API group.");
+      return false;
+    }
+    std::string ns = ref.ns.value_or(owner_ns);
+    if (ns != owner_ns && !ctx.referenceAllowed(kGatewayGroup, owner_kind, owner_ns, "", "Secret",
+                                                ns, ref.name)) {
+      setCondition(lc.status, "ResolvedRefs", "False", "RefNotPermitted",
+                   "Certificate ref to secret " + ns + "/" + ref.name +
+                       " not permitted by any ReferenceGrant.");
+      return false;
+    }
+    const Secret* secret = ctx.findSecret(ns, ref.name);
+    if (secret == nullptr) {
+      setCondition(lc.status, "ResolvedRefs", "False", "InvalidCertificateRef",
+                   "Secret " + ns + "/" + ref.name + " does not exist.");
+      return false;
+    }
+    auto cert = secret->data.find("tls.crt");
+    auto key = secret->data.find("tls.key");
+    if (cert == secret->data.end() || key == secret->data.end()) {
+      setCondition(lc.status, "ResolvedRefs", "False", "InvalidCertificateRef",
+                   "Secret " + ns + "/" + ref.name + " must contain tls.crt and tls.key.");
+      return false;
+    }
+    auto checked = pki::checkServingCertificate(ns, ref.name, cert->second, key->second,
+                                                ctx.options.now);
+    if (!checked.ok) {
+      setCondition(lc.status, "ResolvedRefs", "False", "InvalidCertificateRef",
+                   "Secret " + checked.error + ".");
+      return false;
+    }
+    tls.certificates.push_back({ns + "/" + ref.name, checked.chain_pem, true});
+  }
+  return true;
+}
+
+bool validateListener(const TranslationContext& ctx, const Gateway& gw, ListenerContext& lc,
+                      std::optional<ir::TLSConfig>& tls) {
+  const Listener& l = *lc.listener;
+  static const std::set<std::string> kProtocols = {"HTTP", "HTTPS", "TLS", "TCP", "UDP"};
+  if (kProtocols.count(l.protocol) == 0) {
+    setCondition(lc.status, "Accepted", "False", "UnsupportedProtocol",
+                 "Protocol " + l.protocol + " is unsupported, must be HTTP, HTTPS, TCP or UDP.");
+    return false;
+  }
+  if (l.allowed_routes.kinds && supportedKinds(l).empty()) {
+    setCondition(lc.status, "ResolvedRefs", "False", "InvalidRouteKinds",
+                 "Listener allows no route kind supported by its protocol.");
+    return false;
+  }
+  bool needs_certs = l.protocol == "HTTPS" || (l.protocol == "TLS" && l.tls_mode == "Terminate");
+  if (l.protocol == "HTTP" || l.protocol == "TCP" || l.protocol == "UDP") {
+    if (l.has_tls) {
+      setCondition(lc.status, "Accepted", "False", "UnsupportedProtocol",
+                   "Listener must not have TLS set when protocol is " + l.protocol + ".");
+      return false;
+    }
+    return true;
+  }
+  if (!l.has_tls) {
+    setCondition(lc.status, "Accepted", "False", "UnsupportedProtocol",
+                 "Listener must have TLS set when protocol is " + l.protocol + ".");
+    return false;
+  }
+  if (!needs_certs) return true;  // TLS passthrough terminates nothing
+  if (l.certificate_refs.empty()) {
+    setCondition(lc.status, "ResolvedRefs", "False", "InvalidCertificateRef",
+                 "Listener must have at least 1 TLS certificate ref");
+    return false;
+  }
+  ir::TLSConfig config;
+  if (!resolveCertificates(ctx, gw, lc, config)) return false;
+  // TCP-level TLS listeners have ALPN off unless a policy sets it.
+  if (l.protocol == "TLS") config.alpn_protocols = std::vector<std::string>{};
+  tls = std::move(config);
+  return true;
+}
+
+// Gateway API conflicts between listeners of one Gateway sharing a port.
+void markConflicts(GatewayContext& g) {
+  for (size_t i = 0; i < g.listeners.size(); ++i) {
+    auto& a = g.listeners[i];
+    for (size_t j = 0; j < g.listeners.size(); ++j) {
+      if (i == j) continue;
+      const auto& b = g.listeners[j];
+      if (a.listener->port != b.listener->port) continue;
+      bool a_l7 = a.listener->protocol == "HTTP" || a.listener->protocol == "HTTPS" ||
+                  a.listener->protocol == "TLS";
+      bool b_l7 = b.listener->protocol == "HTTP" || b.listener->protocol == "HTTPS" ||
+                  b.listener->protocol == "TLS";
+      bool udp_pair = (a.listener->protocol == "UDP") != (b.listener->protocol == "UDP");
+      if (udp_pair) continue;  // UDP and TCP-based listeners may share a port number
+      if (a.listener->protocol != b.listener->protocol && !(a_l7 && b_l7 &&
+          ((a.listener->protocol == "HTTPS" && b.listener->protocol == "TLS") ||
+           (a.listener->protocol == "TLS" && b.listener->protocol == "HTTPS")))) {
+        setCondition(a.status, "Conflicted", "True", "ProtocolConflict",
+                     "All listeners for a given port must use a compatible protocol");
+        a.ready = false;
+      } else if (a.listener->protocol == b.listener->protocol &&
+                 a.listener->hostname.value_or("") == b.listener->hostname.value_or("") &&
+                 a.listener->protocol != "TCP" && a.listener->protocol != "UDP") {
+        setCondition(a.status, "Conflicted", "True", "HostnameConflict",
+                     "All listeners for a given port must use a unique hostname");
+        a.ready = false;
+      } else if (a.listener->protocol == b.listener->protocol &&
+                 (a.listener->protocol == "TCP" || a.listener->protocol == "UDP")) {
+        setCondition(a.status, "Conflicted", "True", "ProtocolConflict",
+                     "Only one " + a.listener->protocol + " listener is allowed in a given port");
+        a.ready = false;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void translateGateways(TranslationContext& ctx, TranslationResult& result) {
+  const ResourceSet& rs = *ctx.resources;
+  // A bundle without a GatewayClass stands for upstream's test harness, whose class is ours.
+  auto classIsOurs = [&](const std::string& name) {
+    if (rs.gateway_classes.empty()) return true;
+    for (const auto& gc : rs.gateway_classes) {
+      if (gc.meta.name == name) return gc.controller_name == ctx.options.controller_name;
+    }
+    return false;
+  };
+  result.gateways.reserve(rs.gateways.size());
+  for (const auto& gw : rs.gateways) {
+    GatewayResult gr;
+    gr.gateway = &gw;
+    gr.accepted = classIsOurs(gw.class_name);
+    gr.ir.key = gw.meta.ns + "/" + gw.meta.name;
+    gr.ir.ns = gw.meta.ns;
+    gr.ir.name = gw.meta.name;
+    result.gateways.push_back(std::move(gr));
+  }
+  std::vector<size_t> order;
+  for (size_t i = 0; i < rs.gateways.size(); ++i) {
+    if (result.gateways[i].accepted) order.push_back(i);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return rs.gateways[a].meta.creation_timestamp < rs.gateways[b].meta.creation_timestamp;
+  });
+
+  for (size_t idx : order) {
+    const Gateway& gw = rs.gateways[idx];
+    GatewayContext g;
+    g.gateway = &gw;
+    g.result = &result.gateways[idx];
+    for (const auto& l : gw.listeners) {
+      ListenerContext lc;
+      lc.listener = &l;
+      lc.ir_name = gw.meta.ns + "/" + gw.meta.name + "/" + l.name;
+      g.listeners.push_back(std::move(lc));
+    }
+    for (const auto& ls : rs.listener_sets) {
+      std::string parent_ns = ls.parent.ns.value_or(ls.meta.ns);
+      if (ls.parent.name != gw.meta.name || parent_ns != gw.meta.ns) continue;
+      if (!listenerSetAllowed(ctx, gw, ls)) continue;
+      for (const auto& l : ls.listeners) {
+        ListenerContext lc;
+        lc.listener = &l;
+        lc.listener_set = &ls;
+        lc.ir_name = gw.meta.ns + "/" + gw.meta.name + "/" + ls.meta.ns + "/" + ls.meta.name +
+                     "/" + l.name;
+        g.listeners.push_back(std::move(lc));
+      }
+    }
+    ctx.gateways.push_back(std::move(g));
+  }
+
+  for (auto& g : ctx.gateways) {
+    const Gateway& gw = *g.gateway;
+    std::vector<std::optional<ir::TLSConfig>> tls(g.listeners.size());
+    for (size_t i = 0; i < g.listeners.size(); ++i) {
+      auto& lc = g.listeners[i];
+      lc.status.name = lc.listener->name;
+      lc.status.supported_kinds = supportedKinds(*lc.listener);
+      lc.ready = validateListener(ctx, gw, lc, tls[i]);
+    }
+    markConflicts(g);
+    std::set<std::pair<std::string, int64_t>> infra_ports;
+    for (size_t i = 0; i < g.listeners.size(); ++i) {
+      auto& lc = g.listeners[i];
+      const Listener& l = *lc.listener;
+      if (lc.ready) {
+        setCondition(lc.status, "Programmed", "True", "Programmed",
+                     "Sending translated listener configuration to the data plane");
+        setCondition(lc.status, "Accepted", "True", "Accepted",
+                     "Listener has been successfully translated");
+        setCondition(lc.status, "ResolvedRefs", "True", "ResolvedRefs",
+                     "Listener references have been resolved");
+      } else {
+        setCondition(lc.status, "Programmed", "False", "Invalid", "Listener is invalid, see other Conditions for details.");
+        continue;
+      }
+      ir::Listener il;
+      il.name = lc.ir_name;
+      il.protocol = l.protocol;
+      il.port = containerPort(l.port);
+      il.external_port = static_cast<uint32_t>(l.port);
+      if (lc.listener_set != nullptr) {
+        il.metadata = {"ListenerSet", lc.listener_set->meta.name, lc.listener_set->meta.ns, l.name};
+      } else {
+        il.metadata = {"Gateway", gw.meta.name, gw.meta.ns, l.name};
+      }
+      if (il.isHTTP()) il.hostnames.push_back(l.hostname.value_or("*"));
+      il.tls = std::move(tls[i]);
+      g.result->ir.listeners.push_back(std::move(il));
+      if (infra_ports.insert({l.protocol, l.port}).second) {
+        g.result->ir.proxy_listeners.push_back({lc.ir_name, l.protocol,
+                                                static_cast<uint32_t>(l.port), containerPort(l.port),
+                                                false});
+      }
+    }
+    for (const auto& lc : g.listeners) {
+      if (lc.listener_set == nullptr) g.result->listener_statuses.push_back(lc.status);
+    }
+  }
+}
+
+ir::Listener* ir::Gateway::find(const std::string& listener_name) {
+  for (auto& l : listeners) {
+    if (l.name == listener_name) return &l;
+  }
+  return nullptr;
+}
+
+const Secret* TranslationContext::findSecret(const std::string& ns, const std::string& name) const {
+  for (const auto& s : resources->secrets) {
+    if (s.meta.ns == ns && s.meta.name == name) return &s;
+  }
+  return nullptr;
+}
+
+const ConfigMap* TranslationContext::findConfigMap(const std::string& ns,
+                                                   const std::string& name) const {
+  for (const auto& c : resources->config_maps) {
+    if (c.meta.ns == ns && c.meta.name == name) return &c;
+  }
+  return nullptr;
+}
+
+const ClusterTrustBundle* TranslationContext::findTrustBundle(const std::string& name) const {
+  for (const auto& b : resources->cluster_trust_bundles) {
+    if (b.meta.name == name) return &b;
+  }
+  return nullptr;
+}
+
+const Namespace* TranslationContext::findNamespace(const std::string& name) const {
+  for (const auto& n : resources->namespaces) {
+    if (n.meta.name == name) return &n;
+  }
+  return nullptr;
+}
+
+bool TranslationContext::referenceAllowed(const std::string& from_group,
+                                          const std::string& from_kind, const std::string& from_ns,
+                                          const std::string& to_group, const std::string& to_kind,
+                                          const std::string& to_ns,
+                                          const std::string& to_name) const {
+  for (const auto& g : resources->reference_grants) {
+    if (g.meta.ns != to_ns) continue;
+    bool from_ok = false;
+    for (const auto& f : g.from) {
+      from_ok = from_ok || (f.group == from_group && f.kind == from_kind && f.ns == from_ns);
+    }
+    if (!from_ok) continue;
+    for (const auto& t : g.to) {
+      if (t.group == to_group && t.kind == to_kind && (!t.name || *t.name == to_name)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace ctplab::policy

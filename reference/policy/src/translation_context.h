@@ -1,0 +1,49 @@
+// State shared by the translation stages: resolved gateways with their listener contexts and
+// lookups of the referenced objects. Internal to the engine.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ctplab/policy/engine.h"
+
+namespace ctplab::policy {
+
+struct ListenerContext {
+  const Listener* listener = nullptr;
+  const ListenerSet* listener_set = nullptr;  // null for the Gateway's own listeners
+  std::string ir_name;
+  bool ready = false;
+  ListenerStatus status;
+};
+
+struct GatewayContext {
+  const Gateway* gateway = nullptr;
+  std::vector<ListenerContext> listeners;  // own listeners, then ListenerSet listeners
+  GatewayResult* result = nullptr;
+  std::string key() const { return gateway->meta.ns + "/" + gateway->meta.name; }
+};
+
+struct TranslationContext {
+  const ResourceSet* resources = nullptr;
+  TranslateOptions options;
+  std::vector<GatewayContext> gateways;  // accepted gateways in processing order
+
+  const Secret* findSecret(const std::string& ns, const std::string& name) const;
+  const ConfigMap* findConfigMap(const std::string& ns, const std::string& name) const;
+  const ClusterTrustBundle* findTrustBundle(const std::string& name) const;
+  const Namespace* findNamespace(const std::string& name) const;
+  // ReferenceGrant in `to_ns` allowing from (group, kind, from_ns) to (to_group, to_kind, name).
+  bool referenceAllowed(const std::string& from_group, const std::string& from_kind,
+                        const std::string& from_ns, const std::string& to_group,
+                        const std::string& to_kind, const std::string& to_ns,
+                        const std::string& to_name) const;
+};
+
+// Stage 1: Gateways and ListenerSets → listener contexts, listener statuses and the IR.
+void translateGateways(TranslationContext& ctx, TranslationResult& result);
+// Stage 2: ClientTrafficPolicies → statuses, applied onto the IR.
+void processClientTrafficPolicies(TranslationContext& ctx, TranslationResult& result);
+
+}  // namespace ctplab::policy

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency from Debian 12's packages (root, or sudo when not root).
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+  build-essential cmake ninja-build pkg-config ccache git ca-certificates \
+  libboost-dev libssl-dev openssl libyaml-cpp-dev \
+  libgtest-dev libgmock-dev libbenchmark-dev \
+  python3 python3-yaml python3-pytest \
+  clang-format >/dev/null

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The README's first command: install dependencies, build, and run the main job.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+echo
+echo "== ctplab validate scenarios/examples/gateway-with-policies.yaml"
+set +e
+build/ctplab validate scenarios/examples/gateway-with-policies.yaml
+rc=$?
+set -e
+echo "(exit code $rc: 0 = every policy accepted, 1 = something invalid, as the example intends)"
