@@ -581,7 +581,10 @@ std::vector<std::string> translatePolicyForListener(const TranslationContext& ct
         if (pl.name == l.name) pl.http3 = true;
       }
     }
-    if (spec.grpc_enable_web) l.grpc_enable_web = *spec.grpc_enable_web;
+    if (spec.grpc_enable_web) {
+      if (!l.grpc) l.grpc = ir::GRPCSettings{};
+      l.grpc->enable_web = *spec.grpc_enable_web;
+    }
     if (spec.health_check_path) l.health_check_path = spec.health_check_path;
     if (spec.scheme == "MatchBackend") l.match_backend_scheme = true;
     if (l.tls) {

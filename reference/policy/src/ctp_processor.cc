@@ -421,6 +421,7 @@ TranslationResult translate(const ResourceSet& resources, const TranslateOptions
   TranslationResult result;
   result.policies.reserve(resources.client_traffic_policies.size());
   translateGateways(ctx, result);
+  attachRoutes(ctx);
   processClientTrafficPolicies(ctx, result);
   // Policies that resolved nothing still appear (with no ancestors), after the others.
   for (const auto& p : resources.client_traffic_policies) {

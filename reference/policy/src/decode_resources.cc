@@ -86,8 +86,7 @@ void decodeRoute(const std::string& kind, const Field& root, ResourceSet& out) {
   r.hostnames = spec["hostnames"].strings();
   for (const auto& rule : spec["rules"].items()) {
     Route::Rule rr;
-    size_t matches = rule["matches"].items().size();
-    rr.match_count = matches == 0 ? 1 : matches;
+    rr.match_count = rule["matches"].items().size();
     r.rules.push_back(rr);
   }
   out.routes.push_back(std::move(r));

@@ -275,9 +275,10 @@ Tree listenerToTree(const ir::Listener& l) {
     t.set("http2", std::move(h));
   }
   if (l.http3) t.set("http3", Tree::map());
-  if (l.grpc_enable_web) {
+  if (l.grpc) {
     Tree g = Tree::map();
-    if (*l.grpc_enable_web) g.set("enableGRPCWeb", Tree::boolean(**l.grpc_enable_web));
+    if (l.grpc->enable_web) g.set("enableGRPCWeb", Tree::boolean(*l.grpc->enable_web));
+    if (l.grpc->enable_stats) g.set("enableGRPCStats", Tree::boolean(*l.grpc->enable_stats));
     t.set("grpc", std::move(g));
   }
   if (l.health_check_path) {

@@ -43,6 +43,8 @@ struct TranslationContext {
 
 // Stage 1: Gateways and ListenerSets → listener contexts, listener statuses and the IR.
 void translateGateways(TranslationContext& ctx, TranslationResult& result);
+// Stage 1b: routes → attachedRoutes, per-hostname IR routes, gRPC defaults.
+void attachRoutes(TranslationContext& ctx);
 // Stage 2: ClientTrafficPolicies → statuses, applied onto the IR.
 void processClientTrafficPolicies(TranslationContext& ctx, TranslationResult& result);
 

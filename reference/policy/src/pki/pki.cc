@@ -370,8 +370,7 @@ void civilFromDays(int64_t z, int64_t* y, int64_t* m, int64_t* d) {
 bool isLeapYear(int64_t y) { return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0); }
 
 int64_t daysInMonth(int64_t m, int64_t y) {
-  static constexpr std::array<int64_t, 12> kDays = {31, 28, 31, 30, 31, 30,
-                                                    31, 31, 30, 31, 30, 31};
+  static constexpr std::array<int64_t, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (m == 2 && isLeapYear(y)) return 29;
   return kDays[static_cast<size_t>(m - 1)];
 }
@@ -588,7 +587,9 @@ struct BitString {
     const int64_t shift = 8 - (bit_length % 8);
     if (shift == 8 || bytes.empty()) return std::string(bytes);
     std::string a(bytes.size(), '\0');
-    const auto at = [this](size_t i) { return static_cast<unsigned>(static_cast<uint8_t>(bytes[i])); };
+    const auto at = [this](size_t i) {
+      return static_cast<unsigned>(static_cast<uint8_t>(bytes[i]));
+    };
     a[0] = static_cast<char>(at(0) >> shift);
     for (size_t i = 1; i < bytes.size(); ++i) {
       a[i] = static_cast<char>(((at(i - 1) << (8 - shift)) | (at(i) >> shift)) & 0xFF);
@@ -622,8 +623,8 @@ bool asn1Signed(std::string_view n, int64_t* out) {
 
 // An INTEGER's sign and magnitude; enough for the sign checks and key comparisons Go performs.
 struct BigInt {
-  int sign = 0;                // -1, 0 or +1.
-  std::string magnitude;       // Big-endian, no leading zero bytes (only for sign >= 0).
+  int sign = 0;           // -1, 0 or +1.
+  std::string magnitude;  // Big-endian, no leading zero bytes (only for sign >= 0).
 };
 
 BigInt bigIntFromContents(std::string_view b) {
@@ -845,9 +846,9 @@ enum class KeyKind { kNone, kRsa, kEcdsa, kEd25519, kDsa };
 
 struct PublicKey {
   KeyKind kind = KeyKind::kNone;
-  std::string rsa_n;   // Modulus magnitude.
-  NamedCurve curve;    // ECDSA curve.
-  std::string ec_x;    // Fixed-width big-endian coordinates.
+  std::string rsa_n;  // Modulus magnitude.
+  NamedCurve curve;   // ECDSA curve.
+  std::string ec_x;   // Fixed-width big-endian coordinates.
   std::string ec_y;
   std::string ed25519;  // 32 raw bytes.
 };
@@ -859,8 +860,7 @@ BignumPtr bignumFromBytes(std::string_view bytes) {
 
 std::string bignumToPadded(const BIGNUM* bn, size_t width) {
   std::string out(width, '\0');
-  if (BN_bn2binpad(bn, reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(width)) <
-      0) {
+  if (BN_bn2binpad(bn, reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(width)) < 0) {
     return {};
   }
   return out;
@@ -887,8 +887,8 @@ std::string parseEcdsaPoint(const NamedCurve& curve, std::string_view data, Publ
                              : "invalid " + name + "Element encoding";
   }
   EcPointPtr point(EC_POINT_new(group.get()));
-  if (!point || EC_POINT_set_affine_coordinates(group.get(), point.get(), x.get(), y.get(),
-                                                ctx.get()) != 1 ||
+  if (!point ||
+      EC_POINT_set_affine_coordinates(group.get(), point.get(), x.get(), y.get(), ctx.get()) != 1 ||
       EC_POINT_is_on_curve(group.get(), point.get(), ctx.get()) != 1) {
     return name + " point not on curve";
   }
@@ -1222,9 +1222,7 @@ std::string parseUriForSan(std::string_view raw, std::string* host) {
   host->clear();
   const size_t hash = raw.find('#');
   const std::string_view u = raw.substr(0, hash);
-  const auto url_error = [&](const std::string& err) {
-    return "parse " + goQuote(u) + ": " + err;
-  };
+  const auto url_error = [&](const std::string& err) { return "parse " + goQuote(u) + ": " + err; };
   for (const char c : raw) {
     if (static_cast<uint8_t>(c) < 0x20 || c == 0x7F) {
       return url_error("net/url: invalid control character in URL");
@@ -1695,8 +1693,7 @@ std::string parseOneCertificate(std::string_view der, ParsedCertificate* cert) {
   }
   Oid pk_algorithm;
   std::string_view pk_params;
-  if (std::string err = parseAlgorithmIdentifier(pk_ai, &pk_algorithm, &pk_params);
-      !err.empty()) {
+  if (std::string err = parseAlgorithmIdentifier(pk_ai, &pk_algorithm, &pk_params); !err.empty()) {
     return err;
   }
   cert->public_key_algorithm = publicKeyAlgorithmFromOid(pk_algorithm);
@@ -2085,8 +2082,7 @@ std::string parseEcPrivateKeyWithCurve(const Oid* named_curve_oid, std::string_v
   BignumPtr y(BN_new());
   if (!point || !x || !y ||
       EC_POINT_mul(group.get(), point.get(), k.get(), nullptr, nullptr, ctx.get()) != 1 ||
-      EC_POINT_get_affine_coordinates(group.get(), point.get(), x.get(), y.get(), ctx.get()) !=
-          1) {
+      EC_POINT_get_affine_coordinates(group.get(), point.get(), x.get(), y.get(), ctx.get()) != 1) {
     return kKeyParseFailed;
   }
   out->kind = PrivateKind::kEcdsa;
@@ -2284,11 +2280,12 @@ PemDecodeResult decodePem(std::string_view data) {
     if (!getLine(rest_of_end_line).line.empty()) continue;
 
     if (end_index > 0) {
-      const std::string base64 = removeSpacesAndTabs(rest.substr(0, static_cast<size_t>(end_index)));
+      const std::string base64 =
+          removeSpacesAndTabs(rest.substr(0, static_cast<size_t>(end_index)));
       if (!goBase64Decode(base64, &block.bytes)) continue;
     }
-    const Line after_end =
-        getLine(rest.substr(static_cast<size_t>(end_index + static_cast<int64_t>(kPemEnd.size()) - 1)));
+    const Line after_end = getLine(
+        rest.substr(static_cast<size_t>(end_index + static_cast<int64_t>(kPemEnd.size()) - 1)));
     return PemDecodeResult{std::move(block), after_end.rest};
   }
 }
@@ -2440,8 +2437,7 @@ CrlCheck checkCrl(std::string_view pem_data, TimePoint now) {
     return check;
   }
   const bool next_is_zero = crl.next_update.unix_seconds == kGoZeroTimeUnix;
-  if (crl.has_next_update && !next_is_zero &&
-      compareNowTo(now, crl.next_update.unix_seconds) > 0) {
+  if (crl.has_next_update && !next_is_zero && compareNowTo(now, crl.next_update.unix_seconds) > 0) {
     check.error =
         "CRL is expired (next update was due at " + formatGoTimeValue(crl.next_update) + ")";
     return check;

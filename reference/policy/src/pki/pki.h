@@ -66,9 +66,9 @@ struct Certificate {
   TimePoint not_after;
   std::string not_before_text;
   std::string not_after_text;
-  std::string sha256_hex;            // SHA-256 of der.
+  std::string sha256_hex;              // SHA-256 of der.
   std::vector<std::string> dns_names;  // dNSName SANs in order.
-  std::string public_key_algorithm;  // Go PublicKeyAlgorithm.String(): "RSA", "ECDSA", ..., "0".
+  std::string public_key_algorithm;    // Go PublicKeyAlgorithm.String(): "RSA", "ECDSA", ..., "0".
 };
 
 struct ParseCertificatesResult {
@@ -136,8 +136,7 @@ std::string encodePem(const std::vector<Certificate>& certs);
 // CERTIFICATE block payload already in dst, then appends src's blocks re-encoded, skipping
 // CERTIFICATE blocks whose payload hash was seen. Blocks of other types are never de-duplicated.
 // Callers fold each ref's CaBundleCheck::pem into one accumulator with one shared `seen` set.
-std::string appendDedupPem(std::string_view dst, std::string_view src,
-                           std::set<std::string>* seen);
+std::string appendDedupPem(std::string_view dst, std::string_view src, std::set<std::string>* seen);
 
 // ----------------------------------------------------------------------------------------------
 // CRLs (tls.clientValidation.crl.refs, key "ca.crl")

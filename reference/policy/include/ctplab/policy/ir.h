@@ -136,6 +136,11 @@ struct HTTP2Settings {
   std::optional<Keepalive> connection_keepalive;
 };
 
+struct GRPCSettings {
+  std::optional<bool> enable_web;
+  std::optional<bool> enable_stats;
+};
+
 struct ListenerMetadata {
   std::string kind, name, ns, section_name;
 };
@@ -168,7 +173,7 @@ struct Listener {
   std::optional<HTTP1Settings> http1;
   std::optional<HTTP2Settings> http2;
   bool http3 = false;
-  std::optional<std::optional<bool>> grpc_enable_web;
+  std::optional<GRPCSettings> grpc;
   std::optional<std::string> health_check_path;
   std::optional<ClientTimeout> timeout;
   std::optional<ClientConnection> connection;

@@ -103,7 +103,7 @@ struct Route {
   std::vector<ParentReference> parents;
   std::vector<std::string> hostnames;
   struct Rule {
-    size_t match_count = 1;  // at least one (an empty match list means one catch-all match)
+    size_t match_count = 0;  // 0: no matches listed (one catch-all route)
   };
   std::vector<Rule> rules;
 };
