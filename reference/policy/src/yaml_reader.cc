@@ -40,12 +40,19 @@ SourceLocation Field::location() const {
   return loc;
 }
 
+namespace {
+std::string fieldLabel(const std::string& object, const std::string& path) {
+  if (path.empty()) return object;
+  return object.empty() ? path : object + ": " + path;
+}
+}  // namespace
+
 void Field::error(const std::string& message) const {
-  ctx_->diags->error(location(), ctx_->object + ": " + path_, message);
+  ctx_->diags->error(location(), fieldLabel(ctx_->object, path_), message);
 }
 
 void Field::warning(const std::string& message) const {
-  ctx_->diags->warning(location(), ctx_->object + ": " + path_, message);
+  ctx_->diags->warning(location(), fieldLabel(ctx_->object, path_), message);
 }
 
 Field Field::operator[](const char* key) const {

@@ -1,0 +1,69 @@
+// Helpers for engine tests: load inline YAML, translate at a fixed instant, read conditions.
+#pragma once
+
+#include <string>
+
+#include "ctplab/policy/engine.h"
+#include "ctplab/policy/loader.h"
+
+namespace ctplab::policy::testing {
+
+inline constexpr const char* kGateway = R"(
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: ns}
+spec:
+  gatewayClassName: eg
+  listeners:
+  - {name: http-a, protocol: HTTP, port: 80}
+  - {name: http-b, protocol: HTTP, port: 8080}
+  - {name: tcp, protocol: TCP, port: 9000}
+)";
+
+struct Run {
+  LoadResult loaded;
+  TranslationResult result;
+
+  const PolicyResult* policy(const std::string& name) const {
+    for (const auto& p : result.policies) {
+      if (p.policy->meta.name == name) return &p;
+    }
+    return nullptr;
+  }
+  // The condition `type` of the policy's ancestor with the given section ("" = whole target).
+  const Condition* condition(const std::string& name, const std::string& section,
+                             const std::string& type) const {
+    const PolicyResult* p = policy(name);
+    if (p == nullptr) return nullptr;
+    for (const auto& a : p->status.ancestors()) {
+      if (a.ref.section_name.value_or("") == section) return a.find(type);
+    }
+    return nullptr;
+  }
+  const ir::Listener* listener(const std::string& name) const {
+    for (const auto& g : result.gateways) {
+      for (const auto& l : g.ir.listeners) {
+        if (l.name == name) return &l;
+      }
+    }
+    return nullptr;
+  }
+};
+
+inline Run runYaml(const std::string& yaml) {
+  Run r;
+  loadText(yaml, "test.yaml", r.loaded);
+  TranslateOptions options;
+  options.now = TimePoint::fromUnixSeconds(1780272000);  // 2026-06-01T00:00:00Z
+  r.result = translate(r.loaded.resources, options);
+  return r;
+}
+
+inline std::string policy(const std::string& name, const std::string& created,
+                          const std::string& spec) {
+  return "---\napiVersion: gateway.envoyproxy.io/v1alpha1\nkind: ClientTrafficPolicy\n"
+         "metadata: {name: " + name + ", namespace: ns, creationTimestamp: \"" + created +
+         "\"}\nspec:\n" + spec + "\n";
+}
+
+}  // namespace ctplab::policy::testing

@@ -1,0 +1,144 @@
+// Attachment, precedence and conflicts (spec section 2), one test per rule.
+#include <gtest/gtest.h>
+
+#include "engine_test_util.h"
+
+namespace ctplab::policy {
+namespace {
+
+using testing::kGateway;
+using testing::policy;
+using testing::runYaml;
+
+const std::string kGatewayRef = "  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: gw}]";
+std::string sectionRef(const std::string& s) {
+  return "  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: gw, sectionName: " + s + "}]";
+}
+
+TEST(Precedence, SectionPolicyOverridesGatewayWide) {
+  auto r = runYaml(std::string(kGateway) +
+                   policy("wide", "2026-01-01T00:00:00Z", kGatewayRef + "\n  connection: {bufferLimit: 1000}") +
+                   policy("sec", "2026-01-02T00:00:00Z", sectionRef("http-a") + "\n  connection: {bufferLimit: 2000}"));
+  ASSERT_NE(r.condition("wide", "", "Overridden"), nullptr);
+  EXPECT_EQ(r.condition("wide", "", "Overridden")->message,
+            "There are existing ClientTrafficPolicies that are overriding these sections [http-a]");
+  EXPECT_EQ(r.condition("wide", "", "Accepted")->status, "True");
+  EXPECT_EQ(r.condition("sec", "http-a", "Accepted")->reason, "Accepted");
+  EXPECT_EQ(*r.listener("ns/gw/http-a")->connection->buffer_limit_bytes, 2000u);
+  EXPECT_EQ(*r.listener("ns/gw/http-b")->connection->buffer_limit_bytes, 1000u);
+  EXPECT_EQ(r.listener("ns/gw/http-a")->policy, "ns/sec");
+}
+
+TEST(Precedence, OlderGatewayWidePolicyWins) {
+  auto r = runYaml(std::string(kGateway) + policy("newer", "2026-01-02T00:00:00Z", kGatewayRef) +
+                   policy("older", "2026-01-01T00:00:00Z", kGatewayRef));
+  EXPECT_EQ(r.condition("older", "", "Accepted")->status, "True");
+  const Condition* c = r.condition("newer", "", "Accepted");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->reason, "Conflicted");
+  EXPECT_EQ(c->message, "Unable to target Gateway gw, another ClientTrafficPolicy has already attached to it");
+}
+
+TEST(Precedence, SameSectionConflicts) {
+  auto r = runYaml(std::string(kGateway) + policy("a", "2026-01-01T00:00:00Z", sectionRef("tcp")) +
+                   policy("b", "2026-01-02T00:00:00Z", sectionRef("tcp")));
+  EXPECT_EQ(r.condition("b", "tcp", "Accepted")->message,
+            "Unable to target section of gw, another ClientTrafficPolicy has already attached to it");
+}
+
+TEST(Precedence, EqualTimestampsOrderByNamespaceThenName) {
+  auto r = runYaml(std::string(kGateway) + policy("zz", "2026-01-01T00:00:00Z", kGatewayRef) +
+                   policy("aa", "2026-01-01T00:00:00Z", kGatewayRef));
+  EXPECT_EQ(r.condition("aa", "", "Accepted")->status, "True");
+  EXPECT_EQ(r.condition("zz", "", "Accepted")->reason, "Conflicted");
+}
+
+TEST(Precedence, UnknownSectionIsTargetNotFound) {
+  auto r = runYaml(std::string(kGateway) + policy("p", "2026-01-01T00:00:00Z", sectionRef("nope")));
+  const Condition* c = r.condition("p", "nope", "Accepted");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->reason, "TargetNotFound");
+  EXPECT_EQ(c->message, "No section name nope found for Gateway ns/gw");
+}
+
+TEST(Precedence, UnknownGatewayWritesNoStatus) {
+  auto r = runYaml(std::string(kGateway) +
+                   policy("p", "2026-01-01T00:00:00Z",
+                          "  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: other}]"));
+  ASSERT_NE(r.policy("p"), nullptr);
+  EXPECT_TRUE(r.policy("p")->status.ancestors().empty());
+}
+
+TEST(Precedence, SectionPolicyOnSharedHttpPortIsInvalid) {
+  auto r = runYaml(R"(
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: ns}
+spec:
+  gatewayClassName: eg
+  listeners:
+  - {name: a, protocol: HTTP, port: 80, hostname: a.example.com}
+  - {name: b, protocol: HTTP, port: 80, hostname: b.example.com}
+)" + policy("p", "2026-01-01T00:00:00Z", sectionRef("a")));
+  EXPECT_EQ(r.condition("p", "a", "Accepted")->message,
+            "ClientTrafficPolicy is being applied to multiple http (non https) listeners (ns/gw/b) on "
+            "the same port, which is not allowed.");
+}
+
+TEST(Precedence, DeprecatedTargetRefWarns) {
+  auto r = runYaml(std::string(kGateway) +
+                   policy("p", "2026-01-01T00:00:00Z",
+                          "  targetRef: {group: gateway.networking.k8s.io, kind: Gateway, name: gw}\n"
+                          "  enableProxyProtocol: true"));
+  const Condition* w = r.condition("p", "", "Warning");
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(w->reason, "DeprecatedField");
+  EXPECT_EQ(w->message,
+            "spec.enableProxyProtocol is deprecated, use spec.proxyProtocol instead; spec.targetRef "
+            "is deprecated, use spec.targetRefs instead");
+}
+
+TEST(Precedence, AncestorsTruncatedAtSixteen) {
+  std::string yaml;
+  std::string refs = "  targetRefs:\n";
+  for (int i = 1; i <= 18; ++i) {
+    std::string n = "gw-" + std::to_string(i);
+    yaml += "---\napiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: " + n +
+            ", namespace: ns}\nspec:\n  gatewayClassName: eg\n  listeners: [{name: l, protocol: HTTP, port: 80}]\n";
+    refs += "  - {group: gateway.networking.k8s.io, kind: Gateway, name: " + n + "}\n";
+  }
+  auto r = runYaml(yaml + policy("p", "2026-01-01T00:00:00Z", refs));
+  const auto& anc = r.policy("p")->status.ancestors();
+  ASSERT_EQ(anc.size(), 16u);
+  EXPECT_EQ(anc.front().ref.name, "gw-1");
+  EXPECT_EQ(anc[1].ref.name, "gw-10");
+  EXPECT_EQ(anc.back().ref.name, "gw-7");
+  ASSERT_NE(anc.back().find("Aggregated"), nullptr);
+}
+
+TEST(Translation, InvalidValuesGiveEnvoyGatewayMessages) {
+  auto r = runYaml(std::string(kGateway) +
+                   policy("p", "2026-01-01T00:00:00Z",
+                          sectionRef("http-b") + "\n  connection: {bufferLimit: 100G}"));
+  EXPECT_EQ(r.condition("p", "http-b", "Accepted")->message,
+            "Connection: BufferLimit value 100G is out of range, must be between 0 and 4294967295.");
+  auto r2 = runYaml(std::string(kGateway) +
+                    policy("p", "2026-01-01T00:00:00Z",
+                           sectionRef("http-b") + "\n  timeout: {http: {requestReceivedTimeout: 5sec}}"));
+  EXPECT_EQ(r2.condition("p", "http-b", "Accepted")->message,
+            "Timeout: invalid HTTP RequestReceivedTimeout value 5sec.");
+}
+
+TEST(Translation, TcpListenerGetsConnectionSettingsNotHttpOnes) {
+  auto r = runYaml(std::string(kGateway) +
+                   policy("p", "2026-01-01T00:00:00Z",
+                          sectionRef("tcp") + "\n  connection: {connectionLimit: {value: 3}}\n"
+                                              "  headers: {withUnderscoresAction: Allow}"));
+  const ir::Listener* l = r.listener("ns/gw/tcp");
+  ASSERT_NE(l, nullptr);
+  EXPECT_EQ(*l->connection->limit->value, 3u);
+  EXPECT_FALSE(l->headers.has_value());
+}
+
+}  // namespace
+}  // namespace ctplab::policy
