@@ -106,6 +106,8 @@ bool resolveCertificates(const TranslationContext& ctx, const Gateway& gw, Liste
       return false;
     }
     tls.certificates.push_back({ns + "/" + ref.name, checked.chain_pem, true});
+    lc.cert_dns_names.insert(lc.cert_dns_names.end(), checked.leaf.dns_names.begin(),
+                             checked.leaf.dns_names.end());
   }
   return true;
 }
@@ -184,6 +186,79 @@ void markConflicts(GatewayContext& g) {
                      "Only one " + a.listener->protocol + " listener is allowed in a given port");
         a.ready = false;
       }
+    }
+  }
+}
+
+bool hasWildcardPrefix(const std::string& h) { return h.size() > 1 && h[0] == '*'; }
+
+bool hostnameMatchesOther(const std::string& self, const std::string& other) {
+  if (hasWildcardPrefix(other) && !hasWildcardPrefix(self)) {
+    std::string suffix = other.substr(1);
+    if (self.size() < suffix.size() || self.compare(self.size() - suffix.size(), suffix.size(), suffix) != 0) {
+      return false;
+    }
+    // Only one label may stand in for the wildcard.
+    return self.substr(0, self.size() - suffix.size()).find('.') == std::string::npos;
+  }
+  return self == other;
+}
+
+bool overlappingHostnames(const std::optional<std::string>& a, const std::optional<std::string>& b) {
+  if (!a || !b) return true;
+  return hostnameMatchesOther(*a, *b) || hostnameMatchesOther(*b, *a);
+}
+
+// HTTPS listeners on one port whose hostnames or certificate SANs overlap: Envoy could coalesce
+// HTTP/2 connections across them, so upstream marks them and limits default ALPN to HTTP/1.1.
+void markOverlappingTLS(GatewayContext& g) {
+  std::vector<ListenerContext*> https;
+  for (auto& lc : g.listeners) {
+    if (lc.ready && lc.listener->protocol == "HTTPS") https.push_back(&lc);
+  }
+  const size_t n = https.size();
+  std::vector<int> host_peer(n, -1), cert_peer(n, -1);
+  std::vector<std::pair<std::string, std::string>> sans(n);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t j = i + 1; j < n && host_peer[i] < 0; ++j) {
+      if (host_peer[j] >= 0 || https[i]->listener->port != https[j]->listener->port) continue;
+      if (overlappingHostnames(https[i]->listener->hostname, https[j]->listener->hostname)) {
+        host_peer[i] = static_cast<int>(j);
+        host_peer[j] = static_cast<int>(i);
+      }
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t j = i + 1; j < n && cert_peer[i] < 0; ++j) {
+      if (cert_peer[j] >= 0 || https[i]->listener->port != https[j]->listener->port) continue;
+      for (const auto& d1 : https[i]->cert_dns_names) {
+        for (const auto& d2 : https[j]->cert_dns_names) {
+          if (cert_peer[i] < 0 && overlappingHostnames(d1, d2)) {
+            cert_peer[i] = static_cast<int>(j);
+            cert_peer[j] = static_cast<int>(i);
+            sans[i] = {d1, d2};
+            sans[j] = {d2, d1};
+          }
+        }
+      }
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (host_peer[i] >= 0) {
+      const auto* peer = https[static_cast<size_t>(host_peer[i])];
+      setCondition(https[i]->status, "OverlappingTLSConfig", "True", "OverlappingHostnames",
+                   "The hostname " + https[i]->listener->hostname.value_or("") +
+                       " overlaps with the hostname " + peer->listener->hostname.value_or("") +
+                       " in listener " + peer->listener->name + ".");
+    }
+    if (cert_peer[i] >= 0) {
+      const auto* peer = https[static_cast<size_t>(cert_peer[i])];
+      setCondition(https[i]->status, "OverlappingTLSConfig", "True", "OverlappingCertificates",
+                   "The certificate SAN " + sans[i].first + " overlaps with the certificate SAN " +
+                       sans[i].second + " in listener " + peer->listener->name +
+                       ". ALPN will default to HTTP/1.1 to prevent HTTP/2 connection coalescing, "
+                       "unless explicitly configured via ClientTrafficPolicy");
+      if (ir::Listener* il = g.result->ir.find(https[i]->ir_name)) il->tls_overlaps = true;
     }
   }
 }
@@ -275,11 +350,8 @@ void translateGateways(TranslationContext& ctx, TranslationResult& result) {
       il.protocol = l.protocol;
       il.port = containerPort(l.port);
       il.external_port = static_cast<uint32_t>(l.port);
-      if (lc.listener_set != nullptr) {
-        il.metadata = {"ListenerSet", lc.listener_set->meta.name, lc.listener_set->meta.ns, l.name};
-      } else {
-        il.metadata = {"Gateway", gw.meta.name, gw.meta.ns, l.name};
-      }
+      // Upstream names the owning Gateway here, also for ListenerSet listeners.
+      il.metadata = {"Gateway", gw.meta.name, gw.meta.ns, l.name};
       if (il.isHTTP()) il.hostnames.push_back(l.hostname.value_or("*"));
       il.tls = std::move(tls[i]);
       g.result->ir.listeners.push_back(std::move(il));
@@ -289,6 +361,7 @@ void translateGateways(TranslationContext& ctx, TranslationResult& result) {
                                                 false});
       }
     }
+    markOverlappingTLS(g);
     for (const auto& lc : g.listeners) {
       if (lc.listener_set == nullptr) g.result->listener_statuses.push_back(lc.status);
     }

@@ -182,6 +182,7 @@ Tree listenerToTree(const ir::Listener& l) {
   t.set("metadata", std::move(md));
   if (l.isHTTP()) t.set("hostnames", strings(l.hostnames));
   if (l.tls) t.set("tls", tlsTree(*l.tls));
+  if (l.tls_overlaps) t.set("tlsOverlaps", Tree::boolean(true));
   if (l.tcp_keepalive) {
     Tree k = Tree::map();
     if (l.tcp_keepalive->probes) k.set("probes", Tree::integer(*l.tcp_keepalive->probes));

@@ -15,6 +15,7 @@ struct ListenerContext {
   const ListenerSet* listener_set = nullptr;  // null for the Gateway's own listeners
   std::string ir_name;
   bool ready = false;
+  std::vector<std::string> cert_dns_names;  // DNS SANs of the serving certificates
   ListenerStatus status;
 };
 

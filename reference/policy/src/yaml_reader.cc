@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 
 namespace ctplab::policy {
 namespace {
@@ -25,6 +24,39 @@ const char* kindName(const YAML::Node& n) {
 }
 
 bool isPlain(const YAML::Node& n) { return n.Tag() == "?" || n.Tag().empty(); }
+
+// YAML 1.2 core-schema integer: optional sign, then digits. (Hand-written: std::regex made
+// loading large bundles several times slower.)
+bool isIntegerText(const std::string& s) {
+  size_t i = (!s.empty() && (s[0] == '+' || s[0] == '-')) ? 1 : 0;
+  if (i == s.size()) return false;
+  for (; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  return true;
+}
+
+// Decimal with a point and/or exponent, e.g. 1.5, .5, 2e3.
+bool isFloatText(const std::string& s) {
+  size_t i = (!s.empty() && (s[0] == '+' || s[0] == '-')) ? 1 : 0;
+  size_t digits = 0;
+  bool point = false, exponent = false;
+  for (; i < s.size(); ++i) {
+    char c = s[i];
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (c == '.' && !point && !exponent) {
+      point = true;
+    } else if ((c == 'e' || c == 'E') && digits > 0 && !exponent) {
+      exponent = true;
+      if (i + 1 < s.size() && (s[i + 1] == '+' || s[i + 1] == '-')) ++i;
+      if (i + 1 >= s.size()) return false;
+    } else {
+      return false;
+    }
+  }
+  return digits > 0 && (point || exponent);
+}
 
 }  // namespace
 
@@ -132,8 +164,7 @@ std::optional<bool> Field::boolean() const {
 
 std::optional<int64_t> Field::integer() const {
   if (!present()) return std::nullopt;
-  static const std::regex kInt("^[-+]?[0-9]+$");
-  if (node_.IsScalar() && isPlain(node_) && std::regex_match(node_.Scalar(), kInt)) {
+  if (node_.IsScalar() && isPlain(node_) && isIntegerText(node_.Scalar())) {
     try {
       return std::stoll(node_.Scalar());
     } catch (...) {
@@ -216,19 +247,17 @@ Tree toTree(const YAML::Node& node) {
     case YAML::NodeType::Scalar: {
       const std::string& s = node.Scalar();
       if (!isPlain(node)) return Tree::string(s);
-      static const std::regex kInt("^[-+]?[0-9]+$");
-      static const std::regex kFloat("^[-+]?([0-9]*\\.[0-9]+|[0-9]+\\.[0-9]*)([eE][-+]?[0-9]+)?$");
       if (s == "true" || s == "True" || s == "TRUE") return Tree::boolean(true);
       if (s == "false" || s == "False" || s == "FALSE") return Tree::boolean(false);
       if (s == "~" || s == "null" || s == "Null" || s == "NULL") return Tree::null();
-      if (std::regex_match(s, kInt)) {
+      if (isIntegerText(s)) {
         try {
           return Tree::integer(std::stoll(s));
         } catch (...) {
           return Tree::number(s);
         }
       }
-      if (std::regex_match(s, kFloat)) return Tree::number(s);
+      if (isFloatText(s)) return Tree::number(s);
       return Tree::string(s);
     }
     default:

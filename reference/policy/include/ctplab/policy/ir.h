@@ -161,6 +161,8 @@ struct Listener {
   ListenerMetadata metadata;
   std::vector<std::string> hostnames;
   std::optional<TLSConfig> tls;
+  // Certificates overlap another HTTPS listener's on this port: default ALPN is HTTP/1.1 only.
+  bool tls_overlaps = false;
   std::vector<Route> routes;
   // Settings a ClientTrafficPolicy writes.
   std::optional<TCPKeepalive> tcp_keepalive;
