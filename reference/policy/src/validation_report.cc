@@ -1,4 +1,6 @@
 // The `validate` rendering: verdicts per policy ancestor and effective settings per listener.
+#include <algorithm>
+
 #include "ctplab/policy/output.h"
 
 namespace ctplab::policy {
@@ -17,22 +19,55 @@ std::string refText(const AncestorRef& r) {
   return s;
 }
 
+std::string inlineText(const Tree& t) {
+  if (t.kind() == Tree::Kind::kList) {
+    std::string s = "[";
+    for (size_t i = 0; i < t.items().size(); ++i) s += (i ? ", " : "") + inlineText(t.items()[i]);
+    return s + "]";
+  }
+  if (t.kind() == Tree::Kind::kMap) {
+    std::string s = "{";
+    bool first = true;
+    for (const auto& [k, v] : t.entries()) {
+      s += (first ? "" : ", ") + k + ": " + inlineText(v);
+      first = false;
+    }
+    return s + "}";
+  }
+  std::string line = emitYaml(t);
+  if (!line.empty() && line.back() == '\n') line.pop_back();
+  return line;
+}
+
 void flatten(const Tree& t, const std::string& prefix, std::string& out) {
   if (t.kind() == Tree::Kind::kMap && !t.entries().empty()) {
     for (const auto& [k, v] : t.entries()) flatten(v, prefix.empty() ? k : prefix + "." + k, out);
     return;
   }
-  std::string line = emitYaml(t);
-  if (!line.empty() && line.back() == '\n') line.pop_back();
-  if (line.find('\n') != std::string::npos) line = "[" + std::to_string(t.items().size()) + " items]";
-  out += "      " + prefix + ": " + line + "\n";
+  out += "      " + prefix + ": " + inlineText(t) + "\n";
+}
+
+// The first plain-HTTP listener on a port owns the shared filter chain (spec 3.2/3.3).
+const ir::Listener* portOwner(const ir::Gateway& g, const ir::Listener& l) {
+  if (l.protocol != "HTTP") return nullptr;
+  for (const auto& other : g.listeners) {
+    if (other.protocol == "HTTP" && other.port == l.port) return &other == &l ? nullptr : &other;
+  }
+  return nullptr;
 }
 
 }  // namespace
 
 std::string validationReport(const TranslationResult& result) {
   std::string out = "Policies\n";
-  for (const auto& r : result.policies) {
+  std::vector<const PolicyResult*> ordered;
+  for (const auto& r : result.policies) ordered.push_back(&r);
+  std::stable_sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) {
+    if (a->policy->meta.ns != b->policy->meta.ns) return a->policy->meta.ns < b->policy->meta.ns;
+    return a->policy->meta.name < b->policy->meta.name;
+  });
+  for (const PolicyResult* rp : ordered) {
+    const PolicyResult& r = *rp;
     out += "  ClientTrafficPolicy " + r.policy->meta.ns + "/" + r.policy->meta.name + "\n";
     if (r.rejected) {
       out += "    Rejected by the API server:\n";
@@ -63,9 +98,15 @@ std::string validationReport(const TranslationResult& result) {
       continue;
     }
     for (const auto& l : g.ir.listeners) {
-      out += "  " + l.name + " (" + l.protocol + " :" + std::to_string(l.external_port) + " → " +
-             std::to_string(l.port) + ")\n";
+      out += "  " + l.name + " (" + l.protocol + " port " + std::to_string(l.external_port) +
+             ", proxy port " + std::to_string(l.port) + ")\n";
       out += "    policy: " + (l.policy.empty() ? std::string("none (defaults)") : l.policy) + "\n";
+      if (const ir::Listener* owner = portOwner(g.ir, l)) {
+        out += "    shares port " + std::to_string(l.external_port) + " with " + owner->name +
+               ": one filter chain and one connection-limit counter\n";
+        out += "    effective settings: those of " + owner->name + "\n";
+        continue;
+      }
       Tree t = listenerToTree(l);
       for (const char* k : {"name", "address", "port", "externalPort", "metadata", "hostnames",
                             "routes"}) {
