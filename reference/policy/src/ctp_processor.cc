@@ -389,14 +389,14 @@ class Processor {
   bool translateListener(const ClientTrafficPolicy& p, GatewayContext& g, ListenerContext& lc,
                          int scope, std::vector<std::string>& errs,
                          std::vector<std::string>& http3_disabled) {
-    ir::Listener* l = g.result->ir.find(lc.ir_name);
+    ir::Listener* l = g.ir->find(lc.ir_name);
     if (l == nullptr) return true;  // listener not programmed: nothing to configure
-    if (auto overlap = portOverlap(g.result->ir, *l, scope)) {
+    if (auto overlap = portOverlap(*g.ir, *l, scope)) {
       errs.push_back(*overlap);
       return false;
     }
     if (disablesHTTP3ForClientValidation(p, l)) http3_disabled.push_back(lc.listener->name);
-    auto e = translatePolicyForListener(ctx_, p, *l, g.result->ir);
+    auto e = translatePolicyForListener(ctx_, p, *l, *g.ir);
     errs.insert(errs.end(), e.begin(), e.end());
     return true;
   }

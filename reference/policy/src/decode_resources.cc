@@ -183,6 +183,11 @@ void decodeObject(const std::string& kind, const YAML::Node& node, const std::st
     GatewayClass gc;
     gc.meta = decodeMeta(root);
     gc.controller_name = spec["controllerName"].required("controllerName");
+    Field pr = spec["parametersRef"];
+    if (pr.expectMap() && pr["kind"].str().value_or("") == "EnvoyProxy") {
+      gc.parameters_ns = pr["namespace"].str();
+      gc.parameters_name = pr["name"].str();
+    }
     out.gateway_classes.push_back(std::move(gc));
   } else if (kind == "Gateway") {
     Gateway g;
@@ -199,6 +204,10 @@ void decodeObject(const std::string& kind, const YAML::Node& node, const std::st
     if (al.expectMap()) {
       g.allowed_listeners_from = al["from"].str();
       if (al["selector"].present()) g.allowed_listeners_selector = decodeSelector(al["selector"]);
+    }
+    Field infra = spec["infrastructure"]["parametersRef"];
+    if (infra.expectMap() && infra["kind"].str().value_or("") == "EnvoyProxy") {
+      g.infrastructure_parameters = infra["name"].str();
     }
     g.raw = toTree(node);
     out.gateways.push_back(std::move(g));
@@ -247,7 +256,7 @@ void decodeObject(const std::string& kind, const YAML::Node& node, const std::st
   } else if (kind == "EnvoyProxy") {
     EnvoyProxy e;
     e.meta = decodeMeta(root);
-    e.merge_gateways = spec["mergeGateways"].boolean().value_or(false);
+    e.merge_gateways = spec["mergeGateways"].boolean();
     e.ip_family = spec["ipFamily"].str();
     out.envoy_proxies.push_back(std::move(e));
   } else if (kind == "Service" || kind == "EndpointSlice") {

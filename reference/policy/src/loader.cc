@@ -106,12 +106,18 @@ void loadDocument(const YAML::Node& doc, const std::string& file, LoadResult& re
       result.diagnostics.warning(loc, key, "unknown bundle key; its resources are skipped");
       continue;
     }
+    const size_t proxies_before = result.resources.envoy_proxies.size();
     if (kv.second.IsSequence()) {
       for (const auto& item : kv.second) loadObject(item, kind, file, result);
     } else if (kv.second.IsMap()) {
       loadObject(kv.second, kind, file, result);
     } else if (!kv.second.IsNull()) {
       result.diagnostics.error(loc, key, "expected a list of resources or one resource");
+    }
+    if (lower(key) == "envoyproxyforgatewayclass") {
+      for (size_t i = proxies_before; i < result.resources.envoy_proxies.size(); ++i) {
+        result.resources.envoy_proxies[i].for_gateway_class = true;
+      }
     }
   }
 }

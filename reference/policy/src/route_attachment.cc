@@ -81,7 +81,7 @@ void attachRoutes(TranslationContext& ctx) {
         if (!kind_ok) continue;
         std::string owner_ns = lc.listener_set ? lc.listener_set->meta.ns : gw.meta.ns;
         if (!namespaceAllowed(ctx, lc, owner_ns, route.meta.ns)) continue;
-        ir::Listener* il = g.result->ir.find(lc.ir_name);
+        ir::Listener* il = g.ir->find(lc.ir_name);
         const bool http = route.kind == "HTTPRoute" || route.kind == "GRPCRoute";
         std::vector<std::string> hosts;
         if (http || route.kind == "TLSRoute") {

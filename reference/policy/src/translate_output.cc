@@ -172,6 +172,7 @@ Tree listenerToTree(const ir::Listener& l) {
   Tree t = Tree::map();
   t.set("name", Tree::string(l.name));
   t.set("address", Tree::string(l.address));
+  if (l.ip_family) t.set("ipFamily", Tree::string(*l.ip_family));
   t.set("port", Tree::integer(l.port));
   if (l.external_port) t.set("externalPort", Tree::integer(l.external_port));
   Tree md = Tree::map();
@@ -382,9 +383,14 @@ Tree translationToTree(const ResourceSet& resources, const TranslationResult& re
       status.set("listeners", std::move(listeners));
       gw.set("status", std::move(status));
 
+    }
+    gateways.push(std::move(gw));
+  }
+  for (const auto& ir : result.irs) {
+    {
       Tree x = Tree::map();
       Tree http = Tree::list(), tcp = Tree::list(), udp = Tree::list();
-      for (const auto& l : g.ir.listeners) {
+      for (const auto& l : ir.listeners) {
         if (l.isHTTP()) {
           http.push(listenerToTree(l));
         } else if (l.isTCP()) {
@@ -396,10 +402,10 @@ Tree translationToTree(const ResourceSet& resources, const TranslationResult& re
       if (!http.items().empty()) x.set("http", std::move(http));
       if (!tcp.items().empty()) x.set("tcp", std::move(tcp));
       if (!udp.items().empty()) x.set("udp", std::move(udp));
-      xds.set(g.ir.key, std::move(x));
+      xds.set(ir.key, std::move(x));
 
       Tree proxy_listeners = Tree::list();
-      for (const auto& pl : g.ir.proxy_listeners) {
+      for (const auto& pl : ir.proxy_listeners) {
         Tree e = Tree::map();
         e.set("name", Tree::string(pl.name));
         Tree port = Tree::map();
@@ -417,13 +423,12 @@ Tree translationToTree(const ResourceSet& resources, const TranslationResult& re
         proxy_listeners.push(std::move(e));
       }
       Tree proxy = Tree::map();
-      proxy.set("name", Tree::string(g.ir.key));
+      proxy.set("name", Tree::string(ir.key));
       proxy.set("listeners", std::move(proxy_listeners));
       Tree inf = Tree::map();
       inf.set("proxy", std::move(proxy));
-      infra.set(g.ir.key, std::move(inf));
+      infra.set(ir.key, std::move(inf));
     }
-    gateways.push(std::move(gw));
   }
   if (!gateways.items().empty()) root.set("gateways", std::move(gateways));
   root.set("infraIR", std::move(infra));

@@ -23,6 +23,8 @@ struct GatewayContext {
   const Gateway* gateway = nullptr;
   std::vector<ListenerContext> listeners;  // own listeners, then ListenerSet listeners
   GatewayResult* result = nullptr;
+  ir::Gateway* ir = nullptr;  // shared by all gateways merged onto one proxy
+  std::optional<std::string> ip_family;  // from the EnvoyProxy that configures this gateway
   std::string key() const { return gateway->meta.ns + "/" + gateway->meta.name; }
 };
 

@@ -97,11 +97,14 @@ std::string validationReport(const TranslationResult& result) {
              ": not handled by this controller (GatewayClass " + g.gateway->class_name + ")\n";
       continue;
     }
-    for (const auto& l : g.ir.listeners) {
+    const ir::Gateway* irg = result.findIR(g.ir_key);
+    if (irg == nullptr) continue;
+    for (const auto& l : irg->listeners) {
+      if (l.metadata.name != g.gateway->meta.name || l.metadata.ns != g.gateway->meta.ns) continue;
       out += "  " + l.name + " (" + l.protocol + " port " + std::to_string(l.external_port) +
              ", proxy port " + std::to_string(l.port) + ")\n";
       out += "    policy: " + (l.policy.empty() ? std::string("none (defaults)") : l.policy) + "\n";
-      if (const ir::Listener* owner = portOwner(g.ir, l)) {
+      if (const ir::Listener* owner = portOwner(*irg, l)) {
         out += "    shares port " + std::to_string(l.external_port) + " with " + owner->name +
                ": one filter chain and one connection-limit counter\n";
         out += "    effective settings: those of " + owner->name + "\n";

@@ -41,8 +41,8 @@ struct Run {
     return nullptr;
   }
   const ir::Listener* listener(const std::string& name) const {
-    for (const auto& g : result.gateways) {
-      for (const auto& l : g.ir.listeners) {
+    for (const auto& g : result.irs) {
+      for (const auto& l : g.listeners) {
         if (l.name == name) return &l;
       }
     }

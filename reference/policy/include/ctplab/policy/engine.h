@@ -32,12 +32,14 @@ struct GatewayResult {
   const Gateway* gateway = nullptr;
   bool accepted = false;
   std::vector<ListenerStatus> listener_statuses;  // own listeners
-  ir::Gateway ir;
+  std::string ir_key;  // <ns>/<name>, or the GatewayClass name when gateways are merged
 };
 
 struct TranslationResult {
   std::vector<PolicyResult> policies;  // in the order the translator processed them
   std::vector<GatewayResult> gateways;  // input order
+  std::vector<ir::Gateway> irs;         // one per IR key, in order of first use
+  const ir::Gateway* findIR(const std::string& key) const;
 };
 
 TranslationResult translate(const ResourceSet& resources, const TranslateOptions& options);

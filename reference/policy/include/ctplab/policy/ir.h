@@ -156,6 +156,7 @@ struct Listener {
   std::string name;  // <gwNs>/<gwName>[/<lsNs>/<lsName>]/<listener>
   std::string protocol;  // HTTP, HTTPS, TLS, TCP, UDP (Gateway API protocol)
   std::string address = "0.0.0.0";
+  std::optional<std::string> ip_family;  // from the EnvoyProxy, when it sets one
   uint32_t port = 0;           // proxy (container) port
   uint32_t external_port = 0;  // Gateway listener port
   ListenerMetadata metadata;

@@ -38,6 +38,7 @@ bool selectorMatches(const LabelSelector& selector, const std::map<std::string, 
 struct GatewayClass {
   ObjectMeta meta;
   std::string controller_name;
+  std::optional<std::string> parameters_ns, parameters_name;  // EnvoyProxy parametersRef
 };
 
 struct ObjectReference {
@@ -77,6 +78,7 @@ struct Gateway {
   // spec.allowedListeners.namespaces: which ListenerSets may attach (absent = none).
   std::optional<std::string> allowed_listeners_from;
   std::optional<LabelSelector> allowed_listeners_selector;
+  std::optional<std::string> infrastructure_parameters;  // EnvoyProxy name (same namespace)
   Tree raw;  // echoed in translate output
 };
 
@@ -143,8 +145,9 @@ struct Namespace {
 
 struct EnvoyProxy {
   ObjectMeta meta;
-  bool merge_gateways = false;
-  std::optional<std::string> ip_family;
+  std::optional<bool> merge_gateways;
+  std::optional<std::string> ip_family;  // IPv4 | IPv6 | DualStack
+  bool for_gateway_class = false;        // bundle key envoyProxyForGatewayClass
 };
 
 struct ClientTrafficPolicy {
