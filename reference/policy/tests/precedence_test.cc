@@ -142,3 +142,43 @@ TEST(Translation, TcpListenerGetsConnectionSettingsNotHttpOnes) {
 
 }  // namespace
 }  // namespace ctplab::policy
+
+namespace ctplab::policy {
+namespace {
+
+TEST(EnvoyProxy, MergedGatewaysShareOneIrAndPortChecks) {
+  auto r = testing::runYaml(R"(
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: eg}
+spec:
+  controllerName: gateway.envoyproxy.io/gatewayclass-controller
+  parametersRef: {group: gateway.envoyproxy.io, kind: EnvoyProxy, name: proxy, namespace: sys}
+---
+apiVersion: gateway.envoyproxy.io/v1alpha1
+kind: EnvoyProxy
+metadata: {name: proxy, namespace: sys}
+spec: {mergeGateways: true, ipFamily: IPv6}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: a, namespace: ns}
+spec: {gatewayClassName: eg, listeners: [{name: http, protocol: HTTP, port: 80, hostname: a.example.com}]}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: b, namespace: ns}
+spec: {gatewayClassName: eg, listeners: [{name: http, protocol: HTTP, port: 80, hostname: b.example.com}]}
+)" + testing::policy("p", "2026-01-01T00:00:00Z",
+                     "  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: a}]"));
+  ASSERT_EQ(r.result.irs.size(), 1u);
+  EXPECT_EQ(r.result.irs[0].key, "eg");
+  EXPECT_EQ(r.result.irs[0].listeners.size(), 2u);
+  EXPECT_EQ(r.result.irs[0].listeners[0].address, "::");
+  EXPECT_EQ(r.condition("p", "", "Accepted")->message,
+            "ClientTrafficPolicy is being applied to multiple http (non https) listeners "
+            "(ns/b/http) on the same port, which is not allowed.");
+}
+
+}  // namespace
+}  // namespace ctplab::policy
