@@ -20,14 +20,18 @@ std::string generateBundle(int gateways) {
       y += "  - {name: l" + std::to_string(l) + ", protocol: " + (l % 2 ? "TCP" : "HTTP") +
            ", port: " + std::to_string(8000 + l) + "}\n";
     }
-    auto policy = [&](const std::string& pname, const std::string& section, const std::string& body) {
+    auto policy = [&](const std::string& pname, const std::string& section,
+                      const std::string& body) {
       y += "---\napiVersion: gateway.envoyproxy.io/v1alpha1\nkind: ClientTrafficPolicy\n"
-           "metadata: {name: " + pname + ", namespace: bench}\nspec:\n"
-           "  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: " + name +
-           (section.empty() ? "" : ", sectionName: " + section) + "}]\n" + body;
+           "metadata: {name: " +
+           pname +
+           ", namespace: bench}\nspec:\n"
+           "  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: " +
+           name + (section.empty() ? "" : ", sectionName: " + section) + "}]\n" + body;
     };
-    policy(name + "-wide", "", "  connection: {connectionLimit: {value: 1000, closeDelay: 10s}}\n"
-                               "  timeout: {http: {idleTimeout: 60s}}\n");
+    policy(name + "-wide", "",
+           "  connection: {connectionLimit: {value: 1000, closeDelay: 10s}}\n"
+           "  timeout: {http: {idleTimeout: 60s}}\n");
     for (int s = 0; s < 4; ++s) {
       policy(name + "-s" + std::to_string(s), "l" + std::to_string(s * 2),
              "  clientIPDetection: {xForwardedFor: {numTrustedHops: 2}}\n"

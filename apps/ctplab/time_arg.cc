@@ -24,7 +24,8 @@ std::optional<TimePoint> parseRfc3339(const std::string& text) {
   std::smatch m;
   if (!std::regex_match(text, m, re)) return std::nullopt;
   int64_t y = std::stoll(m[1]);
-  unsigned mo = static_cast<unsigned>(std::stoul(m[2])), d = static_cast<unsigned>(std::stoul(m[3]));
+  unsigned mo = static_cast<unsigned>(std::stoul(m[2])),
+           d = static_cast<unsigned>(std::stoul(m[3]));
   int64_t h = std::stoll(m[4]), mi = std::stoll(m[5]), s = std::stoll(m[6]);
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
   int64_t secs = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;

@@ -24,9 +24,11 @@ int maxRank(const std::string& v) {
 
 bool validCIDR(const std::string& s) {
   static const std::regex v4(
-      "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?"
+      "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]"
+      "?"
       "[0-9])/([0-9]|[12][0-9]|3[0-2])$");
-  static const std::regex v6("^[0-9a-fA-F:.]*:[0-9a-fA-F:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8])$");
+  static const std::regex v6(
+      "^[0-9a-fA-F:.]*:[0-9a-fA-F:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8])$");
   return std::regex_match(s, v4) || std::regex_match(s, v6);
 }
 
@@ -79,7 +81,8 @@ void checkTargets(const ClientTrafficPolicySpec& s, Checker& c) {
   if (!group_ok) {
     c.cel("spec", "this policy can only have a targetRefs[*].group of gateway.networking.k8s.io");
   }
-  if (!kind_ok) c.cel("spec", "this policy can only have a targetRefs[*].kind of Gateway or ListenerSet");
+  if (!kind_ok)
+    c.cel("spec", "this policy can only have a targetRefs[*].kind of Gateway or ListenerSet");
   for (size_t i = 0; i < s.target_selectors.size(); ++i) {
     const auto& sel = s.target_selectors[i];
     std::string path = "spec.targetSelectors[" + std::to_string(i) + "]";
@@ -114,12 +117,14 @@ void checkTLS(const ClientTLSSpec& t, Checker& c) {
                   {"Request", "RequireAny", "VerifyIfGiven", "RequireAndVerify"});
     if (v.allow_expired_certificate.value_or(false) && v.mode && *v.mode != "VerifyIfGiven" &&
         *v.mode != "RequireAndVerify") {
-      c.cel("spec.tls.clientValidation",
-            "allowExpiredCertificate can only be set when mode is VerifyIfGiven or RequireAndVerify");
+      c.cel(
+          "spec.tls.clientValidation",
+          "allowExpiredCertificate can only be set when mode is VerifyIfGiven or RequireAndVerify");
     }
     if (v.ca_certificate_refs.size() > 8) {
       c.errors.push_back("spec.tls.clientValidation.caCertificateRefs: Too many: " +
-                         std::to_string(v.ca_certificate_refs.size()) + ": must have at most 8 items");
+                         std::to_string(v.ca_certificate_refs.size()) +
+                         ": must have at most 8 items");
     }
   }
 }
@@ -184,16 +189,18 @@ std::vector<std::string> admissionErrors(const ClientTrafficPolicySpec& s) {
     if (conn.connection_limit) {
       const auto& l = *conn.connection_limit;
       if (l.close_delay && !l.value) {
-        c.cel("spec.connection.connectionLimit", "closeDelay can only be configured when value is set");
+        c.cel("spec.connection.connectionLimit",
+              "closeDelay can only be configured when value is set");
       }
       if (l.value && *l.value < 1) {
-        c.errors.push_back("spec.connection.connectionLimit.value: Invalid value: " +
-                           std::to_string(*l.value) +
-                           ": spec.connection.connectionLimit.value in body should be greater "
-                           "than or equal to 1");
+        c.errors.push_back(
+            "spec.connection.connectionLimit.value: Invalid value: " + std::to_string(*l.value) +
+            ": spec.connection.connectionLimit.value in body should be greater "
+            "than or equal to 1");
       }
       c.duration("spec.connection.connectionLimit.closeDelay", l.close_delay);
-      c.duration("spec.connection.connectionLimit.maxConnectionDuration", l.max_connection_duration);
+      c.duration("spec.connection.connectionLimit.maxConnectionDuration",
+                 l.max_connection_duration);
       c.duration("spec.connection.connectionLimit.maxStreamDuration", l.max_stream_duration);
     }
     c.quantity("spec.connection.bufferLimit", conn.buffer_limit);
@@ -207,7 +214,8 @@ std::vector<std::string> admissionErrors(const ClientTrafficPolicySpec& s) {
                  s.timeout->tcp->connection_inspection_timeout);
     }
     if (s.timeout->http) {
-      c.duration("spec.timeout.http.requestReceivedTimeout", s.timeout->http->request_received_timeout);
+      c.duration("spec.timeout.http.requestReceivedTimeout",
+                 s.timeout->http->request_received_timeout);
       c.duration("spec.timeout.http.requestHeadersReceivedTimeout",
                  s.timeout->http->request_headers_received_timeout);
       c.duration("spec.timeout.http.idleTimeout", s.timeout->http->idle_timeout);

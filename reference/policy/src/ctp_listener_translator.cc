@@ -82,9 +82,12 @@ std::optional<ir::ClientConnection> buildConnection(const ClientTrafficPolicySpe
     if (l.value) limit.value = static_cast<uint64_t>(*l.value);
     std::string err;
     limit.close_delay = parseOr(l.close_delay, "CloseDelay", err);
-    if (err.empty()) limit.max_connection_duration = parseOr(l.max_connection_duration, "MaxConnectionDuration", err);
+    if (err.empty())
+      limit.max_connection_duration =
+          parseOr(l.max_connection_duration, "MaxConnectionDuration", err);
     if (err.empty()) limit.max_requests_per_connection = l.max_requests_per_connection;
-    if (err.empty()) limit.max_stream_duration = parseOr(l.max_stream_duration, "MaxStreamDuration", err);
+    if (err.empty())
+      limit.max_stream_duration = parseOr(l.max_stream_duration, "MaxStreamDuration", err);
     if (!err.empty()) {
       error = err;
       return std::nullopt;
@@ -118,17 +121,24 @@ std::optional<ir::ClientTimeout> buildTimeout(const ClientTrafficPolicySpec& spe
     const auto& t = *spec.timeout->tcp;
     ir::ClientTimeout::Tcp tcp;
     tcp.idle_timeout = parseOr(t.idle_timeout, "TCP IdleTimeout", err);
-    if (err.empty()) tcp.tls_handshake_timeout = parseOr(t.tls_handshake_timeout, "TCP TLSHandshakeTimeout", err);
-    if (err.empty()) tcp.connection_inspection_timeout = parseOr(t.connection_inspection_timeout, "TCP ConnectionInspectionTimeout", err);
+    if (err.empty())
+      tcp.tls_handshake_timeout = parseOr(t.tls_handshake_timeout, "TCP TLSHandshakeTimeout", err);
+    if (err.empty())
+      tcp.connection_inspection_timeout =
+          parseOr(t.connection_inspection_timeout, "TCP ConnectionInspectionTimeout", err);
     out.tcp = tcp;
   }
   if (err.empty() && spec.timeout->http) {
     const auto& h = *spec.timeout->http;
     ir::ClientTimeout::Http http;
-    http.request_received_timeout = parseOr(h.request_received_timeout, "HTTP RequestReceivedTimeout", err);
+    http.request_received_timeout =
+        parseOr(h.request_received_timeout, "HTTP RequestReceivedTimeout", err);
     if (err.empty()) http.idle_timeout = parseOr(h.idle_timeout, "HTTP IdleTimeout", err);
-    if (err.empty()) http.stream_idle_timeout = parseOr(h.stream_idle_timeout, "HTTP StreamIdleTimeout", err);
-    if (err.empty()) http.request_headers_received_timeout = parseOr(h.request_headers_received_timeout, "HTTP RequestHeadersReceivedTimeout", err);
+    if (err.empty())
+      http.stream_idle_timeout = parseOr(h.stream_idle_timeout, "HTTP StreamIdleTimeout", err);
+    if (err.empty())
+      http.request_headers_received_timeout =
+          parseOr(h.request_headers_received_timeout, "HTTP RequestHeadersReceivedTimeout", err);
     out.http = http;
   }
   if (!err.empty()) {
@@ -163,8 +173,9 @@ void translateHeaderFilter(const HTTPHeaderFilterSpec& f, const std::string& mod
         continue;
       }
       if (h.name.find_first_of("/:") != std::string::npos) {
-        errs.add(mod + " cannot " + op + " a header with a '/' or ':' character in them. Header: '" +
-                 goQuoted(h.name) + "'");
+        errs.add(mod + " cannot " + op +
+                 " a header with a '/' or ':' character in them. Header: '" + goQuoted(h.name) +
+                 "'");
         continue;
       }
       if (!validHeaderValue(h.value)) {
@@ -222,7 +233,8 @@ void translateHeaders(const HeaderSpec& h, ir::Listener& l, ErrorGroup& errs) {
     }
     out.xfcc = x;
   }
-  if (h.has_host && h.strip_trailing_host_dot) l.strip_trailing_host_dot = *h.strip_trailing_host_dot;
+  if (h.has_host && h.strip_trailing_host_dot)
+    l.strip_trailing_host_dot = *h.strip_trailing_host_dot;
   if (h.max_request_header_limit) {
     auto q = Quantity::parse(h.max_request_header_limit->text);
     const int64_t bytes = q ? q->asInt64().value_or(-1) : -1;
@@ -254,9 +266,11 @@ std::optional<std::string> translateHTTP1(const HTTP1Spec& h,
   ir::HTTP1Settings out;
   out.enable_trailers = h.enable_trailers.value_or(false);
   out.preserve_header_case = h.preserve_header_case.value_or(false);
-  for (const auto& m : h.ignored_upgrade_types) out.ignored_upgrade_types.push_back(stringMatch("", m));
+  for (const auto& m : h.ignored_upgrade_types)
+    out.ignored_upgrade_types.push_back(stringMatch("", m));
   if (connection && connection->limit && connection->limit->max_connection_duration) {
-    out.disable_safe_max_connection_duration = h.disable_safe_max_connection_duration.value_or(false);
+    out.disable_safe_max_connection_duration =
+        h.disable_safe_max_connection_duration.value_or(false);
   }
   l.http1 = out;
   if (!h.has_http10) return std::nullopt;
@@ -277,7 +291,8 @@ std::optional<std::string> translateHTTP1(const HTTP1Spec& h,
         }
         if (matching > 1) break;
       }
-      if (matching == 0) return "cannot set http10 default host on listener with only wildcard hostnames";
+      if (matching == 0)
+        return "cannot set http10 default host on listener with only wildcard hostnames";
       if (matching > 1) {
         return "cannot set http10 default host on listener with only wildcard hostnames and more "
                "than one possible default route";
@@ -335,20 +350,34 @@ std::optional<ir::HTTP2Settings> buildHTTP2(const HTTP2Spec& h, ErrorGroup& errs
 }
 
 bool kCipherAllowed(const std::string& c) {
-  static const char* kAllowed[] = {
-      "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256",
-      "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384",
-      "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
-      "ECDHE-ECDSA-AES128-SHA", "ECDHE-RSA-AES128-SHA", "AES128-GCM-SHA256", "AES128-SHA",
-      "ECDHE-ECDSA-AES256-SHA", "ECDHE-RSA-AES256-SHA", "AES256-GCM-SHA384", "AES256-SHA",
-      "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-      "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-      "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
-      "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_128_GCM_SHA256",
-      "TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
-      "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", "TLS_RSA_WITH_AES_256_GCM_SHA384",
-      "TLS_RSA_WITH_AES_256_CBC_SHA"};
+  static const char* kAllowed[] = {"ECDHE-ECDSA-AES128-GCM-SHA256",
+                                   "ECDHE-RSA-AES128-GCM-SHA256",
+                                   "ECDHE-ECDSA-AES256-GCM-SHA384",
+                                   "ECDHE-RSA-AES256-GCM-SHA384",
+                                   "ECDHE-ECDSA-CHACHA20-POLY1305",
+                                   "ECDHE-RSA-CHACHA20-POLY1305",
+                                   "ECDHE-ECDSA-AES128-SHA",
+                                   "ECDHE-RSA-AES128-SHA",
+                                   "AES128-GCM-SHA256",
+                                   "AES128-SHA",
+                                   "ECDHE-ECDSA-AES256-SHA",
+                                   "ECDHE-RSA-AES256-SHA",
+                                   "AES256-GCM-SHA384",
+                                   "AES256-SHA",
+                                   "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+                                   "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                                   "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+                                   "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+                                   "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+                                   "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+                                   "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+                                   "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+                                   "TLS_RSA_WITH_AES_128_GCM_SHA256",
+                                   "TLS_RSA_WITH_AES_128_CBC_SHA",
+                                   "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+                                   "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+                                   "TLS_RSA_WITH_AES_256_GCM_SHA384",
+                                   "TLS_RSA_WITH_AES_256_CBC_SHA"};
   for (const char* a : kAllowed) {
     if (c == a) return true;
   }
@@ -360,7 +389,12 @@ std::optional<std::string> dataAtRef(const TranslationContext& ctx, const Client
                                      const SecretObjectRef& ref, const std::string& key,
                                      std::string& error) {
   std::string kind = ref.kind.value_or("Secret");
-  std::string ns = ref.ns.value_or(p.meta.ns);
+  std::string ns = ref.ns && !ref.ns->empty() ? *ref.ns : p.meta.ns;
+  // Secret and ConfigMap references share upstream's validateSecretObjectRef checks.
+  if ((kind == "Secret" || kind == "ConfigMap") && ref.group && !ref.group->empty()) {
+    error = "secret ref group must be unspecified/empty";
+    return std::nullopt;
+  }
   auto pick = [&](const std::map<std::string, std::string>& data) -> std::optional<std::string> {
     auto it = data.find(key);
     if (it != data.end()) return it->second;
@@ -369,18 +403,15 @@ std::optional<std::string> dataAtRef(const TranslationContext& ctx, const Client
   };
   auto refGrant = [&](const std::string& to_kind) {
     if (ns == p.meta.ns) return true;
-    if (ctx.referenceAllowed("gateway.envoyproxy.io", "ClientTrafficPolicy", p.meta.ns, "",
-                             to_kind, ns, ref.name)) {
+    if (ctx.referenceAllowed("gateway.envoyproxy.io", "ClientTrafficPolicy", p.meta.ns, "", to_kind,
+                             ns, ref.name)) {
       return true;
     }
-    error = "ref to " + to_kind + " " + ns + "/" + ref.name + " not permitted by any ReferenceGrant";
+    error =
+        "ref to " + to_kind + " " + ns + "/" + ref.name + " not permitted by any ReferenceGrant";
     return false;
   };
   if (kind == "Secret") {
-    if (ref.group && !ref.group->empty()) {
-      error = "secret ref group must be unspecified/empty";
-      return std::nullopt;
-    }
     if (!refGrant("Secret")) return std::nullopt;
     const Secret* s = ctx.findSecret(ns, ref.name);
     if (s == nullptr) {
@@ -468,23 +499,30 @@ std::optional<std::string> buildTLS(const TranslationContext& ctx, const ClientT
     if ((mode == "VerifyIfGiven" || mode == "RequireAndVerify") && bundle.empty()) {
       if (!cv.mode && cv.optional) {
         return "tls.clientValidation.optional=true requires caCertificateRefs (maps to mode "
-               "\"" + mode + "\")";
+               "\"" +
+               mode + "\")";
       }
       return "tls.clientValidation.mode \"" + mode + "\" requires caCertificateRefs";
     }
     if (!bundle.empty()) {
-      tls.ca_certificate = ir::TLSCertificate{p.meta.ns + "/" + p.meta.name + "/ca.crt", bundle, false};
+      tls.ca_certificate =
+          ir::TLSCertificate{p.meta.ns + "/" + p.meta.name + "/ca.crt", bundle, false};
     }
     tls.verify_certificate_spki = cv.spki_hashes;
     tls.verify_certificate_hash = cv.certificate_hashes;
     tls.allow_expired_certificate = cv.allow_expired_certificate.value_or(false);
     if (cv.subject_alt_names) {
       const auto& san = *cv.subject_alt_names;
-      for (const auto& m : san.dns_names) tls.match_typed_subject_alt_names.push_back(stringMatch("DNS", m));
-      for (const auto& m : san.email_addresses) tls.match_typed_subject_alt_names.push_back(stringMatch("EMAIL", m));
-      for (const auto& m : san.ip_addresses) tls.match_typed_subject_alt_names.push_back(stringMatch("IP_ADDRESS", m));
-      for (const auto& m : san.uris) tls.match_typed_subject_alt_names.push_back(stringMatch("URI", m));
-      for (const auto& o : san.other_names) tls.match_typed_subject_alt_names.push_back(stringMatch(o.oid, o.match));
+      for (const auto& m : san.dns_names)
+        tls.match_typed_subject_alt_names.push_back(stringMatch("DNS", m));
+      for (const auto& m : san.email_addresses)
+        tls.match_typed_subject_alt_names.push_back(stringMatch("EMAIL", m));
+      for (const auto& m : san.ip_addresses)
+        tls.match_typed_subject_alt_names.push_back(stringMatch("IP_ADDRESS", m));
+      for (const auto& m : san.uris)
+        tls.match_typed_subject_alt_names.push_back(stringMatch("URI", m));
+      for (const auto& o : san.other_names)
+        tls.match_typed_subject_alt_names.push_back(stringMatch(o.oid, o.match));
     }
     if (cv.crl) {
       std::string data;
@@ -561,7 +599,8 @@ std::vector<std::string> translatePolicyForListener(const TranslationContext& ct
     }
     if (spec.path) {
       if (spec.path->disable_merge_slashes) l.merge_slashes = !*spec.path->disable_merge_slashes;
-      if (spec.path->escaped_slashes_action) l.escaped_slashes_action = *spec.path->escaped_slashes_action;
+      if (spec.path->escaped_slashes_action)
+        l.escaped_slashes_action = *spec.path->escaped_slashes_action;
     }
     if (spec.http1) {
       if (auto e = translateHTTP1(*spec.http1, connection, l)) errs.push_back("HTTP1: " + *e);

@@ -63,7 +63,8 @@ void matchSelectors(const TranslationContext& ctx, const ClientTrafficPolicy& p,
       }
     }
     LabelSelector labels{s.match_labels, {}};
-    if (!selectorMatches(labels, meta.labels) || !expressionsMatch(s.match_expressions, meta.labels)) {
+    if (!selectorMatches(labels, meta.labels) ||
+        !expressionsMatch(s.match_expressions, meta.labels)) {
       continue;
     }
     if (meta.ns != p.meta.ns &&
@@ -72,7 +73,8 @@ void matchSelectors(const TranslationContext& ctx, const ClientTrafficPolicy& p,
       continue;
     }
     Target t{kind, meta.ns, meta.name, std::nullopt};
-    bool dup = std::any_of(out.begin(), out.end(), [&](const SelectorMatch& m) { return m.target == t; });
+    bool dup =
+        std::any_of(out.begin(), out.end(), [&](const SelectorMatch& m) { return m.target == t; });
     if (!dup) out.push_back({t, meta.creation_timestamp});
   }
 }
@@ -81,9 +83,11 @@ void matchSelectors(const TranslationContext& ctx, const ClientTrafficPolicy& p,
 std::vector<Target> allTargets(const TranslationContext& ctx, const ClientTrafficPolicy& p) {
   std::vector<SelectorMatch> matches;
   for (const auto& g : ctx.gateways) matchSelectors(ctx, p, "Gateway", g.gateway->meta, matches);
-  for (const auto& ls : ctx.resources->listener_sets) matchSelectors(ctx, p, "ListenerSet", ls.meta, matches);
-  std::stable_sort(matches.begin(), matches.end(),
-                   [](const SelectorMatch& a, const SelectorMatch& b) { return a.created < b.created; });
+  for (const auto& ls : ctx.resources->listener_sets)
+    matchSelectors(ctx, p, "ListenerSet", ls.meta, matches);
+  std::stable_sort(
+      matches.begin(), matches.end(),
+      [](const SelectorMatch& a, const SelectorMatch& b) { return a.created < b.created; });
   std::vector<Target> out;
   for (auto& m : matches) out.push_back(m.target);
   for (auto& t : explicitTargets(p)) {
@@ -119,7 +123,8 @@ Resolved resolve(TranslationContext& ctx, const Target& t) {
       for (const auto& l : r.listener_set->listeners) found = found || l.name == *t.section;
       if (!found) {
         r.error = {{"TargetNotFound", "ListenerSet " + t.ns + "/" + t.name +
-                                          " does not have a listener named \"" + *t.section + "\""}};
+                                          " does not have a listener named \"" + *t.section +
+                                          "\""}};
       }
     }
     return r;
@@ -248,7 +253,8 @@ class Processor {
     }
     sectionPass();
     for (const char* kind : {"ListenerSet", "Gateway"}) wholeTargetPass(kind);
-    for (auto& r : result_.policies) r.status.truncate(ctx_.options.controller_name, r.policy->meta.generation);
+    for (auto& r : result_.policies)
+      r.status.truncate(ctx_.options.controller_name, r.policy->meta.generation);
   }
 
  private:
@@ -300,18 +306,20 @@ class Processor {
         AncestorRef a = ancestorFor(res, t, true);
         const auto& ctrl = ctx_.options.controller_name;
         if (res.error) {
-          r.status.setCondition(a, ctrl, {"Accepted", "False", res.error->first, res.error->second,
-                                          p->meta.generation});
+          r.status.setCondition(
+              a, ctrl,
+              {"Accepted", "False", res.error->first, res.error->second, p->meta.generation});
           continue;
         }
         std::string key = *t.section;
         if (t.kind == "ListenerSet") key = lsPrefix(*res.listener_set) + key;
         auto& claimed = claimed_sections_[res.gateway->key()];
         if (claimed.count(key)) {
-          r.status.setCondition(a, ctrl, {"Accepted", "False", "Conflicted",
-                                          "Unable to target section of " + t.name +
-                                              ", another ClientTrafficPolicy has already attached to it",
-                                          p->meta.generation});
+          r.status.setCondition(a, ctrl,
+                                {"Accepted", "False", "Conflicted",
+                                 "Unable to target section of " + t.name +
+                                     ", another ClientTrafficPolicy has already attached to it",
+                                 p->meta.generation});
           continue;
         }
         claimed.insert(key);
@@ -338,16 +346,17 @@ class Processor {
         const auto& ctrl = ctx_.options.controller_name;
         int64_t gen = p->meta.generation;
         const bool is_ls = t.kind == "ListenerSet";
-        std::string scope_key = is_ls ? "listenerset/" + res.listener_set->meta.ns + "/" +
-                                            res.listener_set->meta.name
-                                      : "/entireGatewayScope";
+        std::string scope_key =
+            is_ls ? "listenerset/" + res.listener_set->meta.ns + "/" + res.listener_set->meta.name
+                  : "/entireGatewayScope";
         auto& scopes = claimed_scopes_[res.gateway->key()];
         if (scopes.count(scope_key)) {
-          r.status.setCondition(a, ctrl, {"Accepted", "False", "Conflicted",
-                                          std::string("Unable to target ") +
-                                              (is_ls ? "ListenerSet " : "Gateway ") + t.name +
-                                              ", another ClientTrafficPolicy has already attached to it",
-                                          gen});
+          r.status.setCondition(
+              a, ctrl,
+              {"Accepted", "False", "Conflicted",
+               std::string("Unable to target ") + (is_ls ? "ListenerSet " : "Gateway ") + t.name +
+                   ", another ClientTrafficPolicy has already attached to it",
+               gen});
           continue;
         }
         auto& claimed = claimed_sections_[res.gateway->key()];
@@ -365,17 +374,19 @@ class Processor {
           std::sort(overriding.begin(), overriding.end());
           std::string list;
           for (size_t i = 0; i < overriding.size(); ++i) list += (i ? " " : "") + overriding[i];
-          r.status.setCondition(a, ctrl, {"Overridden", "True", "Overridden",
-                                          "There are existing ClientTrafficPolicies that are "
-                                          "overriding these sections [" + list + "]",
-                                          gen});
+          r.status.setCondition(a, ctrl,
+                                {"Overridden", "True", "Overridden",
+                                 "There are existing ClientTrafficPolicies that are "
+                                 "overriding these sections [" +
+                                     list + "]",
+                                 gen});
         }
         scopes.insert(scope_key);
         std::vector<std::string> errs, http3_disabled;
         for (auto& lc : res.gateway->listeners) {
           if (is_ls && lc.listener_set != res.listener_set) continue;
-          std::string key = lc.listener_set ? lsPrefix(*lc.listener_set) + lc.listener->name
-                                            : lc.listener->name;
+          std::string key =
+              lc.listener_set ? lsPrefix(*lc.listener_set) + lc.listener->name : lc.listener->name;
           if (claimed.count(key)) continue;
           bool ok = translateListener(*p, *res.gateway, lc, is_ls ? 2 : 1, errs, http3_disabled);
           if (ok && is_ls) claimed.insert(lsPrefix(*res.listener_set) + lc.listener->name);

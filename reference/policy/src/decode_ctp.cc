@@ -19,8 +19,8 @@ std::vector<TargetSelectorSpec::Expression> decodeExpressions(const Field& f) {
   std::vector<TargetSelectorSpec::Expression> out;
   for (const auto& e : f.items()) {
     e.rejectUnknown({"key", "operator", "values"});
-    out.push_back({e["key"].required("key"), e["operator"].required("operator"),
-                   e["values"].strings()});
+    out.push_back(
+        {e["key"].required("key"), e["operator"].required("operator"), e["values"].strings()});
   }
   return out;
 }
@@ -63,8 +63,9 @@ std::optional<QuantityText> quantity(const Field& f) {
   auto text = f.intOrString();
   if (!text) return std::nullopt;
   if (!Quantity::parse(*text)) {
-    f.error("quantities must match the regular expression "
-            "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+    f.error(
+        "quantities must match the regular expression "
+        "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
     return std::nullopt;
   }
   return QuantityText{*text};
@@ -127,7 +128,8 @@ ClientTLSSpec decodeTLS(const Field& f) {
     t.alpn_protocols = f["alpnProtocols"].strings();
   }
   if (f["fingerprints"].present()) t.fingerprints = f["fingerprints"].strings();
-  if (f["clientValidation"].expectMap()) t.client_validation = decodeClientValidation(f["clientValidation"]);
+  if (f["clientValidation"].expectMap())
+    t.client_validation = decodeClientValidation(f["clientValidation"]);
   Field session = f["session"];
   if (session.expectMap()) {
     session.rejectUnknown({"resumption"});
@@ -181,8 +183,10 @@ HeaderSpec decodeHeaders(const Field& f) {
   h.with_underscores_action = f["withUnderscoresAction"].str();
   h.preserve_x_request_id = f["preserveXRequestID"].boolean();
   h.request_id = f["requestID"].str();
-  if (f["earlyRequestHeaders"].expectMap()) h.early_request_headers = decodeHeaderFilter(f["earlyRequestHeaders"]);
-  if (f["lateResponseHeaders"].expectMap()) h.late_response_headers = decodeHeaderFilter(f["lateResponseHeaders"]);
+  if (f["earlyRequestHeaders"].expectMap())
+    h.early_request_headers = decodeHeaderFilter(f["earlyRequestHeaders"]);
+  if (f["lateResponseHeaders"].expectMap())
+    h.late_response_headers = decodeHeaderFilter(f["lateResponseHeaders"]);
   Field host = f["host"];
   if (host.expectMap()) {
     host.rejectUnknown({"stripTrailingHostDot"});
@@ -214,7 +218,8 @@ TimeoutSpec decodeTimeout(const Field& f) {
 }
 
 ConnectionSpec decodeConnection(const Field& f) {
-  f.rejectUnknown({"connectionLimit", "bufferLimit", "socketBufferLimit", "maxAcceptPerSocketEvent"});
+  f.rejectUnknown(
+      {"connectionLimit", "bufferLimit", "socketBufferLimit", "maxAcceptPerSocketEvent"});
   ConnectionSpec c;
   Field l = f["connectionLimit"];
   if (l.expectMap()) {
@@ -248,8 +253,8 @@ HTTP1Spec decodeHTTP1(const Field& f) {
 }
 
 HTTP2Spec decodeHTTP2(const Field& f) {
-  f.rejectUnknown({"initialStreamWindowSize", "initialConnectionWindowSize",
-                   "maxConcurrentStreams", "onInvalidMessage", "connectionKeepalive"});
+  f.rejectUnknown({"initialStreamWindowSize", "initialConnectionWindowSize", "maxConcurrentStreams",
+                   "onInvalidMessage", "connectionKeepalive"});
   HTTP2Spec h;
   h.initial_stream_window_size = quantity(f["initialStreamWindowSize"]);
   h.initial_connection_window_size = quantity(f["initialConnectionWindowSize"]);
@@ -258,9 +263,9 @@ HTTP2Spec decodeHTTP2(const Field& f) {
   Field k = f["connectionKeepalive"];
   if (k.expectMap()) {
     k.rejectUnknown({"interval", "timeout", "intervalJitter", "idleInterval"});
-    h.connection_keepalive = HTTP2Spec::Keepalive{k["interval"].str(), k["timeout"].str(),
-                                                  k["idleInterval"].str(),
-                                                  k["intervalJitter"].uint32()};
+    h.connection_keepalive =
+        HTTP2Spec::Keepalive{k["interval"].str(), k["timeout"].str(), k["idleInterval"].str(),
+                             k["intervalJitter"].uint32()};
   }
   return h;
 }
@@ -312,8 +317,8 @@ void decodeClientTrafficPolicySpec(const Field& spec, ClientTrafficPolicySpec& o
     Field ch = ip["customHeader"];
     if (presentObject(ch)) {
       ch.rejectUnknown({"name", "failClosed"});
-      out.client_ip_detection.custom_header =
-          ClientIPDetectionSpec::CustomHeader{ch["name"].required("name"), ch["failClosed"].boolean()};
+      out.client_ip_detection.custom_header = ClientIPDetectionSpec::CustomHeader{
+          ch["name"].required("name"), ch["failClosed"].boolean()};
     }
     out.client_ip_detection.direct_source_ip = presentObject(ip["directSourceIP"]);
   }

@@ -53,7 +53,10 @@ Listener decodeListener(const Field& f) {
   Field tls = f["tls"];
   if (tls.expectMap()) {
     l.has_tls = true;
-    if (auto m = tls["mode"].str()) l.tls_mode = *m;
+    if (auto m = tls["mode"].str()) {
+      l.tls_mode = *m;
+      l.tls_mode_set = true;
+    }
     for (const auto& r : tls["certificateRefs"].items()) {
       l.certificate_refs.push_back(decodeObjectRef(r));
     }
@@ -63,13 +66,14 @@ Listener decodeListener(const Field& f) {
     Field ns = ar["namespaces"];
     if (ns.expectMap()) {
       if (auto from = ns["from"].str()) l.allowed_routes.namespaces_from = *from;
-      if (ns["selector"].present()) l.allowed_routes.namespaces_selector = decodeSelector(ns["selector"]);
+      if (ns["selector"].present())
+        l.allowed_routes.namespaces_selector = decodeSelector(ns["selector"]);
     }
     if (ar["kinds"].present()) {
       std::vector<RouteGroupKind> kinds;
       for (const auto& k : ar["kinds"].items()) {
-        kinds.push_back({k["group"].str().value_or("gateway.networking.k8s.io"),
-                         k["kind"].required("kind")});
+        kinds.push_back(
+            {k["group"].str().value_or("gateway.networking.k8s.io"), k["kind"].required("kind")});
       }
       l.allowed_routes.kinds = std::move(kinds);
     }
@@ -266,7 +270,8 @@ void decodeObject(const std::string& kind, const YAML::Node& node, const std::st
   }
 }
 
-bool selectorMatches(const LabelSelector& selector, const std::map<std::string, std::string>& labels) {
+bool selectorMatches(const LabelSelector& selector,
+                     const std::map<std::string, std::string>& labels) {
   for (const auto& [k, v] : selector.match_labels) {
     auto it = labels.find(k);
     if (it == labels.end() || it->second != v) return false;

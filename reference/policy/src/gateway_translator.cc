@@ -2,50 +2,13 @@
 #include <algorithm>
 #include <set>
 
-#include "pki/pki.h"
+#include "listener_validation.h"
 #include "translation_context.h"
 
 namespace ctplab::policy {
 namespace {
 
 constexpr const char* kGatewayGroup = "gateway.networking.k8s.io";
-
-std::vector<std::pair<std::string, std::string>> supportedKinds(const Listener& l) {
-  std::vector<std::string> kinds;
-  if (l.protocol == "HTTP" || l.protocol == "HTTPS") {
-    kinds = {"HTTPRoute", "GRPCRoute"};
-  } else if (l.protocol == "TLS") {
-    kinds = l.tls_mode == "Passthrough" ? std::vector<std::string>{"TLSRoute"}
-                                         : std::vector<std::string>{"TCPRoute", "TLSRoute"};
-  } else if (l.protocol == "TCP") {
-    kinds = {"TCPRoute"};
-  } else if (l.protocol == "UDP") {
-    kinds = {"UDPRoute"};
-  }
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& k : kinds) {
-    if (l.allowed_routes.kinds) {
-      bool allowed = false;
-      for (const auto& rk : *l.allowed_routes.kinds) {
-        allowed = allowed || (rk.kind == k && rk.group == kGatewayGroup);
-      }
-      if (!allowed) continue;
-    }
-    out.emplace_back(kGatewayGroup, k);
-  }
-  return out;
-}
-
-void setCondition(ListenerStatus& s, const std::string& type, const std::string& status,
-                  const std::string& reason, const std::string& message) {
-  for (auto& c : s.conditions) {
-    if (c.type == type) {
-      c = {type, status, reason, message, 0};
-      return;
-    }
-  }
-  s.conditions.push_back({type, status, reason, message, 0});
-}
 
 uint32_t containerPort(int64_t port) {
   // Privileged ports are shifted so the proxy can bind without CAP_NET_BIND_SERVICE.
@@ -64,138 +27,13 @@ bool listenerSetAllowed(const TranslationContext& ctx, const Gateway& gw, const 
   return false;
 }
 
-// Resolves and checks the listener's certificate Secrets; fills `tls` or the failure condition.
-bool resolveCertificates(const TranslationContext& ctx, const Gateway& gw, ListenerContext& lc,
-                         ir::TLSConfig& tls) {
-  const Listener& l = *lc.listener;
-  const std::string owner_ns = lc.listener_set ? lc.listener_set->meta.ns : gw.meta.ns;
-  const std::string owner_kind = lc.listener_set ? "ListenerSet" : "Gateway";
-  for (const auto& ref : l.certificate_refs) {
-    std::string kind = ref.kind.empty() ? "Secret" : ref.kind;
-    if (!ref.group.empty() || kind != "Secret") {
-      setCondition(lc.status, "ResolvedRefs", "False", "InvalidCertificateRef",
-                   "Secret " + ref.name + " must be of kind Secret in the core API group.");
-      return false;
-    }
-    std::string ns = ref.ns.value_or(owner_ns);
-    if (ns != owner_ns && !ctx.referenceAllowed(kGatewayGroup, owner_kind, owner_ns, "", "Secret",
-                                                ns, ref.name)) {
-      setCondition(lc.status, "ResolvedRefs", "False", "RefNotPermitted",
-                   "Certificate ref to secret " + ns + "/" + ref.name +
-                       " not permitted by any ReferenceGrant.");
-      return false;
-    }
-    const Secret* secret = ctx.findSecret(ns, ref.name);
-    if (secret == nullptr) {
-      setCondition(lc.status, "ResolvedRefs", "False", "InvalidCertificateRef",
-                   "Secret " + ns + "/" + ref.name + " does not exist.");
-      return false;
-    }
-    auto cert = secret->data.find("tls.crt");
-    auto key = secret->data.find("tls.key");
-    if (cert == secret->data.end() || key == secret->data.end()) {
-      setCondition(lc.status, "ResolvedRefs", "False", "InvalidCertificateRef",
-                   "Secret " + ns + "/" + ref.name + " must contain tls.crt and tls.key.");
-      return false;
-    }
-    auto checked = pki::checkServingCertificate(ns, ref.name, cert->second, key->second,
-                                                ctx.options.now);
-    if (!checked.ok) {
-      setCondition(lc.status, "ResolvedRefs", "False", "InvalidCertificateRef",
-                   "Secret " + checked.error + ".");
-      return false;
-    }
-    tls.certificates.push_back({ns + "/" + ref.name, checked.chain_pem, true});
-    lc.cert_dns_names.insert(lc.cert_dns_names.end(), checked.leaf.dns_names.begin(),
-                             checked.leaf.dns_names.end());
-  }
-  return true;
-}
-
-bool validateListener(const TranslationContext& ctx, const Gateway& gw, ListenerContext& lc,
-                      std::optional<ir::TLSConfig>& tls) {
-  const Listener& l = *lc.listener;
-  static const std::set<std::string> kProtocols = {"HTTP", "HTTPS", "TLS", "TCP", "UDP"};
-  if (kProtocols.count(l.protocol) == 0) {
-    setCondition(lc.status, "Accepted", "False", "UnsupportedProtocol",
-                 "Protocol " + l.protocol + " is unsupported, must be HTTP, HTTPS, TCP or UDP.");
-    return false;
-  }
-  if (l.allowed_routes.kinds && supportedKinds(l).empty()) {
-    setCondition(lc.status, "ResolvedRefs", "False", "InvalidRouteKinds",
-                 "Listener allows no route kind supported by its protocol.");
-    return false;
-  }
-  bool needs_certs = l.protocol == "HTTPS" || (l.protocol == "TLS" && l.tls_mode == "Terminate");
-  if (l.protocol == "HTTP" || l.protocol == "TCP" || l.protocol == "UDP") {
-    if (l.has_tls) {
-      setCondition(lc.status, "Accepted", "False", "UnsupportedProtocol",
-                   "Listener must not have TLS set when protocol is " + l.protocol + ".");
-      return false;
-    }
-    return true;
-  }
-  if (!l.has_tls) {
-    setCondition(lc.status, "Accepted", "False", "UnsupportedProtocol",
-                 "Listener must have TLS set when protocol is " + l.protocol + ".");
-    return false;
-  }
-  if (!needs_certs) return true;  // TLS passthrough terminates nothing
-  if (l.certificate_refs.empty()) {
-    setCondition(lc.status, "ResolvedRefs", "False", "InvalidCertificateRef",
-                 "Listener must have at least 1 TLS certificate ref");
-    return false;
-  }
-  ir::TLSConfig config;
-  if (!resolveCertificates(ctx, gw, lc, config)) return false;
-  // TCP-level TLS listeners have ALPN off unless a policy sets it.
-  if (l.protocol == "TLS") config.alpn_protocols = std::vector<std::string>{};
-  tls = std::move(config);
-  return true;
-}
-
-// Gateway API conflicts between listeners of one Gateway sharing a port.
-void markConflicts(GatewayContext& g) {
-  for (size_t i = 0; i < g.listeners.size(); ++i) {
-    auto& a = g.listeners[i];
-    for (size_t j = 0; j < g.listeners.size(); ++j) {
-      if (i == j) continue;
-      const auto& b = g.listeners[j];
-      if (a.listener->port != b.listener->port) continue;
-      bool a_l7 = a.listener->protocol == "HTTP" || a.listener->protocol == "HTTPS" ||
-                  a.listener->protocol == "TLS";
-      bool b_l7 = b.listener->protocol == "HTTP" || b.listener->protocol == "HTTPS" ||
-                  b.listener->protocol == "TLS";
-      bool udp_pair = (a.listener->protocol == "UDP") != (b.listener->protocol == "UDP");
-      if (udp_pair) continue;  // UDP and TCP-based listeners may share a port number
-      if (a.listener->protocol != b.listener->protocol && !(a_l7 && b_l7 &&
-          ((a.listener->protocol == "HTTPS" && b.listener->protocol == "TLS") ||
-           (a.listener->protocol == "TLS" && b.listener->protocol == "HTTPS")))) {
-        setCondition(a.status, "Conflicted", "True", "ProtocolConflict",
-                     "All listeners for a given port must use a compatible protocol");
-        a.ready = false;
-      } else if (a.listener->protocol == b.listener->protocol &&
-                 a.listener->hostname.value_or("") == b.listener->hostname.value_or("") &&
-                 a.listener->protocol != "TCP" && a.listener->protocol != "UDP") {
-        setCondition(a.status, "Conflicted", "True", "HostnameConflict",
-                     "All listeners for a given port must use a unique hostname");
-        a.ready = false;
-      } else if (a.listener->protocol == b.listener->protocol &&
-                 (a.listener->protocol == "TCP" || a.listener->protocol == "UDP")) {
-        setCondition(a.status, "Conflicted", "True", "ProtocolConflict",
-                     "Only one " + a.listener->protocol + " listener is allowed in a given port");
-        a.ready = false;
-      }
-    }
-  }
-}
-
 bool hasWildcardPrefix(const std::string& h) { return h.size() > 1 && h[0] == '*'; }
 
 bool hostnameMatchesOther(const std::string& self, const std::string& other) {
   if (hasWildcardPrefix(other) && !hasWildcardPrefix(self)) {
     std::string suffix = other.substr(1);
-    if (self.size() < suffix.size() || self.compare(self.size() - suffix.size(), suffix.size(), suffix) != 0) {
+    if (self.size() < suffix.size() ||
+        self.compare(self.size() - suffix.size(), suffix.size(), suffix) != 0) {
       return false;
     }
     // Only one label may stand in for the wildcard.
@@ -204,7 +42,8 @@ bool hostnameMatchesOther(const std::string& self, const std::string& other) {
   return self == other;
 }
 
-bool overlappingHostnames(const std::optional<std::string>& a, const std::optional<std::string>& b) {
+bool overlappingHostnames(const std::optional<std::string>& a,
+                          const std::optional<std::string>& b) {
   if (!a || !b) return true;
   return hostnameMatchesOther(*a, *b) || hostnameMatchesOther(*b, *a);
 }
@@ -246,18 +85,20 @@ void markOverlappingTLS(GatewayContext& g) {
   for (size_t i = 0; i < n; ++i) {
     if (host_peer[i] >= 0) {
       const auto* peer = https[static_cast<size_t>(host_peer[i])];
-      setCondition(https[i]->status, "OverlappingTLSConfig", "True", "OverlappingHostnames",
-                   "The hostname " + https[i]->listener->hostname.value_or("") +
-                       " overlaps with the hostname " + peer->listener->hostname.value_or("") +
-                       " in listener " + peer->listener->name + ".");
+      setListenerCondition(*https[i], "OverlappingTLSConfig", "True", "OverlappingHostnames",
+                           "The hostname " + https[i]->listener->hostname.value_or("") +
+                               " overlaps with the hostname " +
+                               peer->listener->hostname.value_or("") + " in listener " +
+                               peer->listener->name + ".");
     }
     if (cert_peer[i] >= 0) {
       const auto* peer = https[static_cast<size_t>(cert_peer[i])];
-      setCondition(https[i]->status, "OverlappingTLSConfig", "True", "OverlappingCertificates",
-                   "The certificate SAN " + sans[i].first + " overlaps with the certificate SAN " +
-                       sans[i].second + " in listener " + peer->listener->name +
-                       ". ALPN will default to HTTP/1.1 to prevent HTTP/2 connection coalescing, "
-                       "unless explicitly configured via ClientTrafficPolicy");
+      setListenerCondition(
+          *https[i], "OverlappingTLSConfig", "True", "OverlappingCertificates",
+          "The certificate SAN " + sans[i].first + " overlaps with the certificate SAN " +
+              sans[i].second + " in listener " + peer->listener->name +
+              ". ALPN will default to HTTP/1.1 to prevent HTTP/2 connection coalescing, "
+              "unless explicitly configured via ClientTrafficPolicy");
       if (ir::Listener* il = g.ir->find(https[i]->ir_name)) il->tls_overlaps = true;
     }
   }
@@ -336,6 +177,7 @@ void translateGateways(TranslationContext& ctx, TranslationResult& result) {
   });
 
   result.irs.reserve(order.size());
+  bool any_merged = false;
   for (size_t idx : order) {
     const Gateway& gw = rs.gateways[idx];
     GatewayContext g;
@@ -345,6 +187,7 @@ void translateGateways(TranslationContext& ctx, TranslationResult& result) {
     const EnvoyProxy* proxy = gatewayEnvoyProxy(rs, gw);
     if (proxy == nullptr) proxy = class_proxy;
     const bool merged = class_proxy != nullptr && class_proxy->merge_gateways.value_or(false);
+    any_merged = any_merged || merged;
     g.result->ir_key = merged ? gw.class_name : gw.meta.ns + "/" + gw.meta.name;
     g.ir = irFor(result, g.result->ir_key, gw);
     g.ip_family = proxy ? proxy->ip_family : std::nullopt;
@@ -362,8 +205,8 @@ void translateGateways(TranslationContext& ctx, TranslationResult& result) {
         ListenerContext lc;
         lc.listener = &l;
         lc.listener_set = &ls;
-        lc.ir_name = gw.meta.ns + "/" + gw.meta.name + "/" + ls.meta.ns + "/" + ls.meta.name +
-                     "/" + l.name;
+        lc.ir_name =
+            gw.meta.ns + "/" + gw.meta.name + "/" + ls.meta.ns + "/" + ls.meta.name + "/" + l.name;
         g.listeners.push_back(std::move(lc));
       }
     }
@@ -371,31 +214,28 @@ void translateGateways(TranslationContext& ctx, TranslationResult& result) {
   }
 
   std::map<std::string, std::set<std::pair<std::string, int64_t>>> infra_ports_by_ir;
+  std::vector<std::vector<std::optional<ir::TLSConfig>>> tls_by_gateway;
   for (auto& g : ctx.gateways) {
     const Gateway& gw = *g.gateway;
     std::vector<std::optional<ir::TLSConfig>> tls(g.listeners.size());
     for (size_t i = 0; i < g.listeners.size(); ++i) {
       auto& lc = g.listeners[i];
       lc.status.name = lc.listener->name;
-      lc.status.supported_kinds = supportedKinds(*lc.listener);
-      lc.ready = validateListener(ctx, gw, lc, tls[i]);
+      validateListenerSpec(ctx, gw, lc, tls[i]);
     }
-    markConflicts(g);
+    tls_by_gateway.push_back(std::move(tls));
+  }
+  validateListenerConflicts(ctx.gateways, any_merged);
+  for (size_t gi = 0; gi < ctx.gateways.size(); ++gi) {
+    auto& g = ctx.gateways[gi];
+    const Gateway& gw = *g.gateway;
+    auto& tls = tls_by_gateway[gi];
+    for (auto& lc : g.listeners) finalizeListenerConditions(lc);
     auto& infra_ports = infra_ports_by_ir[g.ir->key];
     for (size_t i = 0; i < g.listeners.size(); ++i) {
       auto& lc = g.listeners[i];
       const Listener& l = *lc.listener;
-      if (lc.ready) {
-        setCondition(lc.status, "Programmed", "True", "Programmed",
-                     "Sending translated listener configuration to the data plane");
-        setCondition(lc.status, "Accepted", "True", "Accepted",
-                     "Listener has been successfully translated");
-        setCondition(lc.status, "ResolvedRefs", "True", "ResolvedRefs",
-                     "Listener references have been resolved");
-      } else {
-        setCondition(lc.status, "Programmed", "False", "Invalid", "Listener is invalid, see other Conditions for details.");
-        continue;
-      }
+      if (!lc.ready) continue;
       ir::Listener il;
       il.name = lc.ir_name;
       il.protocol = l.protocol;
@@ -409,9 +249,8 @@ void translateGateways(TranslationContext& ctx, TranslationResult& result) {
       il.tls = std::move(tls[i]);
       g.ir->listeners.push_back(std::move(il));
       if (infra_ports.insert({l.protocol, l.port}).second) {
-        g.ir->proxy_listeners.push_back({lc.ir_name, l.protocol,
-                                                static_cast<uint32_t>(l.port), containerPort(l.port),
-                                                false});
+        g.ir->proxy_listeners.push_back(
+            {lc.ir_name, l.protocol, static_cast<uint32_t>(l.port), containerPort(l.port), false});
       }
     }
     markOverlappingTLS(g);
@@ -470,7 +309,10 @@ bool TranslationContext::referenceAllowed(const std::string& from_group,
     }
     if (!from_ok) continue;
     for (const auto& t : g.to) {
-      if (t.group == to_group && t.kind == to_kind && (!t.name || *t.name == to_name)) return true;
+      if (t.group == to_group && t.kind == to_kind &&
+          (!t.name || t.name->empty() || *t.name == to_name)) {
+        return true;
+      }
     }
   }
   return false;

@@ -12,7 +12,8 @@ namespace {
 bool wildcardMatches(const std::string& wildcard, const std::string& host) {
   // "*.example.com" matches any name that ends in ".example.com" with at least one label before.
   std::string suffix = wildcard.substr(1);
-  return host.size() > suffix.size() && host.compare(host.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return host.size() > suffix.size() &&
+         host.compare(host.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::vector<std::string> computeHosts(const std::vector<std::string>& route_hosts,
@@ -68,7 +69,8 @@ void attachRoutes(TranslationContext& ctx) {
           if (p.kind == "Gateway" && p.group == "gateway.networking.k8s.io") {
             targets_listener = ns == gw.meta.ns && p.name == gw.meta.name;
           } else if (p.kind == "ListenerSet" && lc.listener_set != nullptr) {
-            targets_listener = ns == lc.listener_set->meta.ns && p.name == lc.listener_set->meta.name;
+            targets_listener =
+                ns == lc.listener_set->meta.ns && p.name == lc.listener_set->meta.name;
           }
           if (!targets_listener) continue;
           if (p.section_name && *p.section_name != lc.listener->name) continue;
@@ -77,7 +79,8 @@ void attachRoutes(TranslationContext& ctx) {
         }
         if (!parent_match) continue;
         bool kind_ok = false;
-        for (const auto& [group, kind] : lc.status.supported_kinds) kind_ok = kind_ok || kind == route.kind;
+        for (const auto& [group, kind] : lc.status.supported_kinds)
+          kind_ok = kind_ok || kind == route.kind;
         if (!kind_ok) continue;
         std::string owner_ns = lc.listener_set ? lc.listener_set->meta.ns : gw.meta.ns;
         if (!namespaceAllowed(ctx, lc, owner_ns, route.meta.ns)) continue;

@@ -39,8 +39,7 @@ void PolicyStatus::setAcceptedIfUnset(const AncestorRef& ref, const std::string&
 }
 
 void PolicyStatus::addWarning(const AncestorRef& ref, const std::string& controller,
-                              const std::string& reason, const std::string& message,
-                              int64_t gen) {
+                              const std::string& reason, const std::string& message, int64_t gen) {
   auto& a = ancestor(ref, controller);
   for (auto& c : a.conditions) {
     if (c.type != "Warning") continue;

@@ -76,8 +76,10 @@ Tree tlsTree(const ir::TLSConfig& tls) {
   if (tls.client_validation_enabled) t.set("clientValidationEnabled", Tree::boolean(true));
   if (tls.accept_untrusted) t.set("acceptUntrusted", Tree::boolean(true));
   if (tls.allow_expired_certificate) t.set("allowExpiredCertificate", Tree::boolean(true));
-  if (!tls.verify_certificate_spki.empty()) t.set("verifyCertificateSpki", strings(tls.verify_certificate_spki));
-  if (!tls.verify_certificate_hash.empty()) t.set("verifyCertificateHash", strings(tls.verify_certificate_hash));
+  if (!tls.verify_certificate_spki.empty())
+    t.set("verifyCertificateSpki", strings(tls.verify_certificate_spki));
+  if (!tls.verify_certificate_hash.empty())
+    t.set("verifyCertificateHash", strings(tls.verify_certificate_hash));
   if (tls.crl) {
     Tree c = Tree::map();
     c.set("name", Tree::string(tls.crl->name));
@@ -92,7 +94,8 @@ Tree tlsTree(const ir::TLSConfig& tls) {
   if (tls.max_version) t.set("maxVersion", Tree::string(*tls.max_version));
   if (!tls.ciphers.empty()) t.set("ciphers", strings(tls.ciphers));
   if (!tls.ecdh_curves.empty()) t.set("ecdhCurves", strings(tls.ecdh_curves));
-  if (!tls.signature_algorithms.empty()) t.set("signatureAlgorithms", strings(tls.signature_algorithms));
+  if (!tls.signature_algorithms.empty())
+    t.set("signatureAlgorithms", strings(tls.signature_algorithms));
   t.set("alpnProtocols", tls.alpn_protocols ? strings(*tls.alpn_protocols) : Tree::null());
   if (tls.stateless_session_resumption) t.set("statelessSessionResumption", Tree::boolean(true));
   if (tls.stateful_session_resumption) t.set("statefulSessionResumption", Tree::boolean(true));
@@ -107,18 +110,27 @@ Tree headersTree(const ir::HeaderSettings& h) {
   if (h.xfcc) {
     Tree x = Tree::map();
     if (!h.xfcc->mode.empty()) x.set("mode", Tree::string(h.xfcc->mode));
-    if (!h.xfcc->cert_details_to_add.empty()) x.set("certDetailsToAdd", strings(h.xfcc->cert_details_to_add));
+    if (!h.xfcc->cert_details_to_add.empty())
+      x.set("certDetailsToAdd", strings(h.xfcc->cert_details_to_add));
     t.set("xForwardedClientCert", std::move(x));
   }
-  if (!h.with_underscores_action.empty()) t.set("withUnderscoresAction", Tree::string(h.with_underscores_action));
+  if (!h.with_underscores_action.empty())
+    t.set("withUnderscoresAction", Tree::string(h.with_underscores_action));
   if (h.request_id) t.set("requestID", Tree::string(*h.request_id));
-  if (!h.early_add_request_headers.empty()) t.set("earlyAddRequestHeaders", addHeaders(h.early_add_request_headers));
-  if (!h.early_remove_request_headers.empty()) t.set("earlyRemoveRequestHeaders", strings(h.early_remove_request_headers));
-  if (!h.early_remove_on_match.empty()) t.set("earlyRemoveRequestHeadersOnMatch", matches(h.early_remove_on_match));
-  if (!h.late_add_response_headers.empty()) t.set("lateAddResponseHeaders", addHeaders(h.late_add_response_headers));
-  if (!h.late_remove_response_headers.empty()) t.set("lateRemoveResponseHeaders", strings(h.late_remove_response_headers));
-  if (!h.late_remove_on_match.empty()) t.set("lateRemoveResponseHeadersOnMatch", matches(h.late_remove_on_match));
-  if (h.max_request_headers_kb) t.set("maxRequestHeadersKB", Tree::integer(*h.max_request_headers_kb));
+  if (!h.early_add_request_headers.empty())
+    t.set("earlyAddRequestHeaders", addHeaders(h.early_add_request_headers));
+  if (!h.early_remove_request_headers.empty())
+    t.set("earlyRemoveRequestHeaders", strings(h.early_remove_request_headers));
+  if (!h.early_remove_on_match.empty())
+    t.set("earlyRemoveRequestHeadersOnMatch", matches(h.early_remove_on_match));
+  if (!h.late_add_response_headers.empty())
+    t.set("lateAddResponseHeaders", addHeaders(h.late_add_response_headers));
+  if (!h.late_remove_response_headers.empty())
+    t.set("lateRemoveResponseHeaders", strings(h.late_remove_response_headers));
+  if (!h.late_remove_on_match.empty())
+    t.set("lateRemoveResponseHeadersOnMatch", matches(h.late_remove_on_match));
+  if (h.max_request_headers_kb)
+    t.set("maxRequestHeadersKB", Tree::integer(*h.max_request_headers_kb));
   return t;
 }
 
@@ -127,7 +139,8 @@ Tree timeoutTree(const ir::ClientTimeout& to) {
   if (to.tcp) {
     Tree tcp = Tree::map();
     if (to.tcp->idle_timeout) tcp.set("idleTimeout", dur(*to.tcp->idle_timeout));
-    if (to.tcp->tls_handshake_timeout) tcp.set("tlsHandshakeTimeout", dur(*to.tcp->tls_handshake_timeout));
+    if (to.tcp->tls_handshake_timeout)
+      tcp.set("tlsHandshakeTimeout", dur(*to.tcp->tls_handshake_timeout));
     if (to.tcp->connection_inspection_timeout) {
       tcp.set("connectionInspectionTimeout", dur(*to.tcp->connection_inspection_timeout));
     }
@@ -135,12 +148,14 @@ Tree timeoutTree(const ir::ClientTimeout& to) {
   }
   if (to.http) {
     Tree http = Tree::map();
-    if (to.http->request_received_timeout) http.set("requestReceivedTimeout", dur(*to.http->request_received_timeout));
+    if (to.http->request_received_timeout)
+      http.set("requestReceivedTimeout", dur(*to.http->request_received_timeout));
     if (to.http->request_headers_received_timeout) {
       http.set("requestHeadersReceivedTimeout", dur(*to.http->request_headers_received_timeout));
     }
     if (to.http->idle_timeout) http.set("idleTimeout", dur(*to.http->idle_timeout));
-    if (to.http->stream_idle_timeout) http.set("streamIdleTimeout", dur(*to.http->stream_idle_timeout));
+    if (to.http->stream_idle_timeout)
+      http.set("streamIdleTimeout", dur(*to.http->stream_idle_timeout));
     t.set("http", std::move(http));
   }
   return t;
@@ -152,11 +167,13 @@ Tree connectionTree(const ir::ClientConnection& c) {
     Tree l = Tree::map();
     if (c.limit->value) l.set("value", Tree::integer(static_cast<int64_t>(*c.limit->value)));
     if (c.limit->close_delay) l.set("closeDelay", dur(*c.limit->close_delay));
-    if (c.limit->max_connection_duration) l.set("maxConnectionDuration", dur(*c.limit->max_connection_duration));
+    if (c.limit->max_connection_duration)
+      l.set("maxConnectionDuration", dur(*c.limit->max_connection_duration));
     if (c.limit->max_requests_per_connection) {
       l.set("maxRequestsPerConnection", Tree::integer(*c.limit->max_requests_per_connection));
     }
-    if (c.limit->max_stream_duration) l.set("maxStreamDuration", dur(*c.limit->max_stream_duration));
+    if (c.limit->max_stream_duration)
+      l.set("maxStreamDuration", dur(*c.limit->max_stream_duration));
     t.set("limit", std::move(l));
   }
   if (c.buffer_limit_bytes) t.set("bufferLimit", Tree::integer(*c.buffer_limit_bytes));
@@ -187,7 +204,8 @@ Tree listenerToTree(const ir::Listener& l) {
   if (l.tcp_keepalive) {
     Tree k = Tree::map();
     if (l.tcp_keepalive->probes) k.set("probes", Tree::integer(*l.tcp_keepalive->probes));
-    if (l.tcp_keepalive->idle_time_s) k.set("idleTime", Tree::integer(*l.tcp_keepalive->idle_time_s));
+    if (l.tcp_keepalive->idle_time_s)
+      k.set("idleTime", Tree::integer(*l.tcp_keepalive->idle_time_s));
     if (l.tcp_keepalive->interval_s) k.set("interval", Tree::integer(*l.tcp_keepalive->interval_s));
     t.set("tcpKeepalive", std::move(k));
   }
@@ -218,13 +236,15 @@ Tree listenerToTree(const ir::Listener& l) {
       Tree x = Tree::map();
       if (d.xff->num_trusted_hops) x.set("numTrustedHops", Tree::integer(*d.xff->num_trusted_hops));
       if (d.xff->trusted_cidrs) x.set("trustedCIDRs", strings(*d.xff->trusted_cidrs));
-      if (d.xff->disable_append) x.set("disableXForwardedForAppend", Tree::boolean(*d.xff->disable_append));
+      if (d.xff->disable_append)
+        x.set("disableXForwardedForAppend", Tree::boolean(*d.xff->disable_append));
       c.set("xForwardedFor", std::move(x));
     }
     if (d.custom_header) {
       Tree h = Tree::map();
       h.set("name", Tree::string(d.custom_header->name));
-      if (d.custom_header->fail_closed) h.set("failClosed", Tree::boolean(*d.custom_header->fail_closed));
+      if (d.custom_header->fail_closed)
+        h.set("failClosed", Tree::boolean(*d.custom_header->fail_closed));
       c.set("customHeader", std::move(h));
     }
     if (d.direct_source_ip) c.set("directSourceIP", Tree::map());
@@ -245,13 +265,15 @@ Tree listenerToTree(const ir::Listener& l) {
     if (l.http1->preserve_header_case) h.set("preserveHeaderCase", Tree::boolean(true));
     if (l.http1->has_http10) {
       Tree h10 = Tree::map();
-      if (l.http1->http10_default_host) h10.set("defaultHost", Tree::string(*l.http1->http10_default_host));
+      if (l.http1->http10_default_host)
+        h10.set("defaultHost", Tree::string(*l.http1->http10_default_host));
       h.set("http10", std::move(h10));
     }
     if (l.http1->disable_safe_max_connection_duration) {
       h.set("disableSafeMaxConnectionDuration", Tree::boolean(true));
     }
-    if (!l.http1->ignored_upgrade_types.empty()) h.set("ignoredUpgradeTypes", matches(l.http1->ignored_upgrade_types));
+    if (!l.http1->ignored_upgrade_types.empty())
+      h.set("ignoredUpgradeTypes", matches(l.http1->ignored_upgrade_types));
     t.set("http1", std::move(h));
   }
   if (l.http2) {
@@ -263,8 +285,10 @@ Tree listenerToTree(const ir::Listener& l) {
     if (l.http2->initial_connection_window_size) {
       h.set("initialStreamWindowSize", Tree::integer(*l.http2->initial_connection_window_size));
     }
-    if (l.http2->max_concurrent_streams) h.set("maxConcurrentStreams", Tree::integer(*l.http2->max_concurrent_streams));
-    if (l.http2->reset_stream_on_error) h.set("resetStreamOnError", Tree::boolean(*l.http2->reset_stream_on_error));
+    if (l.http2->max_concurrent_streams)
+      h.set("maxConcurrentStreams", Tree::integer(*l.http2->max_concurrent_streams));
+    if (l.http2->reset_stream_on_error)
+      h.set("resetStreamOnError", Tree::boolean(*l.http2->reset_stream_on_error));
     if (l.http2->connection_keepalive) {
       const auto& k = *l.http2->connection_keepalive;
       Tree ka = Tree::map();
@@ -316,7 +340,8 @@ Tree conditionTree(const Condition& c, bool with_generation) {
   t.set("reason", Tree::string(c.reason));
   t.set("message", Tree::string(c.message));
   t.set("lastTransitionTime", Tree::null());
-  if (with_generation && c.observed_generation) t.set("observedGeneration", Tree::integer(c.observed_generation));
+  if (with_generation && c.observed_generation)
+    t.set("observedGeneration", Tree::integer(c.observed_generation));
   return t;
 }
 
@@ -382,7 +407,6 @@ Tree translationToTree(const ResourceSet& resources, const TranslationResult& re
       Tree status = Tree::map();
       status.set("listeners", std::move(listeners));
       gw.set("status", std::move(status));
-
     }
     gateways.push(std::move(gw));
   }

@@ -15,6 +15,8 @@ struct ListenerContext {
   const ListenerSet* listener_set = nullptr;  // null for the Gateway's own listeners
   std::string ir_name;
   bool ready = false;
+  bool spec_valid = false;
+  bool protocol_conflicted = false;
   std::vector<std::string> cert_dns_names;  // DNS SANs of the serving certificates
   ListenerStatus status;
 };
@@ -23,7 +25,7 @@ struct GatewayContext {
   const Gateway* gateway = nullptr;
   std::vector<ListenerContext> listeners;  // own listeners, then ListenerSet listeners
   GatewayResult* result = nullptr;
-  ir::Gateway* ir = nullptr;  // shared by all gateways merged onto one proxy
+  ir::Gateway* ir = nullptr;             // shared by all gateways merged onto one proxy
   std::optional<std::string> ip_family;  // from the EnvoyProxy that configures this gateway
   std::string key() const { return gateway->meta.ns + "/" + gateway->meta.name; }
 };

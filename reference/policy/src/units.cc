@@ -192,9 +192,9 @@ struct Suffix {
 };
 
 constexpr Suffix kSuffixes[] = {
-    {"Ki", Quantity::Format::kBinarySI, 2, 10}, {"Mi", Quantity::Format::kBinarySI, 2, 20},
-    {"Gi", Quantity::Format::kBinarySI, 2, 30}, {"Ti", Quantity::Format::kBinarySI, 2, 40},
-    {"Pi", Quantity::Format::kBinarySI, 2, 50}, {"Ei", Quantity::Format::kBinarySI, 2, 60},
+    {"Ki", Quantity::Format::kBinarySI, 2, 10},  {"Mi", Quantity::Format::kBinarySI, 2, 20},
+    {"Gi", Quantity::Format::kBinarySI, 2, 30},  {"Ti", Quantity::Format::kBinarySI, 2, 40},
+    {"Pi", Quantity::Format::kBinarySI, 2, 50},  {"Ei", Quantity::Format::kBinarySI, 2, 60},
     {"n", Quantity::Format::kDecimalSI, 10, -9}, {"u", Quantity::Format::kDecimalSI, 10, -6},
     {"m", Quantity::Format::kDecimalSI, 10, -3}, {"k", Quantity::Format::kDecimalSI, 10, 3},
     {"M", Quantity::Format::kDecimalSI, 10, 6},  {"G", Quantity::Format::kDecimalSI, 10, 9},

@@ -2,6 +2,8 @@
 #include <algorithm>
 
 #include "ctplab/policy/output.h"
+#include "ctplab/policy/port_plan.h"
+#include "ctplab/policy/units.h"
 
 namespace ctplab::policy {
 namespace {
@@ -74,7 +76,8 @@ std::string validationReport(const TranslationResult& result) {
       for (const auto& e : r.admission_errors) out += "      " + e + "\n";
       continue;
     }
-    for (const auto& e : r.admission_errors) out += "    note: the API server would reject: " + e + "\n";
+    for (const auto& e : r.admission_errors)
+      out += "    note: the API server would reject: " + e + "\n";
     if (r.status.ancestors().empty()) {
       out += "    no target resolved (no Gateway or ListenerSet of this controller matches)\n";
     }
@@ -111,15 +114,17 @@ std::string validationReport(const TranslationResult& result) {
         continue;
       }
       Tree t = listenerToTree(l);
-      for (const char* k : {"name", "address", "port", "externalPort", "metadata", "hostnames",
-                            "routes"}) {
+      for (const char* k :
+           {"name", "address", "port", "externalPort", "metadata", "hostnames", "routes"}) {
         if (Tree* v = t.get(k)) *v = Tree::null();
       }
       Tree* path = t.get("path");
-      if (path && l.merge_slashes && l.escaped_slashes_action == "UnescapeAndRedirect") *path = Tree::null();
+      if (path && l.merge_slashes && l.escaped_slashes_action == "UnescapeAndRedirect")
+        *path = Tree::null();
       Tree* tls = t.get("tls");
       if (tls) {
-        if (Tree* c = tls->get("certificates")) *c = Tree::string(std::to_string(c->items().size()) + " certificate(s)");
+        if (Tree* c = tls->get("certificates"))
+          *c = Tree::string(std::to_string(c->items().size()) + " certificate(s)");
         if (Tree* ca = tls->get("caCertificate")) {
           if (Tree* pem = ca->get("certificate")) *pem = Tree::string("<PEM bundle>");
         }
@@ -131,7 +136,25 @@ std::string validationReport(const TranslationResult& result) {
       for (const auto& [k, v] : t.entries()) {
         if (!v.isNull()) flatten(v, k, settings);
       }
-      out += settings.empty() ? "    effective settings: all defaults\n" : "    effective settings:\n" + settings;
+      out += settings.empty() ? "    effective settings: all defaults\n"
+                              : "    effective settings:\n" + settings;
+    }
+  }
+  out += "Proxy ports and connection-limit counters\n";
+  for (const auto& irg : result.irs) {
+    for (const auto& port : planPorts(irg)) {
+      out +=
+          "  " + irg.key + " port " + std::to_string(port.port) + ": settings from " +
+          port.settings_owner + "; PROXY protocol " +
+          (port.proxy_protocol ? (port.proxy_protocol_optional ? "optional" : "required") : "off") +
+          "; HTTP/3 " + (port.http3 ? "on" : "off") + "\n";
+      for (const auto& c : port.counters) {
+        std::string names;
+        for (size_t i = 0; i < c.listeners.size(); ++i) names += (i ? ", " : "") + c.listeners[i];
+        std::string limit = c.limit ? "limit " + std::to_string(*c.limit) : "no limit";
+        if (c.close_delay) limit += ", closeDelay " + formatGoDuration(*c.close_delay);
+        out += "    counter " + c.id + " (" + names + "): " + limit + "\n";
+      }
     }
   }
   return out;

@@ -15,11 +15,16 @@ bool iequals(const std::string& a, const std::string& b) {
 
 const char* kindName(const YAML::Node& n) {
   switch (n.Type()) {
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Scalar: return "a scalar";
-    case YAML::NodeType::Null: return "null";
-    default: return "nothing";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Scalar:
+      return "a scalar";
+    case YAML::NodeType::Null:
+      return "null";
+    default:
+      return "nothing";
   }
 }
 
@@ -114,8 +119,8 @@ void Field::rejectUnknown(std::initializer_list<const char*> known, bool strict)
   if (!node_.IsMap()) return;
   for (const auto& kv : node_) {
     std::string k = kv.first.Scalar();
-    bool ok = std::any_of(known.begin(), known.end(),
-                          [&](const char* name) { return iequals(k, name); });
+    bool ok =
+        std::any_of(known.begin(), known.end(), [&](const char* name) { return iequals(k, name); });
     if (ok) continue;
     Field f(kv.first, path_.empty() ? k : path_ + "." + k, ctx_);
     if (strict) {

@@ -51,7 +51,7 @@ class Field {
   std::vector<std::string> strings() const;
   std::vector<Field> items() const;  // list elements; error when not a list
   std::map<std::string, std::string> stringMap() const;
-  bool expectMap() const;  // error when present but not a map
+  bool expectMap() const;                        // error when present but not a map
   std::string required(const char* what) const;  // str(), error when absent
 
   void error(const std::string& message) const;

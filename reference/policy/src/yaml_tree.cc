@@ -76,7 +76,8 @@ bool needsQuoting(const std::string& s) {
       "off|Off|OFF)$");
   static const std::regex kNumeric(
       "^[-+]?(\\.[0-9]+|[0-9][0-9_]*(\\.[0-9_]*)?)([eE][-+]?[0-9]+)?$|^[-+]?\\.(inf|Inf|INF)$|"
-      "^\\.(nan|NaN|NAN)$|^0x[0-9a-fA-F_]+$|^0o?[0-7_]+$|^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?$");
+      "^\\.(nan|NaN|NAN)$|^0x[0-9a-fA-F_]+$|^0o?[0-7_]+$|^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_"
+      "]*)?$");
   if (std::regex_match(s, kSpecial) || std::regex_match(s, kNumeric)) return true;
   const std::string indicators = "-?:,[]{}#&*!|>'\"%@`";
   if (indicators.find(s[0]) != std::string::npos) {
@@ -112,11 +113,21 @@ std::string quoteScalar(const std::string& s) {
   static const char* kHex = "0123456789abcdef";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           out += "\\x";
@@ -132,13 +143,20 @@ std::string quoteScalar(const std::string& s) {
 
 std::string scalarText(const Tree& t) {
   switch (t.kind()) {
-    case Tree::Kind::kNull: return "null";
-    case Tree::Kind::kBool: return t.asBool() ? "true" : "false";
-    case Tree::Kind::kInt: return std::to_string(t.asInt());
-    case Tree::Kind::kNumber: return t.text();
-    case Tree::Kind::kString: return needsQuoting(t.text()) ? quoteScalar(t.text()) : t.text();
-    case Tree::Kind::kList: return "[]";
-    case Tree::Kind::kMap: return "{}";
+    case Tree::Kind::kNull:
+      return "null";
+    case Tree::Kind::kBool:
+      return t.asBool() ? "true" : "false";
+    case Tree::Kind::kInt:
+      return std::to_string(t.asInt());
+    case Tree::Kind::kNumber:
+      return t.text();
+    case Tree::Kind::kString:
+      return needsQuoting(t.text()) ? quoteScalar(t.text()) : t.text();
+    case Tree::Kind::kList:
+      return "[]";
+    case Tree::Kind::kMap:
+      return "{}";
   }
   return "null";
 }

@@ -12,7 +12,8 @@ std::vector<std::string> errorsFor(const std::string& spec) {
   return admissionErrors(r.loaded.resources.client_traffic_policies.at(0).spec);
 }
 
-const std::string kRef = "  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: gw}]\n";
+const std::string kRef =
+    "  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: gw}]\n";
 
 bool has(const std::vector<std::string>& errs, const std::string& msg) {
   for (const auto& e : errs) {
@@ -38,18 +39,22 @@ TEST(Admission, CelRules) {
        "this policy can only have a targetRefs[*].group of gateway.networking.k8s.io"},
       {"T5", "  targetRefs: [{group: gateway.networking.k8s.io, kind: Service, name: gw}]",
        "this policy can only have a targetRefs[*].kind of Gateway or ListenerSet"},
-      {"S1", "  targetSelectors: [{group: foo, kind: Gateway}]", "group must be gateway.networking.k8s.io"},
+      {"S1", "  targetSelectors: [{group: foo, kind: Gateway}]",
+       "group must be gateway.networking.k8s.io"},
       {"S2", "  targetSelectors: [{kind: Gateway, namespaces: {from: Selector}}]",
        "selector must be specified when from is Selector"},
       {"C1", kRef + "  clientIPDetection: {}",
        "exactly one of xForwardedFor, customHeader, or directSourceIP must be set"},
-      {"C2", kRef + "  clientIPDetection: {xForwardedFor: {numTrustedHops: 1, trustedCIDRs: [10.0.0.0/8]}}",
+      {"C2",
+       kRef +
+           "  clientIPDetection: {xForwardedFor: {numTrustedHops: 1, trustedCIDRs: [10.0.0.0/8]}}",
        "only one of numTrustedHops or trustedCIDRs must be set"},
       {"V1", kRef + "  tls: {minVersion: \"1.3\", ciphers: [AES128-SHA]}",
        "setting ciphers has no effect if the minimum possible TLS version is 1.3"},
       {"V2", kRef + "  tls: {minVersion: \"1.3\", maxVersion: \"1.2\"}",
        "minVersion must be smaller or equal to maxVersion"},
-      {"V2 max only", kRef + "  tls: {maxVersion: \"1.1\"}", "minVersion must be smaller or equal to maxVersion"},
+      {"V2 max only", kRef + "  tls: {maxVersion: \"1.1\"}",
+       "minVersion must be smaller or equal to maxVersion"},
       {"V3", kRef + "  tls: {clientValidation: {mode: Request, allowExpiredCertificate: true}}",
        "allowExpiredCertificate can only be set when mode is VerifyIfGiven or RequireAndVerify"},
       {"H1", kRef + "  headers: {xForwardedClientCert: {certDetailsToAdd: [Subject]}}",
@@ -64,7 +69,8 @@ TEST(Admission, CelRules) {
        "spec.connection.connectionLimit.value in body should be greater than or equal to 1"},
       {"quantity pattern", kRef + "  connection: {bufferLimit: 500m}",
        "spec.connection.bufferLimit in body should match '^[1-9]+[0-9]*([EPTGMK]i|[EPTGMk])?$'"},
-      {"cidr pattern", kRef + "  clientIPDetection: {xForwardedFor: {trustedCIDRs: [192.0124.1.0/24]}}",
+      {"cidr pattern",
+       kRef + "  clientIPDetection: {xForwardedFor: {trustedCIDRs: [192.0124.1.0/24]}}",
        "spec.clientIPDetection.xForwardedFor.trustedCIDRs[0]: Invalid value: \"192.0124.1.0/24\""},
   };
   for (const auto& c : cases) {
@@ -82,9 +88,9 @@ TEST(Admission, ValidPoliciesPass) {
 
 TEST(Admission, EnforcedAdmissionSkipsTranslation) {
   testing::Run r;
-  loadText(std::string(testing::kGateway) +
-               testing::policy("p", "2026-01-01T00:00:00Z", "  path: {}"),
-           "t.yaml", r.loaded);
+  loadText(
+      std::string(testing::kGateway) + testing::policy("p", "2026-01-01T00:00:00Z", "  path: {}"),
+      "t.yaml", r.loaded);
   TranslateOptions o;
   o.enforce_admission = true;
   r.result = translate(r.loaded.resources, o);

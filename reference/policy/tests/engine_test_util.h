@@ -62,8 +62,8 @@ inline Run runYaml(const std::string& yaml) {
 inline std::string policy(const std::string& name, const std::string& created,
                           const std::string& spec) {
   return "---\napiVersion: gateway.envoyproxy.io/v1alpha1\nkind: ClientTrafficPolicy\n"
-         "metadata: {name: " + name + ", namespace: ns, creationTimestamp: \"" + created +
-         "\"}\nspec:\n" + spec + "\n";
+         "metadata: {name: " +
+         name + ", namespace: ns, creationTimestamp: \"" + created + "\"}\nspec:\n" + spec + "\n";
 }
 
 }  // namespace ctplab::policy::testing

@@ -44,8 +44,8 @@ TEST(Loader, WrongTypeIsAnError) {
 }
 
 TEST(Loader, MissingRequiredFieldIsAnError) {
-  auto l = lines(testing::policy("p", "2026-01-01T00:00:00Z",
-                                 "  targetRefs: [{group: g, kind: Gateway}]"));
+  auto l = lines(
+      testing::policy("p", "2026-01-01T00:00:00Z", "  targetRefs: [{group: g, kind: Gateway}]"));
   ASSERT_EQ(l.size(), 1u);
   EXPECT_NE(l[0].find("spec.targetRefs[0].name: missing required field"), std::string::npos);
 }
@@ -60,9 +60,10 @@ TEST(Loader, BadQuantityIsAnError) {
 
 TEST(Loader, BundleFormatAndCaseInsensitiveKeys) {
   LoadResult r;
-  loadText("Gateways:\n- metadata: {name: g, namespace: n}\n  spec: {gatewayClassName: c}\n"
-           "clientTrafficPolicies: []\nsomethingElse: []\n",
-           "b.yaml", r);
+  loadText(
+      "Gateways:\n- metadata: {name: g, namespace: n}\n  spec: {gatewayClassName: c}\n"
+      "clientTrafficPolicies: []\nsomethingElse: []\n",
+      "b.yaml", r);
   EXPECT_TRUE(r.resources.bundle_format);
   ASSERT_EQ(r.resources.gateways.size(), 1u);
   ASSERT_EQ(r.diagnostics.all().size(), 1u);

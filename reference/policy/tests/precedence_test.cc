@@ -10,15 +10,20 @@ using testing::kGateway;
 using testing::policy;
 using testing::runYaml;
 
-const std::string kGatewayRef = "  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: gw}]";
+const std::string kGatewayRef =
+    "  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: gw}]";
 std::string sectionRef(const std::string& s) {
-  return "  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: gw, sectionName: " + s + "}]";
+  return "  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: gw, "
+         "sectionName: " +
+         s + "}]";
 }
 
 TEST(Precedence, SectionPolicyOverridesGatewayWide) {
-  auto r = runYaml(std::string(kGateway) +
-                   policy("wide", "2026-01-01T00:00:00Z", kGatewayRef + "\n  connection: {bufferLimit: 1000}") +
-                   policy("sec", "2026-01-02T00:00:00Z", sectionRef("http-a") + "\n  connection: {bufferLimit: 2000}"));
+  auto r = runYaml(
+      std::string(kGateway) +
+      policy("wide", "2026-01-01T00:00:00Z", kGatewayRef + "\n  connection: {bufferLimit: 1000}") +
+      policy("sec", "2026-01-02T00:00:00Z",
+             sectionRef("http-a") + "\n  connection: {bufferLimit: 2000}"));
   ASSERT_NE(r.condition("wide", "", "Overridden"), nullptr);
   EXPECT_EQ(r.condition("wide", "", "Overridden")->message,
             "There are existing ClientTrafficPolicies that are overriding these sections [http-a]");
@@ -36,14 +41,16 @@ TEST(Precedence, OlderGatewayWidePolicyWins) {
   const Condition* c = r.condition("newer", "", "Accepted");
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->reason, "Conflicted");
-  EXPECT_EQ(c->message, "Unable to target Gateway gw, another ClientTrafficPolicy has already attached to it");
+  EXPECT_EQ(c->message,
+            "Unable to target Gateway gw, another ClientTrafficPolicy has already attached to it");
 }
 
 TEST(Precedence, SameSectionConflicts) {
   auto r = runYaml(std::string(kGateway) + policy("a", "2026-01-01T00:00:00Z", sectionRef("tcp")) +
                    policy("b", "2026-01-02T00:00:00Z", sectionRef("tcp")));
-  EXPECT_EQ(r.condition("b", "tcp", "Accepted")->message,
-            "Unable to target section of gw, another ClientTrafficPolicy has already attached to it");
+  EXPECT_EQ(
+      r.condition("b", "tcp", "Accepted")->message,
+      "Unable to target section of gw, another ClientTrafficPolicy has already attached to it");
 }
 
 TEST(Precedence, EqualTimestampsOrderByNamespaceThenName) {
@@ -62,9 +69,10 @@ TEST(Precedence, UnknownSectionIsTargetNotFound) {
 }
 
 TEST(Precedence, UnknownGatewayWritesNoStatus) {
-  auto r = runYaml(std::string(kGateway) +
-                   policy("p", "2026-01-01T00:00:00Z",
-                          "  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: other}]"));
+  auto r = runYaml(
+      std::string(kGateway) +
+      policy("p", "2026-01-01T00:00:00Z",
+             "  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: other}]"));
   ASSERT_NE(r.policy("p"), nullptr);
   EXPECT_TRUE(r.policy("p")->status.ancestors().empty());
 }
@@ -80,22 +88,25 @@ spec:
   - {name: a, protocol: HTTP, port: 80, hostname: a.example.com}
   - {name: b, protocol: HTTP, port: 80, hostname: b.example.com}
 )" + policy("p", "2026-01-01T00:00:00Z", sectionRef("a")));
-  EXPECT_EQ(r.condition("p", "a", "Accepted")->message,
-            "ClientTrafficPolicy is being applied to multiple http (non https) listeners (ns/gw/b) on "
-            "the same port, which is not allowed.");
+  EXPECT_EQ(
+      r.condition("p", "a", "Accepted")->message,
+      "ClientTrafficPolicy is being applied to multiple http (non https) listeners (ns/gw/b) on "
+      "the same port, which is not allowed.");
 }
 
 TEST(Precedence, DeprecatedTargetRefWarns) {
-  auto r = runYaml(std::string(kGateway) +
-                   policy("p", "2026-01-01T00:00:00Z",
-                          "  targetRef: {group: gateway.networking.k8s.io, kind: Gateway, name: gw}\n"
-                          "  enableProxyProtocol: true"));
+  auto r =
+      runYaml(std::string(kGateway) +
+              policy("p", "2026-01-01T00:00:00Z",
+                     "  targetRef: {group: gateway.networking.k8s.io, kind: Gateway, name: gw}\n"
+                     "  enableProxyProtocol: true"));
   const Condition* w = r.condition("p", "", "Warning");
   ASSERT_NE(w, nullptr);
   EXPECT_EQ(w->reason, "DeprecatedField");
-  EXPECT_EQ(w->message,
-            "spec.enableProxyProtocol is deprecated, use spec.proxyProtocol instead; spec.targetRef "
-            "is deprecated, use spec.targetRefs instead");
+  EXPECT_EQ(
+      w->message,
+      "spec.enableProxyProtocol is deprecated, use spec.proxyProtocol instead; spec.targetRef "
+      "is deprecated, use spec.targetRefs instead");
 }
 
 TEST(Precedence, AncestorsTruncatedAtSixteen) {
@@ -104,7 +115,8 @@ TEST(Precedence, AncestorsTruncatedAtSixteen) {
   for (int i = 1; i <= 18; ++i) {
     std::string n = "gw-" + std::to_string(i);
     yaml += "---\napiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: " + n +
-            ", namespace: ns}\nspec:\n  gatewayClassName: eg\n  listeners: [{name: l, protocol: HTTP, port: 80}]\n";
+            ", namespace: ns}\nspec:\n  gatewayClassName: eg\n  listeners: [{name: l, protocol: "
+            "HTTP, port: 80}]\n";
     refs += "  - {group: gateway.networking.k8s.io, kind: Gateway, name: " + n + "}\n";
   }
   auto r = runYaml(yaml + policy("p", "2026-01-01T00:00:00Z", refs));
@@ -120,11 +132,13 @@ TEST(Translation, InvalidValuesGiveEnvoyGatewayMessages) {
   auto r = runYaml(std::string(kGateway) +
                    policy("p", "2026-01-01T00:00:00Z",
                           sectionRef("http-b") + "\n  connection: {bufferLimit: 100G}"));
-  EXPECT_EQ(r.condition("p", "http-b", "Accepted")->message,
-            "Connection: BufferLimit value 100G is out of range, must be between 0 and 4294967295.");
-  auto r2 = runYaml(std::string(kGateway) +
-                    policy("p", "2026-01-01T00:00:00Z",
-                           sectionRef("http-b") + "\n  timeout: {http: {requestReceivedTimeout: 5sec}}"));
+  EXPECT_EQ(
+      r.condition("p", "http-b", "Accepted")->message,
+      "Connection: BufferLimit value 100G is out of range, must be between 0 and 4294967295.");
+  auto r2 =
+      runYaml(std::string(kGateway) +
+              policy("p", "2026-01-01T00:00:00Z",
+                     sectionRef("http-b") + "\n  timeout: {http: {requestReceivedTimeout: 5sec}}"));
   EXPECT_EQ(r2.condition("p", "http-b", "Accepted")->message,
             "Timeout: invalid HTTP RequestReceivedTimeout value 5sec.");
 }

@@ -19,8 +19,7 @@ TEST(GoDuration, ErrorsLikeGo) {
   EXPECT_EQ(parseGoDuration("10").error, "time: missing unit in duration \"10\"");
   EXPECT_EQ(parseGoDuration("").error, "time: invalid duration \"\"");
   EXPECT_EQ(parseGoDuration(".s").error, "time: invalid duration \".s\"");
-  EXPECT_EQ(parseGoDuration("9999999999999h").error,
-            "time: invalid duration \"9999999999999h\"");
+  EXPECT_EQ(parseGoDuration("9999999999999h").error, "time: invalid duration \"9999999999999h\"");
 }
 
 TEST(GoDuration, FormatsLikeGo) {

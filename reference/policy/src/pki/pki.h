@@ -1,15 +1,17 @@
-// Certificate-material checks that reproduce Envoy Gateway's Go code byte for byte: PEM framing,
-// X.509/CRL parsing errors, validity windows, key/certificate pairing and Go-style time text.
+// Public facade of the certificate-material checks that reproduce Envoy Gateway's Go code byte
+// for byte (CA bundles, CRLs, serving certificates); the rest of the engine includes only this.
 #pragma once
 
-#include <map>
-#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "ctplab/common/time.h"
+#include "pki/go_pem.h"
+#include "pki/go_time.h"
+#include "pki/sha256.h"
+#include "pki/x509_certificate.h"
 
 namespace ctplab::policy::pki {
 
@@ -19,70 +21,10 @@ namespace ctplab::policy::pki {
 // ParseRevocationList and the private-key parsers), crypto/tls.X509KeyPair and time.Time.String.
 // Go's time.Local is taken to be UTC, as it is in the distroless controller image.
 // No function here throws or aborts; every outcome, including malformed input, is a value.
-
-// ----------------------------------------------------------------------------------------------
-// encoding/pem
-
-struct PemBlock {
-  std::string type;
-  std::map<std::string, std::string> headers;  // Go keeps headers in a map; encoding sorts them.
-  std::string bytes;                           // Decoded base64 payload (DER for certificates).
-};
-
-struct PemDecodeResult {
-  std::optional<PemBlock> block;  // nullopt when no further block could be decoded.
-  std::string_view rest;          // Points into the input; the whole input when block is nullopt.
-};
-
-// Mirrors Go pem.Decode (Go 1.26, including the 2025 quadratic-time and bounds fixes): skips any
-// text before a block, silently skips malformed blocks (bad base64, mismatched END type, ...).
-PemDecodeResult decodePem(std::string_view data);
-
-// Mirrors Go pem.EncodeToMemory: "-----BEGIN T-----\n", headers ("Proc-Type" first, the rest in
-// byte order, then a blank line), base64 in 64-column lines, "-----END T-----\n". Returns nullopt
-// where Go returns nil (a header key containing ':').
-std::optional<std::string> encodePemBlock(const PemBlock& block);
-
-// ----------------------------------------------------------------------------------------------
-// Small helpers
-
-// Go time.Time.String() for a UTC instant: "2006-01-02 15:04:05.999999999 +0000 UTC" (the
-// fraction is trimmed of trailing zeros and omitted when zero).
-std::string formatGoTime(TimePoint t);
-
-// Lower-case hex SHA-256 of the given bytes (use it on DER).
-std::string sha256Hex(std::string_view bytes);
-
-// ----------------------------------------------------------------------------------------------
-// crypto/x509 certificates
-
-struct Certificate {
-  std::string der;          // Go Certificate.Raw.
-  std::string pem;          // der re-encoded as one "CERTIFICATE" PEM block.
-  std::string common_name;  // Go Subject.CommonName: the last CN attribute, UTF-8.
-  // Validity as instants. Saturated to the TimePoint range (years 1678..2261); the *_text fields
-  // always carry the exact Go rendering used in messages, including non-UTC offsets.
-  TimePoint not_before;
-  TimePoint not_after;
-  std::string not_before_text;
-  std::string not_after_text;
-  std::string sha256_hex;              // SHA-256 of der.
-  std::vector<std::string> dns_names;  // dNSName SANs in order.
-  std::string public_key_algorithm;    // Go PublicKeyAlgorithm.String(): "RSA", "ECDSA", ..., "0".
-};
-
-struct ParseCertificatesResult {
-  bool ok = false;
-  std::vector<Certificate> certificates;
-  std::string error;  // Go's exact error text, e.g. "x509: malformed certificate".
-};
-
-// Mirrors x509.ParseCertificates: zero or more concatenated DER certificates (empty input is ok
-// with no certificates); any malformed one fails the whole call with Go's message.
-ParseCertificatesResult parseCertificates(std::string_view der);
-
-// Mirrors x509.ParseCertificate: exactly one certificate; extra bytes give "x509: trailing data".
-ParseCertificatesResult parseCertificate(std::string_view der);
+//
+// Each Go layer has its own header next to this one (go_pem.h, go_time.h, der_reader.h,
+// public_key.h, x509_*.h, private_key.h); the ones whose types or helpers callers need
+// (PemBlock, Certificate, formatGoTime, sha256Hex) are included above.
 
 // ----------------------------------------------------------------------------------------------
 // CA bundles (ClientTrafficPolicy tls.clientValidation.caCertificateRefs, key "ca.crt")
@@ -170,11 +112,6 @@ struct ServingChainCheck {
 // block rejects the whole chain with its message; "no certificate data provided" for empty
 // input and "unable to decode pem data for certificate" when no block decodes.
 ServingChainCheck checkServingChain(std::string_view cert_pem, TimePoint now);
-
-// Mirrors crypto/tls.X509KeyPair(certPEM, keyPEM) and returns its error text ("" when the pair
-// is usable), e.g. "tls: private key does not match public key",
-// "tls: private key type does not match public key type", "tls: failed to parse private key".
-std::string checkX509KeyPair(std::string_view cert_pem, std::string_view key_pem);
 
 struct ServingCertCheck {
   bool ok = false;

@@ -25,7 +25,7 @@ struct PolicyResult {
   const ClientTrafficPolicy* policy = nullptr;
   PolicyStatus status;
   std::vector<std::string> admission_errors;  // `spec.x: Invalid value: ...: message`
-  bool rejected = false;                       // admission enforced and failed
+  bool rejected = false;                      // admission enforced and failed
 };
 
 struct GatewayResult {
@@ -36,7 +36,7 @@ struct GatewayResult {
 };
 
 struct TranslationResult {
-  std::vector<PolicyResult> policies;  // in the order the translator processed them
+  std::vector<PolicyResult> policies;   // in the order the translator processed them
   std::vector<GatewayResult> gateways;  // input order
   std::vector<ir::Gateway> irs;         // one per IR key, in order of first use
   const ir::Gateway* findIR(const std::string& key) const;

@@ -153,12 +153,12 @@ struct Route {
 };
 
 struct Listener {
-  std::string name;  // <gwNs>/<gwName>[/<lsNs>/<lsName>]/<listener>
+  std::string name;      // <gwNs>/<gwName>[/<lsNs>/<lsName>]/<listener>
   std::string protocol;  // HTTP, HTTPS, TLS, TCP, UDP (Gateway API protocol)
   std::string address = "0.0.0.0";
   std::optional<std::string> ip_family;  // from the EnvoyProxy, when it sets one
-  uint32_t port = 0;           // proxy (container) port
-  uint32_t external_port = 0;  // Gateway listener port
+  uint32_t port = 0;                     // proxy (container) port
+  uint32_t external_port = 0;            // Gateway listener port
   ListenerMetadata metadata;
   std::vector<std::string> hostnames;
   std::optional<TLSConfig> tls;

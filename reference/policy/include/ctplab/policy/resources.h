@@ -33,7 +33,8 @@ struct LabelSelector {
   std::map<std::string, std::string> match_labels;
   std::vector<LabelSelectorRequirement> match_expressions;
 };
-bool selectorMatches(const LabelSelector& selector, const std::map<std::string, std::string>& labels);
+bool selectorMatches(const LabelSelector& selector,
+                     const std::map<std::string, std::string>& labels);
 
 struct GatewayClass {
   ObjectMeta meta;
@@ -66,6 +67,7 @@ struct Listener {
   std::string protocol;
   bool has_tls = false;
   std::string tls_mode = "Terminate";
+  bool tls_mode_set = false;  // the API server defaults it to Terminate; test bundles may not
   std::vector<ObjectReference> certificate_refs;
   AllowedRoutes allowed_routes;
   SourceLocation location;
@@ -79,7 +81,7 @@ struct Gateway {
   std::optional<std::string> allowed_listeners_from;
   std::optional<LabelSelector> allowed_listeners_selector;
   std::optional<std::string> infrastructure_parameters;  // EnvoyProxy name (same namespace)
-  Tree raw;  // echoed in translate output
+  Tree raw;                                              // echoed in translate output
 };
 
 struct ParentReference {

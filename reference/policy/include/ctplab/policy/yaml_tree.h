@@ -1,5 +1,6 @@
 // An ordered, typed YAML value used for everything the engine prints, and its emitter.
-// Keys are emitted sorted (as Envoy Gateway's golden files are) and scalars quoted only when needed.
+// Keys are emitted sorted (as Envoy Gateway's golden files are) and scalars quoted only when
+// needed.
 #pragma once
 
 #include <cstdint>
