@@ -1,6 +1,7 @@
 #include <set>
 
 #include "decode.h"
+#include "pki/go_pem.h"
 
 namespace ctplab::policy {
 namespace {
@@ -112,35 +113,8 @@ std::map<std::string, std::string> decodeSecretData(const Field& f) {
 }  // namespace
 
 std::optional<std::string> decodeBase64(std::string_view in) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
   std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  size_t padding = 0;
-  for (char c : in) {
-    if (c == '\n' || c == '\r' || c == ' ' || c == '\t') continue;
-    if (c == '=') {
-      ++padding;
-      continue;
-    }
-    if (padding > 0) return std::nullopt;
-    int v = value(c);
-    if (v < 0) return std::nullopt;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
-  if (padding > 2) return std::nullopt;
+  if (!pki::goBase64Decode(in, &out)) return std::nullopt;
   return out;
 }
 

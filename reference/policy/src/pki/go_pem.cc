@@ -23,58 +23,6 @@ int base64Value(unsigned char c) {
   return -1;
 }
 
-bool isNewline(char c) { return c == '\n' || c == '\r'; }
-
-// Decodes quantum by quantum exactly as Go's decodeQuantum does, so the same inputs fail: CR/LF
-// are skipped anywhere, a partial final quantum needs '=' padding, and nothing but CR/LF may
-// follow the padding. Non-zero trailing bits are accepted (StdEncoding is not Strict).
-bool goBase64Decode(std::string_view src, std::string* out) {
-  out->clear();
-  size_t si = 0;
-  while (si < src.size()) {
-    std::array<unsigned, 4> dbuf{};
-    int dlen = 4;
-    bool finished = false;
-    for (int j = 0; j < 4; ++j) {
-      if (si == src.size()) {
-        if (j == 0) return true;
-        return false;  // j == 1, or padding required but missing.
-      }
-      const auto in = static_cast<unsigned char>(src[si]);
-      ++si;
-      const int v = base64Value(in);
-      if (v >= 0) {
-        dbuf[j] = static_cast<unsigned>(v);
-        continue;
-      }
-      if (isNewline(static_cast<char>(in))) {
-        --j;
-        continue;
-      }
-      if (in != '=') return false;
-      if (j < 2) return false;
-      if (j == 2) {
-        while (si < src.size() && isNewline(src[si])) ++si;
-        if (si == src.size()) return false;
-        if (src[si] != '=') return false;
-        ++si;
-      }
-      while (si < src.size() && isNewline(src[si])) ++si;
-      if (si < src.size()) return false;  // Trailing garbage after padding.
-      dlen = j;
-      finished = true;
-      break;
-    }
-    const unsigned val = dbuf[0] << 18 | dbuf[1] << 12 | dbuf[2] << 6 | dbuf[3];
-    const std::array<char, 3> bytes = {static_cast<char>((val >> 16) & 0xFF),
-                                       static_cast<char>((val >> 8) & 0xFF),
-                                       static_cast<char>(val & 0xFF)};
-    out->append(bytes.data(), static_cast<size_t>(dlen - 1));
-    if (finished) return true;
-  }
-  return true;
-}
-
 std::string base64Encode(std::string_view in) {
   std::string out;
   out.reserve((in.size() + 2) / 3 * 4);
@@ -137,7 +85,59 @@ constexpr std::string_view kPemStart = "\n-----BEGIN ";
 constexpr std::string_view kPemEnd = "\n-----END ";
 constexpr std::string_view kPemEndOfLine = "-----";
 
+bool isNewline(char c) { return c == '\n' || c == '\r'; }
+
 }  // namespace
+
+// Decodes quantum by quantum exactly as Go's decodeQuantum does, so the same inputs fail: CR/LF
+// are skipped anywhere, a partial final quantum needs '=' padding, and nothing but CR/LF may
+// follow the padding. Non-zero trailing bits are accepted (StdEncoding is not Strict).
+bool goBase64Decode(std::string_view src, std::string* out) {
+  out->clear();
+  size_t si = 0;
+  while (si < src.size()) {
+    std::array<unsigned, 4> dbuf{};
+    int dlen = 4;
+    bool finished = false;
+    for (int j = 0; j < 4; ++j) {
+      if (si == src.size()) {
+        if (j == 0) return true;
+        return false;  // j == 1, or padding required but missing.
+      }
+      const auto in = static_cast<unsigned char>(src[si]);
+      ++si;
+      const int v = base64Value(in);
+      if (v >= 0) {
+        dbuf[j] = static_cast<unsigned>(v);
+        continue;
+      }
+      if (isNewline(static_cast<char>(in))) {
+        --j;
+        continue;
+      }
+      if (in != '=') return false;
+      if (j < 2) return false;
+      if (j == 2) {
+        while (si < src.size() && isNewline(src[si])) ++si;
+        if (si == src.size()) return false;
+        if (src[si] != '=') return false;
+        ++si;
+      }
+      while (si < src.size() && isNewline(src[si])) ++si;
+      if (si < src.size()) return false;  // Trailing garbage after padding.
+      dlen = j;
+      finished = true;
+      break;
+    }
+    const unsigned val = dbuf[0] << 18 | dbuf[1] << 12 | dbuf[2] << 6 | dbuf[3];
+    const std::array<char, 3> bytes = {static_cast<char>((val >> 16) & 0xFF),
+                                       static_cast<char>((val >> 8) & 0xFF),
+                                       static_cast<char>(val & 0xFF)};
+    out->append(bytes.data(), static_cast<size_t>(dlen - 1));
+    if (finished) return true;
+  }
+  return true;
+}
 
 PemDecodeResult decodePem(std::string_view data) {
   std::string_view rest = data;

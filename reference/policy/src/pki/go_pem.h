@@ -9,6 +9,10 @@
 
 namespace ctplab::policy::pki {
 
+// Go's encoding/base64 StdEncoding.Decode (also how Kubernetes decodes Secret data): CR/LF are
+// skipped, padding is required, trailing bits are not checked. False on malformed input.
+bool goBase64Decode(std::string_view src, std::string* out);
+
 struct PemBlock {
   std::string type;
   std::map<std::string, std::string> headers;  // Go keeps headers in a map; encoding sorts them.

@@ -1,7 +1,5 @@
 #include "pki/x509_extensions.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -9,6 +7,7 @@
 #include <string_view>
 #include <utility>
 
+#include "ctplab/common/ip_address.h"
 #include "pki/der_reader.h"
 #include "pki/go_strings.h"
 
@@ -266,9 +265,7 @@ std::string checkNameConstraint(uint8_t tag, std::string_view value) {
     if (!ok) return "x509: failed to parse rfc822Name constraint " + goQuote(value);
   } else if (tag == contextTag(6)) {
     if (!isIa5(value)) return ia5_error;
-    const std::string text(value);
-    unsigned char buf[16];
-    if (inet_pton(AF_INET, text.c_str(), buf) == 1 || inet_pton(AF_INET6, text.c_str(), buf) == 1) {
+    if (IpAddress::parse(value)) {
       return "x509: failed to parse URI constraint " + goQuote(value) + ": cannot be IP address";
     }
     if (!domainNameValid(value, true)) {
