@@ -433,6 +433,7 @@ TranslationResult translate(const ResourceSet& resources, const TranslateOptions
   result.policies.reserve(resources.client_traffic_policies.size());
   translateGateways(ctx, result);
   attachRoutes(ctx);
+  collectListenerStatuses(ctx, result);
   processClientTrafficPolicies(ctx, result);
   // Policies that resolved nothing still appear (with no ancestors), after the others.
   for (const auto& p : resources.client_traffic_policies) {

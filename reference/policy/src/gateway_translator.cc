@@ -143,6 +143,68 @@ ir::Gateway* irFor(TranslationResult& result, const std::string& key, const Gate
 
 }  // namespace
 
+void collectListenerStatuses(const TranslationContext& ctx, TranslationResult& result) {
+  for (const auto& g : ctx.gateways) {
+    for (const auto& lc : g.listeners) {
+      if (lc.listener_set == nullptr) g.result->listener_statuses.push_back(lc.status);
+    }
+  }
+  for (const auto& ls : ctx.resources->listener_sets) {
+    ListenerSetResult r;
+    r.listener_set = &ls;
+    for (const auto& [rejected, gw] : ctx.disallowed_listener_sets) {
+      if (rejected != &ls) continue;
+      r.conditions.push_back({"Accepted", "False", "NotAllowed",
+                              "ListenerSet attachment from namespace " + ls.meta.ns +
+                                  " not allowed by Gateway " + gw->meta.ns + "/" + gw->meta.name,
+                              ls.meta.generation});
+      r.conditions.push_back(
+          {"Programmed", "False", "NotAllowed", "Not Programmed", ls.meta.generation});
+    }
+    bool attached = false;
+    bool all_accepted = true, any_accepted = false, all_programmed = true, any_programmed = false;
+    for (const auto& g : ctx.gateways) {
+      for (const auto& lc : g.listeners) {
+        if (lc.listener_set != &ls) continue;
+        attached = true;
+        bool accepted = false, programmed = false;
+        for (const auto& c : lc.status.conditions) {
+          accepted = accepted || (c.type == "Accepted" && c.status == "True");
+          programmed = programmed || (c.type == "Programmed" && c.status == "True");
+        }
+        all_accepted = all_accepted && accepted;
+        any_accepted = any_accepted || accepted;
+        all_programmed = all_programmed && programmed;
+        any_programmed = any_programmed || programmed;
+        r.listener_statuses.push_back(lc.status);
+      }
+    }
+    if (attached) {
+      const int64_t gen = ls.meta.generation;
+      if (all_accepted) {
+        r.conditions.push_back({"Accepted", "True", "Accepted", "All listeners are accepted", gen});
+      } else if (any_accepted) {
+        r.conditions.push_back(
+            {"Accepted", "True", "ListenersNotValid", "Some listeners are invalid", gen});
+      } else {
+        r.conditions.push_back(
+            {"Accepted", "False", "ListenersNotValid", "No listeners are accepted", gen});
+      }
+      if (all_programmed) {
+        r.conditions.push_back(
+            {"Programmed", "True", "Programmed", "All listeners are programmed", gen});
+      } else if (any_programmed) {
+        r.conditions.push_back(
+            {"Programmed", "True", "Programmed", "Some listeners are not programmed", gen});
+      } else {
+        r.conditions.push_back(
+            {"Programmed", "False", "ListenersNotValid", "No listeners are programmed", gen});
+      }
+    }
+    if (!r.conditions.empty()) result.listener_sets.push_back(std::move(r));
+  }
+}
+
 const ir::Gateway* TranslationResult::findIR(const std::string& key) const {
   for (const auto& ir : irs) {
     if (ir.key == key) return &ir;
@@ -200,7 +262,10 @@ void translateGateways(TranslationContext& ctx, TranslationResult& result) {
     for (const auto& ls : rs.listener_sets) {
       std::string parent_ns = ls.parent.ns.value_or(ls.meta.ns);
       if (ls.parent.name != gw.meta.name || parent_ns != gw.meta.ns) continue;
-      if (!listenerSetAllowed(ctx, gw, ls)) continue;
+      if (!listenerSetAllowed(ctx, gw, ls)) {
+        ctx.disallowed_listener_sets.emplace_back(&ls, &gw);
+        continue;
+      }
       for (const auto& l : ls.listeners) {
         ListenerContext lc;
         lc.listener = &l;
@@ -254,9 +319,6 @@ void translateGateways(TranslationContext& ctx, TranslationResult& result) {
       }
     }
     markOverlappingTLS(g);
-    for (const auto& lc : g.listeners) {
-      if (lc.listener_set == nullptr) g.result->listener_statuses.push_back(lc.status);
-    }
   }
 }
 

@@ -120,17 +120,6 @@ void attachRoutes(TranslationContext& ctx) {
       }
     }
   }
-  // Listener statuses were copied before attachment; refresh the counts.
-  for (auto& g : ctx.gateways) {
-    size_t own = 0;
-    for (const auto& lc : g.listeners) {
-      if (lc.listener_set != nullptr) continue;
-      if (own < g.result->listener_statuses.size()) {
-        g.result->listener_statuses[own].attached_routes = lc.status.attached_routes;
-      }
-      ++own;
-    }
-  }
 }
 
 }  // namespace ctplab::policy

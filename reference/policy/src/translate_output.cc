@@ -345,6 +345,28 @@ Tree conditionTree(const Condition& c, bool with_generation) {
   return t;
 }
 
+Tree listenerStatusesTree(const std::vector<ListenerStatus>& statuses) {
+  Tree listeners = Tree::list();
+  for (const auto& ls : statuses) {
+    Tree e = Tree::map();
+    e.set("name", Tree::string(ls.name));
+    e.set("attachedRoutes", Tree::integer(ls.attached_routes));
+    Tree kinds = Tree::list();
+    for (const auto& [group, kind] : ls.supported_kinds) {
+      Tree k = Tree::map();
+      k.set("group", Tree::string(group));
+      k.set("kind", Tree::string(kind));
+      kinds.push(std::move(k));
+    }
+    e.set("supportedKinds", std::move(kinds));
+    Tree conds = Tree::list();
+    for (const auto& c : ls.conditions) conds.push(conditionTree(c, false));
+    e.set("conditions", std::move(conds));
+    listeners.push(std::move(e));
+  }
+  return listeners;
+}
+
 Tree policyStatusTree(const PolicyResult& r) {
   Tree ancestors = Tree::list();
   for (const auto& a : r.status.ancestors()) {
@@ -386,26 +408,8 @@ Tree translationToTree(const ResourceSet& resources, const TranslationResult& re
   for (const auto& g : result.gateways) {
     Tree gw = g.gateway->raw;
     if (g.accepted) {
-      Tree listeners = Tree::list();
-      for (const auto& ls : g.listener_statuses) {
-        Tree e = Tree::map();
-        e.set("name", Tree::string(ls.name));
-        e.set("attachedRoutes", Tree::integer(ls.attached_routes));
-        Tree kinds = Tree::list();
-        for (const auto& [group, kind] : ls.supported_kinds) {
-          Tree k = Tree::map();
-          k.set("group", Tree::string(group));
-          k.set("kind", Tree::string(kind));
-          kinds.push(std::move(k));
-        }
-        e.set("supportedKinds", std::move(kinds));
-        Tree conds = Tree::list();
-        for (const auto& c : ls.conditions) conds.push(conditionTree(c, false));
-        e.set("conditions", std::move(conds));
-        listeners.push(std::move(e));
-      }
       Tree status = Tree::map();
-      status.set("listeners", std::move(listeners));
+      status.set("listeners", listenerStatusesTree(g.listener_statuses));
       gw.set("status", std::move(status));
     }
     gateways.push(std::move(gw));
@@ -455,6 +459,18 @@ Tree translationToTree(const ResourceSet& resources, const TranslationResult& re
     }
   }
   if (!gateways.items().empty()) root.set("gateways", std::move(gateways));
+  Tree listener_sets = Tree::list();
+  for (const auto& r : result.listener_sets) {
+    Tree ls = r.listener_set->raw;
+    Tree status = Tree::map();
+    Tree conds = Tree::list();
+    for (const auto& c : r.conditions) conds.push(conditionTree(c, true));
+    status.set("conditions", std::move(conds));
+    status.set("listeners", listenerStatusesTree(r.listener_statuses));
+    ls.set("status", std::move(status));
+    listener_sets.push(std::move(ls));
+  }
+  if (!listener_sets.items().empty()) root.set("listenerSets", std::move(listener_sets));
   root.set("infraIR", std::move(infra));
   root.set("xdsIR", std::move(xds));
   return root;

@@ -34,6 +34,8 @@ struct TranslationContext {
   const ResourceSet* resources = nullptr;
   TranslateOptions options;
   std::vector<GatewayContext> gateways;  // accepted gateways in processing order
+  // ListenerSets whose parent Gateway does not allow them, with that Gateway.
+  std::vector<std::pair<const ListenerSet*, const Gateway*>> disallowed_listener_sets;
 
   const Secret* findSecret(const std::string& ns, const std::string& name) const;
   const ConfigMap* findConfigMap(const std::string& ns, const std::string& name) const;
@@ -50,6 +52,8 @@ struct TranslationContext {
 void translateGateways(TranslationContext& ctx, TranslationResult& result);
 // Stage 1b: routes → attachedRoutes, per-hostname IR routes, gRPC defaults.
 void attachRoutes(TranslationContext& ctx);
+// After route attachment: Gateway and ListenerSet statuses into the result.
+void collectListenerStatuses(const TranslationContext& ctx, TranslationResult& result);
 // Stage 2: ClientTrafficPolicies → statuses, applied onto the IR.
 void processClientTrafficPolicies(TranslationContext& ctx, TranslationResult& result);
 

@@ -35,10 +35,17 @@ struct GatewayResult {
   std::string ir_key;  // <ns>/<name>, or the GatewayClass name when gateways are merged
 };
 
+struct ListenerSetResult {
+  const ListenerSet* listener_set = nullptr;
+  std::vector<Condition> conditions;  // Accepted, Programmed
+  std::vector<ListenerStatus> listener_statuses;
+};
+
 struct TranslationResult {
-  std::vector<PolicyResult> policies;   // in the order the translator processed them
-  std::vector<GatewayResult> gateways;  // input order
-  std::vector<ir::Gateway> irs;         // one per IR key, in order of first use
+  std::vector<PolicyResult> policies;            // in the order the translator processed them
+  std::vector<GatewayResult> gateways;           // input order
+  std::vector<ListenerSetResult> listener_sets;  // those whose parent Gateway is ours
+  std::vector<ir::Gateway> irs;                  // one per IR key, in order of first use
   const ir::Gateway* findIR(const std::string& key) const;
 };
 
