@@ -20,6 +20,7 @@ check "validate names the invalid policy" grep -q "Gateway shop/edge section htt
 check "validate shows the overridden sections" \
   grep -q "overriding these sections \[http-api https\]" "$tmp/out"
 check "validate explains the shared HTTP port" grep -q "shares port 80 with shop/edge/http-www" "$tmp/out"
+check "validate shows the HTTPS listener with its TLS settings" grep -q "tls.minVersion: '1.3'" "$tmp/out"
 
 "$ctplab" translate --now 2026-06-01T00:00:00Z "$example" >"$tmp/t1" 2>/dev/null
 "$ctplab" translate --now 2026-06-01T00:00:00Z "$example" >"$tmp/t2" 2>/dev/null

@@ -196,3 +196,104 @@ spec: {gatewayClassName: eg, listeners: [{name: http, protocol: HTTP, port: 80, 
 
 }  // namespace
 }  // namespace ctplab::policy
+
+namespace ctplab::policy {
+namespace {
+
+const char* kListenerSetManifests = R"(
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: ns}
+spec:
+  gatewayClassName: eg
+  allowedListeners: {namespaces: {from: Same}}
+  listeners:
+  - {name: shared, protocol: HTTP, port: 80}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: ListenerSet
+metadata: {name: ls, namespace: ns}
+spec:
+  parentRef: {name: gw}
+  listeners:
+  - {name: shared, protocol: HTTP, port: 81}
+  - {name: other, protocol: HTTP, port: 82}
+)";
+
+std::string lsRef(const std::string& section) {
+  return "  targetRefs: [{group: gateway.networking.k8s.io, kind: ListenerSet, name: ls" +
+         (section.empty() ? std::string() : ", sectionName: " + section) + "}]";
+}
+const std::string kGwRef =
+    "  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: gw}]";
+
+TEST(Precedence, ListenerSetWideBeatsGatewayWideRegardlessOfAge) {
+  auto r = testing::runYaml(std::string(kListenerSetManifests) +
+                            testing::policy("wide", "2026-01-01T00:00:00Z", kGwRef) +
+                            testing::policy("lswide", "2026-01-02T00:00:00Z", lsRef("")));
+  EXPECT_EQ(r.condition("lswide", "", "Accepted")->status, "True");
+  EXPECT_EQ(r.condition("wide", "", "Overridden")->message,
+            "There are existing ClientTrafficPolicies that are overriding these sections [other "
+            "shared]");
+  EXPECT_EQ(r.listener("ns/gw/ns/ls/other")->policy, "ns/lswide");
+  EXPECT_EQ(r.listener("ns/gw/shared")->policy, "ns/wide");
+}
+
+TEST(Precedence, ListenerSetSectionBeatsListenerSetWide) {
+  auto r = testing::runYaml(std::string(kListenerSetManifests) +
+                            testing::policy("lswide", "2026-01-01T00:00:00Z", lsRef("")) +
+                            testing::policy("lssec", "2026-01-02T00:00:00Z", lsRef("other")));
+  EXPECT_EQ(r.condition("lswide", "", "Overridden")->message,
+            "There are existing ClientTrafficPolicies that are overriding these sections [other]");
+  EXPECT_EQ(r.listener("ns/gw/ns/ls/other")->policy, "ns/lssec");
+}
+
+TEST(Precedence, SameNameInGatewayAndListenerSetDoesNotConflict) {
+  auto r = testing::runYaml(
+      std::string(kListenerSetManifests) +
+      testing::policy("gwsec", "2026-01-01T00:00:00Z",
+                      "  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: gw, "
+                      "sectionName: shared}]") +
+      testing::policy("lssec", "2026-01-02T00:00:00Z", lsRef("shared")));
+  EXPECT_EQ(r.condition("gwsec", "shared", "Accepted")->status, "True");
+  EXPECT_EQ(r.condition("lssec", "shared", "Accepted")->status, "True");
+}
+
+TEST(Precedence, UnknownListenerSetSectionIsTargetNotFound) {
+  auto r = testing::runYaml(std::string(kListenerSetManifests) +
+                            testing::policy("p", "2026-01-01T00:00:00Z", lsRef("nope")));
+  EXPECT_EQ(r.condition("p", "nope", "Accepted")->message,
+            "ListenerSet ns/ls does not have a listener named \"nope\"");
+}
+
+TEST(Precedence, TargetSelectorsMatchLabels) {
+  auto r = testing::runYaml(std::string(R"(
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: a, namespace: ns, labels: {tier: edge}}
+spec: {gatewayClassName: eg, listeners: [{name: l, protocol: HTTP, port: 80}]}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: b, namespace: ns}
+spec: {gatewayClassName: eg, listeners: [{name: l, protocol: HTTP, port: 80}]}
+)") + testing::policy("p", "2026-01-01T00:00:00Z",
+                      "  targetSelectors: [{kind: Gateway, matchLabels: {tier: edge}}]"));
+  const auto& anc = r.policy("p")->status.ancestors();
+  ASSERT_EQ(anc.size(), 1u);
+  EXPECT_EQ(anc[0].ref.name, "a");
+}
+
+TEST(Precedence, Http3WithClientValidationWarnsAndMergesWithDeprecations) {
+  PolicyStatus s;
+  AncestorRef a{"gateway.networking.k8s.io", "Gateway", "ns", "gw", std::nullopt};
+  s.addWarning(a, "c", "UnsupportedHTTP3ClientValidation", "HTTP/3 was disabled", 1);
+  s.addWarning(a, "c", "DeprecatedField", "spec.targetRef is deprecated", 1);
+  s.addWarning(a, "c", "DeprecatedField", "spec.targetRef is deprecated", 1);
+  const Condition* w = s.ancestors()[0].find("Warning");
+  EXPECT_EQ(w->reason, "Warnings");
+  EXPECT_EQ(w->message, "HTTP/3 was disabled; spec.targetRef is deprecated");
+}
+
+}  // namespace
+}  // namespace ctplab::policy
