@@ -52,6 +52,26 @@ class Checker {
     }
     errors.push_back(path + ": Unsupported value: \"" + *v + "\": supported values: " + list);
   }
+  void maxItems(const std::string& path, size_t n, size_t max) {
+    if (n > max) {
+      errors.push_back(path + ": Too many: " + std::to_string(n) + ": must have at most " +
+                       std::to_string(max) + " items");
+    }
+  }
+  void minItems(const std::string& path, size_t n, size_t min) {
+    if (n < min) {
+      errors.push_back(path + ": Invalid value: " + std::to_string(n) + ": " + path +
+                       " in body should have at least " + std::to_string(min) + " items");
+    }
+  }
+  void length(const std::string& path, const std::string& v, size_t min, size_t max) {
+    if (v.size() < min) {
+      errors.push_back(path + ": Invalid value: \"" + v + "\": " + path +
+                       " in body should be at least " + std::to_string(min) + " chars long");
+    } else if (v.size() > max) {
+      errors.push_back(path + ": Too long: may not be more than " + std::to_string(max) + " bytes");
+    }
+  }
   void duration(const std::string& path, const std::optional<std::string>& v) {
     if (v && !matchesGatewayDuration(*v)) pattern(path, *v, "^([0-9]{1,5}(h|m|s|ms)){1,4}$");
   }
@@ -111,6 +131,12 @@ void checkTLS(const ClientTLSSpec& t, Checker& c) {
     versions_ok = maxRank(*t.max_version) >= 3;
   }
   if (!versions_ok) c.cel("spec.tls", "minVersion must be smaller or equal to maxVersion");
+  if (t.fingerprints) {
+    for (size_t i = 0; i < t.fingerprints->size(); ++i) {
+      c.enumeration("spec.tls.fingerprints[" + std::to_string(i) + "]", (*t.fingerprints)[i],
+                    {"JA3", "JA4"});
+    }
+  }
   if (t.client_validation) {
     const auto& v = *t.client_validation;
     c.enumeration("spec.tls.clientValidation.mode", v.mode,
@@ -121,16 +147,22 @@ void checkTLS(const ClientTLSSpec& t, Checker& c) {
           "spec.tls.clientValidation",
           "allowExpiredCertificate can only be set when mode is VerifyIfGiven or RequireAndVerify");
     }
-    if (v.ca_certificate_refs.size() > 8) {
-      c.errors.push_back("spec.tls.clientValidation.caCertificateRefs: Too many: " +
-                         std::to_string(v.ca_certificate_refs.size()) +
-                         ": must have at most 8 items");
+    c.maxItems("spec.tls.clientValidation.caCertificateRefs", v.ca_certificate_refs.size(), 8);
+    if (v.crl) {
+      c.minItems("spec.tls.clientValidation.crl.refs", v.crl->refs.size(), 1);
+      c.maxItems("spec.tls.clientValidation.crl.refs", v.crl->refs.size(), 8);
     }
   }
 }
 
 void checkHeaders(const HeaderSpec& h, Checker& c) {
   if (h.xfcc) {
+    c.maxItems("spec.headers.xForwardedClientCert.certDetailsToAdd",
+               h.xfcc->cert_details_to_add.size(), 5);
+    for (size_t i = 0; i < h.xfcc->cert_details_to_add.size(); ++i) {
+      c.enumeration("spec.headers.xForwardedClientCert.certDetailsToAdd[" + std::to_string(i) + "]",
+                    h.xfcc->cert_details_to_add[i], {"Subject", "Cert", "Chain", "DNS", "URI"});
+    }
     c.enumeration("spec.headers.xForwardedClientCert.mode", h.xfcc->mode,
                   {"Sanitize", "ForwardOnly", "AppendForward", "SanitizeSet", "AlwaysForwardOnly"});
     if (!h.xfcc->cert_details_to_add.empty() &&
@@ -166,6 +198,8 @@ std::vector<std::string> admissionErrors(const ClientTrafficPolicySpec& s) {
             "only one of numTrustedHops or trustedCIDRs must be set");
     }
     if (d.xff && d.xff->trusted_cidrs) {
+      c.minItems("spec.clientIPDetection.xForwardedFor.trustedCIDRs", d.xff->trusted_cidrs->size(),
+                 1);
       for (size_t i = 0; i < d.xff->trusted_cidrs->size(); ++i) {
         const auto& cidr = (*d.xff->trusted_cidrs)[i];
         if (!validCIDR(cidr)) {
@@ -253,6 +287,7 @@ std::vector<std::string> admissionErrors(const ClientTrafficPolicySpec& s) {
                   {"KeepUnchanged", "RejectRequest", "UnescapeAndForward", "UnescapeAndRedirect"});
   }
   c.enumeration("spec.scheme", s.scheme, {"Preserve", "MatchBackend"});
+  if (s.health_check_path) c.length("spec.healthCheck.path", *s.health_check_path, 1, 1024);
   return c.errors;
 }
 

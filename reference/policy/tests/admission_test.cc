@@ -72,6 +72,19 @@ TEST(Admission, CelRules) {
       {"cidr pattern",
        kRef + "  clientIPDetection: {xForwardedFor: {trustedCIDRs: [192.0124.1.0/24]}}",
        "spec.clientIPDetection.xForwardedFor.trustedCIDRs[0]: Invalid value: \"192.0124.1.0/24\""},
+      {"certDetailsToAdd enum",
+       kRef + "  headers: {xForwardedClientCert: {mode: SanitizeSet, certDetailsToAdd: [Serial]}}",
+       "spec.headers.xForwardedClientCert.certDetailsToAdd[0]: Unsupported value: \"Serial\""},
+      {"fingerprints enum", kRef + "  tls: {fingerprints: [JA5]}",
+       "spec.tls.fingerprints[0]: Unsupported value: \"JA5\""},
+      {"trustedCIDRs min items", kRef + "  clientIPDetection: {xForwardedFor: {trustedCIDRs: []}}",
+       "spec.clientIPDetection.xForwardedFor.trustedCIDRs in body should have at least 1 items"},
+      {"crl refs min items", kRef + "  tls: {clientValidation: {crl: {refs: []}}}",
+       "spec.tls.clientValidation.crl.refs in body should have at least 1 items"},
+      {"health check path", kRef + "  healthCheck: {path: ''}",
+       "spec.healthCheck.path in body should be at least 1 chars long"},
+      {"enum", kRef + "  path: {escapedSlashesAction: Maybe}",
+       "spec.path.escapedSlashesAction: Unsupported value: \"Maybe\""},
   };
   for (const auto& c : cases) {
     auto errs = errorsFor(c.spec);
