@@ -1,4 +1,5 @@
 // ctplab command line: one executable, one subcommand per job.
+#include <exception>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -15,7 +16,8 @@ constexpr const char* kUsage =
     "      translate the manifests and print Envoy Gateway's translator output (YAML)\n"
     "  validate [--now RFC3339] FILE...\n"
     "      print, for people, each policy's verdict and each listener's effective settings\n"
-    "      (exit 0: all accepted, 1: something invalid or rejected, 2: unreadable input)\n";
+    "      (exit 0: all accepted, 1: something invalid or rejected, 2: unreadable input)\n"
+    "exit code 3 means an internal error (please report it with the input)\n";
 
 }  // namespace
 
@@ -27,8 +29,14 @@ int main(int argc, char** argv) {
   }
   std::string cmd = args[0];
   args.erase(args.begin());
-  if (cmd == "translate") return ctplab::cli::runTranslate(args);
-  if (cmd == "validate") return ctplab::cli::runValidate(args);
+  try {
+    if (cmd == "translate") return ctplab::cli::runTranslate(args);
+    if (cmd == "validate") return ctplab::cli::runValidate(args);
+  } catch (const std::exception& e) {
+    // The engine reports bad input as diagnostics; reaching here is a bug, reported as such.
+    std::cerr << "ctplab: internal error: " << e.what() << "\n";
+    return 3;
+  }
   std::cerr << "ctplab: unknown command \"" << cmd << "\"\n" << kUsage;
   return 2;
 }

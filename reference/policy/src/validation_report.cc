@@ -100,6 +100,23 @@ std::string validationReport(const TranslationResult& result) {
              ": not handled by this controller (GatewayClass " + g.gateway->class_name + ")\n";
       continue;
     }
+    for (const auto& ls : g.listener_statuses) {
+      const Condition* programmed = nullptr;
+      const Condition* cause = nullptr;
+      for (const auto& c : ls.conditions) {
+        if (c.type == "Programmed") programmed = &c;
+        if (cause == nullptr && ((c.type != "Conflicted" && c.status == "False") ||
+                                 (c.type == "Conflicted" && c.status == "True"))) {
+          cause = &c;
+        }
+      }
+      if (programmed != nullptr && programmed->status == "True") continue;
+      out += "  " + g.gateway->meta.ns + "/" + g.gateway->meta.name + "/" + ls.name +
+             ": not programmed";
+      if (cause != nullptr)
+        out += " (" + cause->type + " " + cause->reason + "): " + cause->message;
+      out += "\n";
+    }
     const ir::Gateway* irg = result.findIR(g.ir_key);
     if (irg == nullptr) continue;
     for (const auto& l : irg->listeners) {
