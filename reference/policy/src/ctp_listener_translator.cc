@@ -642,7 +642,8 @@ std::vector<std::string> translatePolicyForListener(const TranslationContext& ct
       return errs;
     }
   } else {
-    return errs;
+    // UDP listeners: upstream finds neither an HTTP nor a TCP IR listener and drops the errors.
+    return {};
   }
   l.tcp_keepalive = keepalive;
   l.connection = connection;

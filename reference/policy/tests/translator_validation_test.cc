@@ -141,3 +141,24 @@ spec:
 
 }  // namespace
 }  // namespace ctplab::policy
+
+namespace ctplab::policy {
+namespace {
+
+TEST(TranslatorValidation, UdpListenersIgnoreThePolicyEvenWhenInvalid) {
+  auto r = testing::runYaml(R"(
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: ns}
+spec: {gatewayClassName: eg, listeners: [{name: dns, protocol: UDP, port: 53}]}
+)" + testing::policy("p", "2026-01-01T00:00:00Z",
+                     "  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: gw}]\n"
+                     "  connection: {bufferLimit: 100G}"));
+  EXPECT_EQ(r.condition("p", "", "Accepted")->message, "Policy has been accepted.");
+  const ir::Listener* l = r.listener("ns/gw/dns");
+  ASSERT_NE(l, nullptr);
+  EXPECT_FALSE(l->connection.has_value());
+}
+
+}  // namespace
+}  // namespace ctplab::policy
