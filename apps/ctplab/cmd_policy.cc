@@ -81,12 +81,13 @@ int runValidate(const std::vector<std::string>& args) {
   if (loaded.unreadable || loaded.diagnostics.hasErrors()) return 2;
   auto result = policy::translate(loaded.resources, pa.options);
   std::cout << policy::validationReport(result);
+  // "All accepted" is strict: a rejected, conflicted, mistargeted or unattached policy is not.
   bool all_ok = true;
   for (const auto& r : result.policies) {
-    if (r.rejected) all_ok = false;
+    if (r.rejected || r.status.ancestors().empty()) all_ok = false;
     for (const auto& a : r.status.ancestors()) {
       const auto* c = a.find("Accepted");
-      if (c && c->status == "False" && c->reason == "Invalid") all_ok = false;
+      if (c != nullptr && c->status == "False") all_ok = false;
     }
   }
   return all_ok ? 0 : 1;

@@ -16,7 +16,7 @@ constexpr const char* kUsage =
     "      translate the manifests and print Envoy Gateway's translator output (YAML)\n"
     "  validate [--now RFC3339] FILE...\n"
     "      print, for people, each policy's verdict and each listener's effective settings\n"
-    "      (exit 0: all accepted, 1: something invalid or rejected, 2: unreadable input)\n"
+    "      (exit 0: every policy accepted, 1: one is not, 2: unreadable input)\n"
     "exit code 3 means an internal error (please report it with the input)\n";
 
 }  // namespace
