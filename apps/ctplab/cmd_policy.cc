@@ -69,7 +69,7 @@ int runTranslate(const std::vector<std::string>& args) {
                 << r.policy->meta.name << ": the API server would reject: " << e << "\n";
     }
   }
-  std::cout << policy::emitYaml(policy::translationToTree(loaded.resources, result));
+  std::cout << policy::emitYaml(policy::translationToTree(result));
   return loaded.diagnostics.hasErrors() ? 2 : 0;
 }
 

@@ -349,7 +349,7 @@ std::optional<ir::HTTP2Settings> buildHTTP2(const HTTP2Spec& h, ErrorGroup& errs
   return out;
 }
 
-bool kCipherAllowed(const std::string& c) {
+bool cipherAllowed(const std::string& c) {
   static const char* kAllowed[] = {"ECDHE-ECDSA-AES128-GCM-SHA256",
                                    "ECDHE-RSA-AES128-GCM-SHA256",
                                    "ECDHE-ECDSA-AES256-GCM-SHA384",
@@ -411,35 +411,31 @@ std::optional<std::string> dataAtRef(const TranslationContext& ctx, const Client
         "ref to " + to_kind + " " + ns + "/" + ref.name + " not permitted by any ReferenceGrant";
     return false;
   };
-  if (kind == "Secret") {
-    if (!refGrant("Secret")) return std::nullopt;
-    const Secret* s = ctx.findSecret(ns, ref.name);
-    if (s == nullptr) {
-      error = "secret " + ns + "/" + ref.name + " does not exist";
+  // Secrets and ConfigMaps: same checks, messages naming the kind in lower case.
+  auto fromData =
+      [&](const std::string& what,
+          const std::map<std::string, std::string>* data) -> std::optional<std::string> {
+    if (data == nullptr) {
+      error = what + " " + ns + "/" + ref.name + " does not exist";
       return std::nullopt;
     }
-    auto v = pick(s->data);
+    auto v = pick(*data);
     if (!v || v->empty()) {
-      error = "ref secret [" + ref.name + "] has none of the expected keys [" + key +
+      error = "ref " + what + " [" + ref.name + "] has none of the expected keys [" + key +
               "] and more than one entry";
       return std::nullopt;
     }
     return v;
+  };
+  if (kind == "Secret") {
+    if (!refGrant("Secret")) return std::nullopt;
+    const Secret* s = ctx.findSecret(ns, ref.name);
+    return fromData("secret", s ? &s->data : nullptr);
   }
   if (kind == "ConfigMap") {
     if (!refGrant("ConfigMap")) return std::nullopt;
     const ConfigMap* c = ctx.findConfigMap(ns, ref.name);
-    if (c == nullptr) {
-      error = "configmap " + ns + "/" + ref.name + " does not exist";
-      return std::nullopt;
-    }
-    auto v = pick(c->data);
-    if (!v || v->empty()) {
-      error = "ref configmap [" + ref.name + "] has none of the expected keys [" + key +
-              "] and more than one entry";
-      return std::nullopt;
-    }
-    return v;
+    return fromData("configmap", c ? &c->data : nullptr);
   }
   if (kind == "ClusterTrustBundle") {
     const ClusterTrustBundle* b = ctx.findTrustBundle(ref.name);
@@ -465,7 +461,7 @@ std::optional<std::string> buildTLS(const TranslationContext& ctx, const ClientT
   if (t.max_version) tls.max_version = *t.max_version;
   if (!t.ciphers.empty()) {
     for (const auto& c : t.ciphers) {
-      if (!kCipherAllowed(c)) return "unsupported cipher suite: " + c;
+      if (!cipherAllowed(c)) return "unsupported cipher suite: " + c;
     }
     tls.ciphers = t.ciphers;
   }
@@ -577,21 +573,7 @@ std::vector<std::string> translatePolicyForListener(const TranslationContext& ct
   // The listener's TLS config is edited in place: upstream mutates it through a pointer, so
   // version/ALPN defaults stick even when a later TLS check fails.
   if (l.isHTTP()) {
-    if (spec.has_client_ip_detection) {
-      ir::ClientIPDetection d;
-      if (spec.client_ip_detection.xff) {
-        const auto& x = *spec.client_ip_detection.xff;
-        d.xff = ir::ClientIPDetection::XForwardedFor{x.num_trusted_hops, x.trusted_cidrs,
-                                                     x.disable_append};
-      }
-      if (spec.client_ip_detection.custom_header) {
-        d.custom_header = ir::ClientIPDetection::CustomHeader{
-            spec.client_ip_detection.custom_header->name,
-            spec.client_ip_detection.custom_header->fail_closed};
-      }
-      d.direct_source_ip = spec.client_ip_detection.direct_source_ip;
-      l.client_ip_detection = d;
-    }
+    if (spec.has_client_ip_detection) l.client_ip_detection = spec.client_ip_detection;
     if (spec.headers) {
       ErrorGroup g;
       translateHeaders(*spec.headers, l, g);

@@ -391,8 +391,7 @@ Tree policyStatusTree(const PolicyResult& r) {
 
 }  // namespace
 
-Tree translationToTree(const ResourceSet& resources, const TranslationResult& result) {
-  (void)resources;
+Tree translationToTree(const TranslationResult& result) {
   Tree root = Tree::map();
   Tree policies = Tree::list();
   for (const auto& r : result.policies) {

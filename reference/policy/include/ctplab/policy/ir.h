@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ctplab/common/time.h"
+#include "ctplab/policy/ctp_spec.h"
 
 namespace ctplab::policy::ir {
 
@@ -85,20 +86,8 @@ struct ProxyProtocol {
   bool optional = false;
 };
 
-struct ClientIPDetection {
-  struct XForwardedFor {
-    std::optional<uint32_t> num_trusted_hops;
-    std::optional<std::vector<std::string>> trusted_cidrs;
-    std::optional<bool> disable_append;
-  };
-  struct CustomHeader {
-    std::string name;
-    std::optional<bool> fail_closed;
-  };
-  std::optional<XForwardedFor> xff;
-  std::optional<CustomHeader> custom_header;
-  bool direct_source_ip = false;
-};
+// Envoy Gateway copies the policy's clientIPDetection into its IR unchanged; so does ctplab.
+using ClientIPDetection = ClientIPDetectionSpec;
 
 struct HeaderSettings {
   bool enable_envoy_headers = false;

@@ -10,7 +10,7 @@
 namespace ctplab::policy {
 
 // clientTrafficPolicies (with status), gateways (with listener status), infraIR, xdsIR.
-Tree translationToTree(const ResourceSet& resources, const TranslationResult& result);
+Tree translationToTree(const TranslationResult& result);
 
 // Per policy and ancestor: its verdict and message; per listener: the winning policy and the
 // effective settings that differ from defaults.
