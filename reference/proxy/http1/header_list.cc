@@ -1,0 +1,64 @@
+// Case-insensitive header helpers and RFC 9110 field syntax checks.
+#include "ctplab/proxy/http1/header_list.h"
+
+#include <cstring>
+
+namespace ctplab::proxy::http1 {
+namespace {
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string_view trimOws(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+bool equalsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+const Header* findHeader(const HeaderList& headers, std::string_view name) {
+  for (const Header& h : headers) {
+    if (equalsIgnoreCase(h.name, name)) return &h;
+  }
+  return nullptr;
+}
+
+bool hasToken(std::string_view value, std::string_view token) {
+  while (!value.empty()) {
+    const size_t comma = value.find(',');
+    if (equalsIgnoreCase(trimOws(value.substr(0, comma)), token)) return true;
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+bool isTokenChar(char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  return c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
+}
+
+bool isValidFieldName(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    if (!isTokenChar(c)) return false;
+  }
+  return true;
+}
+
+bool isValidFieldValue(std::string_view value) {
+  for (char c : value) {
+    if (c == '\r' || c == '\n' || c == '\0') return false;
+  }
+  return true;
+}
+
+}  // namespace ctplab::proxy::http1
