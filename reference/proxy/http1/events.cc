@@ -1,7 +1,6 @@
 // One-line descriptions of codec events, stable enough to compare in table-driven tests.
 #include "ctplab/proxy/http1/events.h"
 
-
 namespace ctplab::proxy::http1 {
 namespace {
 

@@ -1,7 +1,6 @@
 // HTTP/1.1 response serialization and the framing rules of RFC 9112 section 6.
 #include "response_writer.h"
 
-
 #include "status_text.h"
 
 namespace ctplab::proxy::http1 {
