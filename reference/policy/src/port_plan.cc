@@ -42,23 +42,24 @@ void addListener(ProxyPort& p, const ir::Listener& l) {
         return;
       }
     }
-    CounterScope scope{"http-" + port, "http-" + port, {l.name}, std::nullopt, std::nullopt};
+    CounterScope scope{"http-" + port, "http-" + port, {l.name}, "", std::nullopt, std::nullopt};
     limitFrom(l, scope);
     p.counters.push_back(std::move(scope));
   } else if (l.protocol == "HTTPS") {
     CounterScope scope{
-        "https-" + port + "/" + l.name, "https-" + port, {l.name}, std::nullopt, std::nullopt};
+        "https-" + port + "/" + l.name, "https-" + port, {l.name}, "", std::nullopt, std::nullopt};
     limitFrom(l, scope);
     p.counters.push_back(std::move(scope));
   } else if (l.isTCP()) {
     const std::string prefix = tcpPrefix(l);
     if (l.routes.empty()) {
-      CounterScope scope{prefix + "/" + l.name, prefix, {l.name}, std::nullopt, std::nullopt};
+      CounterScope scope{prefix + "/" + l.name, prefix, {l.name}, "", std::nullopt, std::nullopt};
       limitFrom(l, scope);
       p.counters.push_back(std::move(scope));
     }
     for (const auto& r : l.routes) {
-      CounterScope scope{prefix + "/" + r.name, prefix, {l.name}, std::nullopt, std::nullopt};
+      CounterScope scope{prefix + "/" + r.name, prefix,      {l.name}, r.name,
+                         std::nullopt,          std::nullopt};
       limitFrom(l, scope);
       p.counters.push_back(std::move(scope));
     }

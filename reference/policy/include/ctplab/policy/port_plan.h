@@ -17,6 +17,7 @@ struct CounterScope {
   std::string id;  // e.g. "http-10080", "https-10443/ns/gw/https", "tcp-9000/tcproute/ns/r"
   std::string stat_prefix;  // Envoy's stat prefix: exported counters aggregate per prefix
   std::vector<std::string> listeners;  // IR listener names counted here
+  std::string route;  // TCP/TLS: the route whose filter chain this is ("" otherwise)
   std::optional<uint64_t> limit;
   std::optional<Duration> close_delay;
 };
