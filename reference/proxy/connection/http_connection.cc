@@ -5,16 +5,12 @@
 namespace ctplab::proxy::connection {
 namespace {
 
-// Envoy's local reply for a request timeout: 408 while the request is still arriving, 504 once it
-// has fully arrived (spec 4.3).
-http1::ResponseHead timeoutReply(int status) {
+http1::ResponseHead localReplyHead(int status, std::string_view body) {
   http1::ResponseHead head;
   head.status = status;
-  head.headers = {{"content-length", "15"}, {"content-type", "text/plain"}};
+  head.headers = {{"content-length", std::to_string(body.size())}, {"content-type", "text/plain"}};
   return head;
 }
-
-constexpr std::string_view kTimeoutBody = "request timeout";
 
 void earliest(std::optional<TimePoint>& best, const std::optional<TimePoint>& t) {
   if (t && (!best || *t < *best)) best = t;
@@ -33,6 +29,10 @@ HttpConnectionSettings HttpConnectionSettings::fromListener(const policy::ir::Li
     if (h.request_received_timeout && h.request_received_timeout->ns() > 0) {
       s.request_received_timeout = h.request_received_timeout;
     }
+    if (h.stream_idle_timeout) {
+      s.stream_idle_timeout =
+          h.stream_idle_timeout->ns() > 0 ? h.stream_idle_timeout : std::nullopt;
+    }
   }
   if (l.connection && l.connection->limit) {
     const auto& lim = *l.connection->limit;
@@ -40,6 +40,9 @@ HttpConnectionSettings HttpConnectionSettings::fromListener(const policy::ir::Li
       s.max_connection_duration = lim.max_connection_duration;
     }
     s.max_requests_per_connection = lim.max_requests_per_connection;
+    if (lim.max_stream_duration && lim.max_stream_duration->ns() > 0) {
+      s.max_stream_duration = lim.max_stream_duration;
+    }
   }
   if (l.http1) s.safe_max_connection_duration = !l.http1->disable_safe_max_connection_duration;
   return s;
@@ -70,12 +73,19 @@ void HttpConnection::startRequestTimer(TimePoint now) {
   if (settings_.request_received_timeout) {
     request_deadline_ = now + *settings_.request_received_timeout;
   }
+  if (settings_.max_stream_duration) max_stream_deadline_ = now + *settings_.max_stream_duration;
+  if (settings_.stream_idle_timeout) stream_idle_deadline_ = now + *settings_.stream_idle_timeout;
 }
 
 void HttpConnection::onBytes(TimePoint now, std::string_view bytes) {
   if (!admitted_ || shouldClose() || bytes.empty()) return;
   // The request (and its timer) starts with its first byte, so slow header drips are timed.
-  if (!request_in_progress_) startRequestTimer(now);
+  if (!request_in_progress_) {
+    startRequestTimer(now);
+  } else if (settings_.stream_idle_timeout) {
+    // Bytes on the stream restart its idle timer.
+    stream_idle_deadline_ = now + *settings_.stream_idle_timeout;
+  }
   unread_.append(bytes);
   afterCodecActivity(now);
 }
@@ -96,6 +106,8 @@ std::optional<TimePoint> HttpConnection::nextDeadline() const {
   std::optional<TimePoint> best;
   earliest(best, reject_close_at_);
   earliest(best, request_deadline_);
+  earliest(best, max_stream_deadline_);
+  earliest(best, stream_idle_deadline_);
   if (!request_in_progress_) earliest(best, idle_deadline_);
   earliest(best, max_duration_deadline_);
   return best;
@@ -107,27 +119,18 @@ void HttpConnection::onDeadline(TimePoint now) {
     if (now >= *reject_close_at_) close_reason_ = CloseReason::kConnectionLimit;
     return;
   }
+  // Request-level timers, most specific first; each ends the request with a local reply.
   if (request_deadline_ && now >= *request_deadline_) {
-    request_deadline_.reset();
     ++stats_->downstream_rq_timeout;
-    const int status = request_received_ ? 504 : 408;
-    // A 408 ends the connection: the rest of the request cannot be framed any more.
-    if (status == 408) codec_.startDrain();
-    if (codec_.encodeHeaders(timeoutReply(status), false) == http1::EncodeResult::kOk) {
-      codec_.encodeData(kTimeoutBody, true);
-    } else {
-      // The request head never completed, so the codec has no request to answer: write the
-      // reply ourselves and close.
-      local_output_ =
-          "HTTP/1.1 408 Request Timeout\r\ncontent-length: 15\r\n"
-          "content-type: text/plain\r\nconnection: close\r\n\r\n";
-      local_output_ += kTimeoutBody;
-      close_reason_ = CloseReason::kCodec;
-      return;
-    }
-    request_in_progress_ = false;
-    afterCodecActivity(now);
+    sendLocalReply(now, request_received_ ? 504 : 408, "request timeout");
+  } else if (max_stream_deadline_ && now >= *max_stream_deadline_) {
+    ++stats_->downstream_rq_max_duration_reached;
+    sendLocalReply(now, request_received_ ? 504 : 408, "downstream duration timeout");
+  } else if (stream_idle_deadline_ && now >= *stream_idle_deadline_) {
+    ++stats_->downstream_rq_idle_timeout;
+    sendLocalReply(now, 408, "stream timeout");
   }
+  if (shouldClose()) return;
   if (max_duration_deadline_ && now >= *max_duration_deadline_) {
     max_duration_deadline_.reset();
     ++stats_->downstream_cx_max_duration_reached;
@@ -145,6 +148,34 @@ void HttpConnection::onDeadline(TimePoint now) {
   }
 }
 
+void HttpConnection::sendLocalReply(TimePoint now, int status, std::string_view body) {
+  clearRequestTimers();
+  // A 408 ends the connection: the rest of the request cannot be framed any more.
+  if (status == 408) codec_.startDrain();
+  if (codec_.encodeHeaders(localReplyHead(status, body), false) == http1::EncodeResult::kOk) {
+    codec_.encodeData(body, true);
+  } else {
+    // The request head never completed, so the codec has no request to answer: write the
+    // reply ourselves and close.
+    local_output_ = "HTTP/1.1 " + std::to_string(status) +
+                    (status == 408 ? " Request Timeout" : " Gateway Timeout") +
+                    "\r\ncontent-length: " + std::to_string(body.size()) +
+                    "\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n";
+    local_output_ += body;
+    close_reason_ = CloseReason::kCodec;
+    return;
+  }
+  request_in_progress_ = false;
+  if (settings_.idle_timeout) idle_deadline_ = now + *settings_.idle_timeout;
+  afterCodecActivity(now);
+}
+
+void HttpConnection::clearRequestTimers() {
+  request_deadline_.reset();
+  max_stream_deadline_.reset();
+  stream_idle_deadline_.reset();
+}
+
 std::optional<http1::Event> HttpConnection::nextEvent() {
   if (events_.empty()) return std::nullopt;
   http1::Event e = std::move(events_.front());
@@ -158,7 +189,7 @@ http1::EncodeResult HttpConnection::respond(TimePoint now, const http1::Response
   if (r == http1::EncodeResult::kOk && !body.empty()) r = codec_.encodeData(body, true);
   if (r != http1::EncodeResult::kOk) return r;
   request_in_progress_ = false;
-  request_deadline_.reset();
+  clearRequestTimers();
   if (settings_.idle_timeout) idle_deadline_ = now + *settings_.idle_timeout;
   afterCodecActivity(now);
   return r;
@@ -201,7 +232,7 @@ void HttpConnection::afterCodecActivity(TimePoint now) {
         request_deadline_.reset();
       } else if (std::holds_alternative<http1::ProtocolError>(*e) ||
                  std::holds_alternative<http1::PeerReset>(*e)) {
-        request_deadline_.reset();
+        clearRequestTimers();
       }
       events_.push_back(std::move(*e));
     }

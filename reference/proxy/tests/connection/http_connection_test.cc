@@ -97,6 +97,7 @@ TEST(HttpConnection, FullyReceivedRequestStopsTheRequestTimer) {
   HttpConnectionSettings s;
   s.request_received_timeout = Duration::seconds(5);
   s.idle_timeout = std::nullopt;
+  s.stream_idle_timeout = std::nullopt;
   Fixture f(s);
   f.conn().onBytes(at(0), kGet);
   EXPECT_EQ(f.requestsSeen(), 1);
@@ -109,7 +110,8 @@ TEST(HttpConnection, IdleKeepAliveConnectionClosesAfterIdleTimeout) {
   Fixture f(s);
   f.conn().onBytes(at(0), kGet);
   EXPECT_EQ(f.requestsSeen(), 1);
-  EXPECT_EQ(f.conn().nextDeadline(), std::nullopt);  // a request is active: no idle timer
+  // A request is active: no connection idle timer, only the stream idle default (5 min).
+  EXPECT_EQ(f.conn().nextDeadline(), at(300'000));
   f.ok(1'000);
   EXPECT_EQ(f.conn().nextDeadline(), at(61'000));
   f.conn().onDeadline(at(61'000));
@@ -167,6 +169,37 @@ TEST(HttpConnection, PipelinedRequestsAreAnsweredInOrder) {
   std::string out = f.drain();
   EXPECT_EQ(out.find("HTTP/1.1 200"), 0u);
   EXPECT_NE(out.find("HTTP/1.1 200", 1), std::string::npos);
+}
+
+TEST(HttpConnection, SilentStreamGets408StreamTimeout) {
+  HttpConnectionSettings s;
+  s.stream_idle_timeout = Duration::seconds(30);
+  Fixture f(s);
+  f.conn().onBytes(at(0), "POST / HTTP/1.1\r\nhost: a\r\ncontent-length: 4\r\n\r\nab");
+  EXPECT_EQ(f.requestsSeen(), 1);
+  f.conn().onBytes(at(20'000), "c");  // activity restarts the stream idle timer
+  EXPECT_EQ(f.conn().nextDeadline(), at(50'000));
+  f.conn().onDeadline(at(50'000));
+  std::string out = f.drain();
+  EXPECT_EQ(out.rfind("HTTP/1.1 408", 0), 0u) << out;
+  EXPECT_NE(out.find("stream timeout"), std::string::npos);
+  EXPECT_EQ(f.stats().downstream_rq_idle_timeout, 1u);
+  EXPECT_TRUE(f.conn().shouldClose());
+}
+
+TEST(HttpConnection, MaxStreamDurationGives504WhenTheRequestArrived) {
+  HttpConnectionSettings s;
+  s.max_stream_duration = Duration::seconds(2);
+  Fixture f(s);
+  f.conn().onBytes(at(0), kGet);
+  EXPECT_EQ(f.requestsSeen(), 1);
+  f.conn().onDeadline(at(2'000));  // the backend never answered
+  std::string out = f.drain();
+  EXPECT_EQ(out.rfind("HTTP/1.1 504", 0), 0u) << out;
+  EXPECT_NE(out.find("downstream duration timeout"), std::string::npos);
+  EXPECT_EQ(f.stats().downstream_rq_max_duration_reached, 1u);
+  EXPECT_FALSE(f.conn().shouldClose());               // a 504 keeps the connection
+  EXPECT_EQ(f.conn().nextDeadline(), at(3'602'000));  // back to the connection idle timer
 }
 
 TEST(HttpConnection, SettingsComeFromTheListenerIr) {

@@ -10,6 +10,8 @@
   COUNTER(downstream_cx_idle_timeout, "downstream_cx_idle_timeout")                 \
   COUNTER(downstream_cx_max_duration_reached, "downstream_cx_max_duration_reached") \
   COUNTER(downstream_cx_max_requests_reached, "downstream_cx_max_requests_reached") \
+  COUNTER(downstream_rq_idle_timeout, "downstream_rq_idle_timeout")                 \
+  COUNTER(downstream_rq_max_duration_reached, "downstream_rq_max_duration_reached") \
   COUNTER(downstream_rq_timeout, "downstream_rq_timeout")
 
 namespace ctplab::proxy::connection {

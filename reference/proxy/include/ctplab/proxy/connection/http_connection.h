@@ -19,6 +19,8 @@ namespace ctplab::proxy::connection {
 struct HttpConnectionSettings {
   std::optional<Duration> idle_timeout = Duration::seconds(3600);
   std::optional<Duration> request_received_timeout;
+  std::optional<Duration> stream_idle_timeout = Duration::seconds(300);
+  std::optional<Duration> max_stream_duration;
   std::optional<Duration> max_connection_duration;
   bool safe_max_connection_duration = true;  // false: http1.disableSafeMaxConnectionDuration
   std::optional<uint32_t> max_requests_per_connection;
@@ -64,6 +66,9 @@ class HttpConnection {
  private:
   void afterCodecActivity(TimePoint now);
   void startRequestTimer(TimePoint now);
+  void clearRequestTimers();
+  // Answers the request in progress locally (timeouts); 408 also closes the connection.
+  void sendLocalReply(TimePoint now, int status, std::string_view body);
 
   http1::ServerCodec codec_;
   std::string unread_;  // peer bytes the codec's read window did not take yet
@@ -76,6 +81,8 @@ class HttpConnection {
   // Timers (nullopt = not armed).
   std::optional<TimePoint> idle_deadline_;
   std::optional<TimePoint> request_deadline_;
+  std::optional<TimePoint> max_stream_deadline_;
+  std::optional<TimePoint> stream_idle_deadline_;
   std::optional<TimePoint> max_duration_deadline_;
   bool request_in_progress_ = false;   // bytes of a request seen, response not complete
   bool request_received_ = false;      // the request in progress fully arrived
