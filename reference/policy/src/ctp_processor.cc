@@ -252,6 +252,9 @@ class Processor {
       active_.push_back(p);
     }
     sectionPass();
+    // Selector matching is the same for both whole-target passes: resolve it once, after the
+    // section pass, as upstream does.
+    for (const auto* p : active_) targets_.push_back(allTargets(ctx_, *p));
     for (const char* kind : {"ListenerSet", "Gateway"}) wholeTargetPass(kind);
     for (auto& r : result_.policies)
       r.status.truncate(ctx_.options.controller_name, r.policy->meta.generation);
@@ -336,8 +339,9 @@ class Processor {
   }
 
   void wholeTargetPass(const std::string& pass_kind) {
-    for (const auto* p : active_) {
-      for (const auto& t : allTargets(ctx_, *p)) {
+    for (size_t i = 0; i < active_.size(); ++i) {
+      const ClientTrafficPolicy* p = active_[i];
+      for (const auto& t : targets_[i]) {
         if (t.section || t.kind != pass_kind) continue;
         PolicyResult& r = entry(p);
         Resolved res = resolve(ctx_, t);
@@ -415,6 +419,7 @@ class Processor {
   TranslationContext& ctx_;
   TranslationResult& result_;
   std::vector<const ClientTrafficPolicy*> active_;
+  std::vector<std::vector<Target>> targets_;  // per active policy, for the whole-target passes
   std::map<std::string, std::set<std::string>> claimed_sections_;
   std::map<std::string, std::set<std::string>> claimed_scopes_;
 };

@@ -20,6 +20,13 @@ spec:
   - {name: tcp, protocol: TCP, port: 9000}
 )";
 
+// Gateway ns/gw of class eg with the given listener list items (YAML lines `  - {...}`).
+inline std::string gatewayWithListeners(const std::string& listeners) {
+  return "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\n"
+         "metadata: {name: gw, namespace: ns}\nspec:\n  gatewayClassName: eg\n  listeners:\n" +
+         listeners;
+}
+
 struct Run {
   LoadResult loaded;
   TranslationResult result;

@@ -20,17 +20,11 @@ const Condition* listenerCondition(const testing::Run& r, const std::string& lis
 }
 
 TEST(ListenerValidation, SameHostnameOnOnePortConflicts) {
-  auto r = testing::runYaml(R"(
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw, namespace: ns}
-spec:
-  gatewayClassName: eg
-  listeners:
+  auto r = testing::runYaml(testing::gatewayWithListeners(R"(
   - {name: a, protocol: HTTP, port: 80, hostname: www.example.com}
   - {name: b, protocol: HTTP, port: 80, hostname: www.example.com}
   - {name: c, protocol: HTTP, port: 80, hostname: api.example.com}
-)");
+)"));
   const Condition* c = listenerCondition(r, "a", "Conflicted");
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->reason, "HostnameConflict");
@@ -43,17 +37,11 @@ spec:
 }
 
 TEST(ListenerValidation, IncompatibleProtocolsOnOnePortConflict) {
-  auto r = testing::runYaml(R"(
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw, namespace: ns}
-spec:
-  gatewayClassName: eg
-  listeners:
+  auto r = testing::runYaml(testing::gatewayWithListeners(R"(
   - {name: web, protocol: HTTP, port: 8443}
   - {name: raw, protocol: TCP, port: 8443}
   - {name: dns, protocol: UDP, port: 8443}
-)");
+)"));
   EXPECT_EQ(listenerCondition(r, "web", "Conflicted")->message,
             "All listeners for a given port must use a compatible protocol, conflicting listeners: "
             "ns/gw/raw, ns/gw/web");
@@ -62,18 +50,12 @@ spec:
 }
 
 TEST(ListenerValidation, MissingSecretKeepsHttpsListenerOut) {
-  auto r = testing::runYaml(R"(
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw, namespace: ns}
-spec:
-  gatewayClassName: eg
-  listeners:
+  auto r = testing::runYaml(testing::gatewayWithListeners(R"(
   - name: https
     protocol: HTTPS
     port: 443
     tls: {mode: Terminate, certificateRefs: [{name: nope}]}
-)");
+)"));
   const Condition* c = listenerCondition(r, "https", "ResolvedRefs");
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->reason, "InvalidCertificateRef");

@@ -9,21 +9,17 @@ namespace ctplab::policy {
 namespace {
 
 TEST(PortPlan, HttpListenersShareOneCounterPerPortHttpsEachHaveOne) {
-  auto r = testing::runYaml(R"(
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw, namespace: ns}
-spec:
-  gatewayClassName: eg
-  listeners:
+  auto r = testing::runYaml(
+      testing::gatewayWithListeners(R"(
   - {name: a, protocol: HTTP, port: 80, hostname: a.example.com}
   - {name: b, protocol: HTTP, port: 80, hostname: b.example.com}
   - {name: c, protocol: HTTP, port: 81}
   - {name: t, protocol: TCP, port: 9000}
-)" + testing::policy("p", "2026-01-01T00:00:00Z",
-                     "  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: gw}]\n"
-                     "  connection: {connectionLimit: {value: 3, closeDelay: 10s}}\n"
-                     "  proxyProtocol: {optional: true}"));
+)") + testing::policy(
+          "p", "2026-01-01T00:00:00Z",
+          "  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: gw}]\n"
+          "  connection: {connectionLimit: {value: 3, closeDelay: 10s}}\n"
+          "  proxyProtocol: {optional: true}"));
   ASSERT_EQ(r.result.irs.size(), 1u);
   auto ports = planPorts(r.result.irs[0]);
   ASSERT_EQ(ports.size(), 3u);

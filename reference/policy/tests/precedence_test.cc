@@ -78,16 +78,10 @@ TEST(Precedence, UnknownGatewayWritesNoStatus) {
 }
 
 TEST(Precedence, SectionPolicyOnSharedHttpPortIsInvalid) {
-  auto r = runYaml(R"(
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw, namespace: ns}
-spec:
-  gatewayClassName: eg
-  listeners:
+  auto r = runYaml(testing::gatewayWithListeners(R"(
   - {name: a, protocol: HTTP, port: 80, hostname: a.example.com}
   - {name: b, protocol: HTTP, port: 80, hostname: b.example.com}
-)" + policy("p", "2026-01-01T00:00:00Z", sectionRef("a")));
+)") + policy("p", "2026-01-01T00:00:00Z", sectionRef("a")));
   EXPECT_EQ(
       r.condition("p", "a", "Accepted")->message,
       "ClientTrafficPolicy is being applied to multiple http (non https) listeners (ns/gw/b) on "
