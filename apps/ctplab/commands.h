@@ -9,5 +9,6 @@ namespace ctplab::cli {
 
 int runTranslate(const std::vector<std::string>& args);
 int runValidate(const std::vector<std::string>& args);
+int runSimulate(const std::vector<std::string>& args);
 
 }  // namespace ctplab::cli

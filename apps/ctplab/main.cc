@@ -17,6 +17,9 @@ constexpr const char* kUsage =
     "  validate [--now RFC3339] FILE...\n"
     "      print, for people, each policy's verdict and each listener's effective settings\n"
     "      (exit 0: every policy accepted, 1: one is not, 2: unreadable input)\n"
+    "  simulate SCENARIO.yaml [--seed N] [--json FILE] [--records] [--scheduler K] [--quiet]\n"
+    "      replay the scenario's client populations against its gateway in virtual time\n"
+    "      (exit 0: ran, 2: bad scenario or resources)\n"
     "exit code 3 means an internal error (please report it with the input)\n";
 
 }  // namespace
@@ -32,6 +35,7 @@ int main(int argc, char** argv) {
   try {
     if (cmd == "translate") return ctplab::cli::runTranslate(args);
     if (cmd == "validate") return ctplab::cli::runValidate(args);
+    if (cmd == "simulate") return ctplab::cli::runSimulate(args);
   } catch (const std::exception& e) {
     // The engine reports bad input as diagnostics; reaching here is a bug, reported as such.
     std::cerr << "ctplab: internal error: " << e.what() << "\n";

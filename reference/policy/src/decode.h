@@ -9,7 +9,7 @@
 #include "ctplab/policy/diagnostics.h"
 #include "ctplab/policy/resources.h"
 #include "ctplab/policy/units.h"
-#include "yaml_reader.h"
+#include "ctplab/policy/yaml_reader.h"
 
 namespace ctplab::policy {
 

@@ -7,8 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "ctplab/policy/yaml_reader.h"
 #include "decode.h"
-#include "yaml_reader.h"
 
 namespace ctplab::policy {
 namespace {

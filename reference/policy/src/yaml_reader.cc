@@ -1,4 +1,4 @@
-#include "yaml_reader.h"
+#include "ctplab/policy/yaml_reader.h"
 
 #include <algorithm>
 #include <cctype>

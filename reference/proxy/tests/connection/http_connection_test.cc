@@ -5,50 +5,15 @@
 #include <gtest/gtest.h>
 
 #include <string>
-#include <vector>
+
+#include "connection/http_connection_fixture.h"
 
 namespace ctplab::proxy::connection {
 namespace {
 
-TimePoint at(int64_t ms) { return TimePoint::fromUnixNanos(ms * 1'000'000); }
-
-class Fixture {
- public:
-  explicit Fixture(HttpConnectionSettings settings,
-                   connection_limit::CounterGroup::Decision admission = {}) {
-    auto config = http1::CodecConfig::create(http1::CodecOptions{});
-    conn_ = std::make_unique<HttpConnection>(at(0), admission, std::move(config).value(),
-                                             codec_stats_, stats_, settings);
-  }
-  HttpConnection& conn() { return *conn_; }
-  HttpConnectionStats& stats() { return stats_; }
-  // Everything written to the peer so far.
-  std::string drain() {
-    std::string out;
-    while (!conn_->pendingOutput().empty()) {
-      out += std::string(conn_->pendingOutput());
-      conn_->consumeOutput(conn_->pendingOutput().size());
-    }
-    return out;
-  }
-  int requestsSeen() {
-    int n = 0;
-    while (auto e = conn_->nextEvent()) n += std::holds_alternative<http1::RequestHead>(*e) ? 1 : 0;
-    return n;
-  }
-  void ok(int64_t ms) {
-    http1::ResponseHead head;
-    head.headers = {{"content-length", "2"}};
-    ASSERT_EQ(conn_->respond(at(ms), head, "ok"), http1::EncodeResult::kOk);
-  }
-
- private:
-  http1::CodecStats codec_stats_;
-  HttpConnectionStats stats_;
-  std::unique_ptr<HttpConnection> conn_;
-};
-
-constexpr std::string_view kGet = "GET / HTTP/1.1\r\nhost: a\r\n\r\n";
+using test_support::at;
+using test_support::Fixture;
+using test_support::kGet;
 
 TEST(HttpConnection, RejectedConnectionIsClosedAtCloseDelayAndIgnoresInput) {
   Fixture f({}, {false, at(10'000)});

@@ -1,0 +1,143 @@
+#include "ctplab/simulator/gateway/gateway_model.h"
+
+#include "ctplab/policy/port_plan.h"
+#include "ctplab/proxy/http1/config_from_ir.h"
+#include "ctplab/proxy/router/hostname_match.h"
+
+namespace ctplab::sim::gateway {
+namespace {
+
+std::string hcmPrefix(const policy::ir::Listener& l) {
+  // Envoy Gateway's HCM stat prefix: protocol and proxy port.
+  if (l.protocol == "HTTPS") return "https-" + std::to_string(l.port);
+  if (l.protocol == "HTTP") return "http-" + std::to_string(l.port);
+  if (l.protocol == "TLS") return "tls-" + std::to_string(l.port);
+  return "tcp-" + std::to_string(l.port);
+}
+
+}  // namespace
+
+proxy::Result<std::unique_ptr<GatewayModel>> GatewayModel::fromIr(
+    const policy::ir::Gateway& gateway, const scenario::GatewayHostProfile& host) {
+  auto model = std::make_unique<GatewayModel>();
+  model->ir_ = &gateway;
+  model->counters_ = proxy::connection_limit::CounterGroups::fromIr(gateway);
+  std::map<std::string, size_t> index_by_name;
+  for (const auto& l : gateway.listeners) {
+    if (!l.isHTTP() && !l.isTCP()) continue;
+    ListenerRuntime rt;
+    rt.ir = &l;
+    rt.tls = l.protocol == "HTTPS" || l.protocol == "TLS";
+    std::string prefix = hcmPrefix(l);
+    auto& stats = model->prefix_stats_[prefix];
+    if (!stats) stats = std::make_unique<PrefixStats>();
+    rt.stats = stats.get();
+    if (l.isHTTP()) {
+      auto options = proxy::http1::codecOptionsFromListener(l);
+      if (!options) return proxy::Error{l.name + ": " + options.error().message};
+      auto config = proxy::http1::CodecConfig::create(options.value());
+      if (!config) return proxy::Error{l.name + ": " + config.error().message};
+      rt.codec = config.value();
+      rt.settings = proxy::connection::HttpConnectionSettings::fromListener(l);
+      auto pipeline = proxy::request::RequestPipelineConfig::fromListener(l);
+      if (!pipeline) return proxy::Error{l.name + ": " + pipeline.error().message};
+      rt.pipeline = pipeline.value();
+    }
+    index_by_name[l.name] = model->listeners_.size();
+    model->listeners_.push_back(std::move(rt));
+  }
+  for (const auto& planned : policy::planPorts(gateway)) {
+    PortRuntime port;
+    port.proxy_port = planned.port;
+    for (const auto& name : planned.listeners) {
+      auto it = index_by_name.find(name);
+      if (it == index_by_name.end()) continue;  // UDP listeners: not served over TCP
+      port.listeners.push_back(it->second);
+    }
+    if (port.listeners.empty()) continue;
+    const auto& first = *model->listeners_[port.listeners.front()].ir;
+    port.external_port = first.external_port;
+    port.tls = model->listeners_[port.listeners.front()].tls;
+    port.http = first.isHTTP();
+    port.settings_owner = port.listeners.front();
+    if (auto it = index_by_name.find(planned.settings_owner); it != index_by_name.end()) {
+      port.settings_owner = it->second;
+    }
+    port.keepalive = proxy::connection::TcpKeepaliveConfig::fromListener(
+        *model->listeners_[port.settings_owner].ir,
+        {host.keepalive_idle_s, host.keepalive_interval_s, host.keepalive_probes});
+    port.address_label = first.address + "_" + std::to_string(planned.port);
+    model->ports_.push_back(std::move(port));
+  }
+  return model;
+}
+
+PortRuntime* GatewayModel::portFor(uint32_t external_port) {
+  for (auto& p : ports_) {
+    if (p.external_port == external_port) return &p;
+  }
+  return nullptr;
+}
+
+int GatewayModel::selectListener(const PortRuntime& port, std::string_view sni) const {
+  if (!port.tls) return static_cast<int>(port.settings_owner);
+  std::vector<std::vector<std::string_view>> names;
+  for (size_t i : port.listeners) {
+    names.emplace_back(listeners_[i].ir->hostnames.begin(), listeners_[i].ir->hostnames.end());
+  }
+  const int best = proxy::router::bestHostnameMatch(names, sni);
+  return best < 0 ? -1 : static_cast<int>(port.listeners[static_cast<size_t>(best)]);
+}
+
+int GatewayModel::listenerForHost(const PortRuntime& port, std::string_view host) const {
+  std::vector<std::vector<std::string_view>> names;
+  for (size_t i : port.listeners) {
+    names.emplace_back(listeners_[i].ir->hostnames.begin(), listeners_[i].ir->hostnames.end());
+  }
+  const int best = proxy::router::bestHostnameMatch(names, proxy::router::hostWithoutPort(host));
+  return best < 0 ? -1 : static_cast<int>(port.listeners[static_cast<size_t>(best)]);
+}
+
+proxy::connection_limit::CounterGroup* GatewayModel::counterFor(size_t listener) {
+  return counters_.find(listeners_[listener].ir->name);
+}
+
+uint64_t GatewayModel::activeConnections() const {
+  uint64_t total = 0;
+  for (const auto& p : ports_) total += p.socket.downstream_cx_active;
+  return total;
+}
+
+std::map<std::string, uint64_t> GatewayModel::stats() const {
+  std::map<std::string, uint64_t> out;
+  for (const auto& [prefix, s] : prefix_stats_) {
+    const std::string base = "http." + prefix + ".";
+    s->hcm.forEach(
+        [&](std::string_view name, uint64_t v, bool) { out[base + std::string(name)] += v; });
+    s->codec.forEach(
+        [&](std::string_view name, uint64_t v) { out[base + std::string(name)] += v; });
+    s->connection.forEach(
+        [&](std::string_view name, uint64_t v) { out[base + std::string(name)] += v; });
+    s->request.forEach(
+        [&](std::string_view name, uint64_t v) { out[base + std::string(name)] += v; });
+  }
+  for (const auto& g : counters_.groups()) {
+    if (!g.config().limit) continue;  // no limit: Envoy installs no connection_limit filter
+    const std::string base = "connection_limit." + g.config().stat_prefix + ".";
+    g.stats().forEach(
+        [&](std::string_view name, uint64_t v, bool) { out[base + std::string(name)] += v; });
+  }
+  for (const auto& p : ports_) {
+    const std::string base = "listener." + p.address_label + ".";
+    out[base + "downstream_cx_total"] += p.socket.downstream_cx_total;
+    out[base + "downstream_cx_destroy"] += p.socket.downstream_cx_destroy;
+    out[base + "downstream_cx_active"] += p.socket.downstream_cx_active;
+    out["host." + p.address_label + ".listen_overflows"] += p.socket.listen_overflows;
+    out[base + "no_filter_chain_match"] += p.socket.downstream_cx_no_filter_chain;
+    p.phases.forEach(
+        [&](std::string_view name, uint64_t v) { out[base + std::string(name)] += v; });
+  }
+  return out;
+}
+
+}  // namespace ctplab::sim::gateway

@@ -1,0 +1,95 @@
+// The simulated gateway's static structure, built once from the policy engine's IR: ports with
+// their listeners, filter-chain selection by SNI and Host, counter scopes, codec configs, stats.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ctplab/policy/ir.h"
+#include "ctplab/proxy/connection/connection_stats.h"
+#include "ctplab/proxy/connection/http_connection.h"
+#include "ctplab/proxy/connection/listener_stats.h"
+#include "ctplab/proxy/connection/tcp_keepalive.h"
+#include "ctplab/proxy/connection_limit/counter_groups.h"
+#include "ctplab/proxy/http1/codec_config.h"
+#include "ctplab/proxy/http1/codec_stats.h"
+#include "ctplab/proxy/request/pipeline_config.h"
+#include "ctplab/proxy/request/request_stats.h"
+#include "ctplab/proxy/result.h"
+#include "ctplab/proxy/router/hcm_stats.h"
+#include "ctplab/simulator/scenario/scenario.h"
+
+namespace ctplab::sim::gateway {
+
+// Everything counted under one HCM stat prefix (`http.<prefix>.`), e.g. `http-10080`.
+struct PrefixStats {
+  proxy::router::HcmStats hcm;
+  proxy::http1::CodecStats codec;
+  proxy::connection::HttpConnectionStats connection;
+  proxy::request::RequestStats request;
+};
+
+// Socket-level counters of one proxy port (`listener.0.0.0.0_<port>.`).
+struct ListenerSocketStats {
+  uint64_t downstream_cx_total = 0;
+  uint64_t downstream_cx_destroy = 0;
+  uint64_t downstream_cx_active = 0;
+  uint64_t listen_overflows = 0;  // SYNs the kernel dropped: accept queue full (not Envoy's)
+  uint64_t downstream_cx_no_filter_chain = 0;  // closed: no listener for the SNI
+};
+
+struct ListenerRuntime {
+  const policy::ir::Listener* ir = nullptr;
+  proxy::http1::CodecConfigPtr codec;  // HTTP(S) only
+  proxy::connection::HttpConnectionSettings settings;
+  proxy::request::RequestPipelineConfig pipeline;
+  PrefixStats* stats = nullptr;
+  bool tls = false;
+};
+
+struct PortRuntime {
+  uint32_t external_port = 0;  // the Gateway's port, what clients dial
+  uint32_t proxy_port = 0;
+  bool tls = false;               // HTTPS/TLS listeners: the filter chain is chosen by SNI
+  bool http = true;               // HTTP(S); false for TCP/TLS proxying
+  std::vector<size_t> listeners;  // indices into GatewayModel::listeners(), IR order
+  size_t settings_owner = 0;      // the listener whose port-level settings apply
+  proxy::connection::TcpKeepaliveConfig keepalive;
+  ListenerSocketStats socket;
+  proxy::connection::ListenerConnectionStats phases;  // TLS handshake / inspection timeouts
+  std::string address_label;  // `0.0.0.0_10080`, as Envoy names listener stats
+};
+
+class GatewayModel {
+ public:
+  static proxy::Result<std::unique_ptr<GatewayModel>> fromIr(
+      const policy::ir::Gateway& gateway, const scenario::GatewayHostProfile& host);
+
+  PortRuntime* portFor(uint32_t external_port);
+  // The listener (index) a new connection lands on: by SNI on TLS ports (exact before wildcard,
+  // then a listener without hostnames), the port's first listener on plain-HTTP ports. -1: none.
+  int selectListener(const PortRuntime& port, std::string_view sni) const;
+  // The virtual host's listener for an HTTP request's Host on a plain-HTTP port.
+  int listenerForHost(const PortRuntime& port, std::string_view host) const;
+  proxy::connection_limit::CounterGroup* counterFor(size_t listener);
+
+  const std::vector<ListenerRuntime>& listeners() const { return listeners_; }
+  std::vector<PortRuntime>& ports() { return ports_; }
+  const proxy::connection_limit::CounterGroups& counters() const { return counters_; }
+  // Every stat with its full Envoy name, sorted by name: what `/stats` would print.
+  std::map<std::string, uint64_t> stats() const;
+  // Sum of the connections every counter scope holds (admitted and waiting out closeDelay).
+  uint64_t activeConnections() const;
+
+ private:
+  const policy::ir::Gateway* ir_ = nullptr;
+  std::vector<ListenerRuntime> listeners_;
+  std::vector<PortRuntime> ports_;
+  proxy::connection_limit::CounterGroups counters_;
+  std::map<std::string, std::unique_ptr<PrefixStats>> prefix_stats_;
+};
+
+}  // namespace ctplab::sim::gateway

@@ -1,0 +1,90 @@
+// What one simulation run observed: per population connection and request outcomes with latency
+// histograms, the gateway's stats under Envoy's names, time series and optional request records.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ctplab/common/time.h"
+#include "ctplab/simulator/results/latency_histogram.h"
+#include "ctplab/simulator/results/time_series.h"
+
+namespace ctplab::sim::run {
+
+// Connections as the clients experienced them, plus the gateway's verdict on each (ground truth
+// a real client cannot see: `admitted`/`limited`).
+struct ConnectionCounts {
+  uint64_t attempted = 0;         // TCP connection attempts, retries included
+  uint64_t connect_failed = 0;    // SYN retries exhausted, or no listener on the port
+  uint64_t established = 0;       // TCP handshake completed
+  uint64_t admitted = 0;          // passed the connection limit
+  uint64_t limited = 0;           // rejected by the connection limit
+  uint64_t no_filter_chain = 0;   // no listener for the SNI: closed by the gateway
+  uint64_t closed_by_server = 0;  // the gateway sent FIN
+  uint64_t reset_by_server = 0;   // the gateway sent RST
+  uint64_t closed_by_client = 0;
+  uint64_t vanished = 0;  // the client disappeared without FIN or RST
+  uint64_t retries = 0;   // reconnects after a failure
+};
+
+enum class RequestOutcome : uint8_t {
+  kResponse,       // an HTTP response arrived (any status)
+  kReset,          // the connection was reset before the response completed
+  kClosed,         // the gateway closed (FIN) before the response completed
+  kTimeout,        // the client's own request timeout
+  kConnectFailed,  // the connection for it never opened
+  kUnfinished,     // still waiting when the run ended
+};
+
+struct RequestCounts {
+  uint64_t sent = 0;  // requests started (first byte written), retries not counted again
+  std::map<int, uint64_t> by_status;
+  uint64_t reset = 0, closed = 0, timeout = 0, connect_failed = 0, unfinished = 0;
+  uint64_t responses() const {
+    uint64_t n = 0;
+    for (const auto& [status, count] : by_status) n += count;
+    return n;
+  }
+};
+
+struct PopulationResult {
+  std::string name;
+  uint64_t clients = 0;  // arrived during the run
+  ConnectionCounts connections;
+  RequestCounts requests;
+  // Response latency from the request's intended start (its arrival or the end of its think time)
+  // to the last response byte, connection setup included: free of coordinated omission.
+  results::LatencyHistogram latency;
+  uint64_t hold_completed = 0;  // hold behaviour: connections held for the full time
+};
+
+struct RequestRecord {
+  uint32_t population = 0;
+  uint64_t client = 0;
+  uint32_t connection = 0;  // the client's n-th connection, from 1
+  uint32_t request = 0;     // n-th request on that connection, from 1
+  TimePoint start, end;
+  RequestOutcome outcome = RequestOutcome::kResponse;
+  int status = 0;
+};
+
+struct RunResult {
+  std::string scenario;
+  uint64_t seed = 0;
+  Duration duration;
+  uint64_t events = 0;
+  std::vector<PopulationResult> populations;
+  std::map<std::string, uint64_t> gateway_stats;
+  uint64_t peak_active_connections = 0;
+  results::TimeSeries series;
+  std::vector<RequestRecord> records;
+  std::vector<std::string> warnings;
+
+  explicit RunResult(results::TimeSeries s) : series(std::move(s)) {}
+};
+
+const char* outcomeName(RequestOutcome outcome);
+
+}  // namespace ctplab::sim::run

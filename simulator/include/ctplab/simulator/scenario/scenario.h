@@ -1,0 +1,149 @@
+// A traffic scenario as plain data: the gateway resources, the network, the backend and the client
+// populations to replay against them. Built by the YAML loader or programmatically; no behaviour.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ctplab/common/time.h"
+#include "ctplab/policy/diagnostics.h"
+
+namespace ctplab::sim::scenario {
+
+// A random duration. kConstant uses `mean` only; kUniform draws on [min, max]; kExponential has
+// `mean`; kLognormal has `mean` and `stddev` of the distribution itself (not of its logarithm).
+struct DurationDistribution {
+  enum class Kind { kConstant, kUniform, kExponential, kLognormal };
+  Kind kind = Kind::kConstant;
+  Duration mean;
+  Duration min, max;
+  Duration stddev;
+
+  static DurationDistribution constant(Duration d) { return {Kind::kConstant, d, {}, {}, {}}; }
+};
+
+// One direction-symmetric path between a client population and the gateway.
+struct LinkProfile {
+  Duration latency = Duration::microseconds(500);  // one way
+  Duration jitter;                                 // uniform extra delay on [0, jitter]
+  uint64_t bandwidth_bps = 0;                      // bits per second; 0 = unlimited
+  double loss = 0;                                 // per segment, 0..1; loss costs a retransmission
+};
+
+// What the gateway's host does before the data plane sees a connection.
+struct GatewayHostProfile {
+  uint32_t listen_backlog = 4096;  // accept queue per port (Linux somaxconn)
+  Duration accept_cost;            // CPU per accepted connection; 0 = accepts never queue
+  Duration tls_handshake_cost = Duration::microseconds(1000);  // until the TLS model lands
+  // Linux defaults, used when a listener's tcpKeepalive leaves a field unset.
+  uint32_t keepalive_idle_s = 7200, keepalive_interval_s = 75, keepalive_probes = 9;
+};
+
+struct BackendProfile {
+  DurationDistribution service_time = DurationDistribution::constant(Duration::milliseconds(1));
+  uint32_t concurrency = 0;  // requests served at once; 0 = unlimited
+  uint32_t queue_limit = 0;  // waiting requests beyond concurrency; 0 = unlimited; over → 503
+  uint64_t response_bytes = 128;
+};
+
+struct ArrivalProcess {
+  enum class Kind { kPoisson, kConstant, kBurst, kRamp, kTrace };
+  Kind kind = Kind::kBurst;
+  double rate_per_s = 0;       // kPoisson, kConstant
+  TimePoint start;             // first arrival not before this (scenario-relative)
+  double ramp_from_per_s = 0;  // kRamp: rate rises linearly from..to over `ramp_over`,
+  double ramp_to_per_s = 0;    //        then stays at `ramp_to_per_s`
+  Duration ramp_over;
+  std::vector<Duration> trace;  // kTrace: arrival offsets from the scenario start, ascending
+};
+
+struct RequestTemplate {
+  std::string method = "GET";
+  std::string path = "/";
+  std::string
+      host;  // empty: the target's host, else the listener's first hostname, else "example.com"
+  std::vector<std::pair<std::string, std::string>> headers;
+  uint64_t body_bytes = 0;
+  bool chunked = false;
+};
+
+struct Behavior {
+  enum class Kind {
+    kRequests,   // `connections` connections one after another, `requests_per_connection` each
+    kHold,       // open, optionally send one request, then hold the connection for `hold_for`
+    kSlowloris,  // open and drip the request head `drip_bytes` every `drip_interval`
+    kVanish,     // open, send one request, then disappear without FIN or RST
+  };
+  Kind kind = Kind::kRequests;
+  uint32_t connections = 1;
+  uint32_t requests_per_connection = 1;
+  DurationDistribution think_time;  // between a response and the next request
+  RequestTemplate request;
+  std::optional<Duration> request_timeout;  // client gives up on a request (and the connection)
+  // kHold
+  Duration hold_for = Duration::seconds(3600);
+  bool hold_sends_request = false;
+  // kSlowloris
+  uint32_t drip_bytes = 1;
+  Duration drip_interval = Duration::seconds(1);
+  bool drip_completes = false;  // finish the head after it has been dripped (else never)
+};
+
+// Reconnect-on-failure: a connection that fails (refused, reset, limited) is retried.
+struct RetryPolicy {
+  uint32_t max_attempts = 1;  // 1 = no retry
+  Duration backoff_base = Duration::milliseconds(100);
+  Duration backoff_max = Duration::seconds(10);
+  bool jitter = true;  // full jitter: uniform on [0, backoff]
+};
+
+struct AddressPool {
+  std::string cidr = "10.0.0.0/8";  // IPv4 or IPv6
+  bool random = false;              // false: consecutive addresses in arrival order
+};
+
+struct Target {
+  uint32_t port = 80;  // the Gateway listener port (not the proxy's shifted port)
+  std::string host;    // Host header; empty: the listener's first hostname
+  std::string sni;     // TLS SNI; empty: the Host
+};
+
+struct Population {
+  std::string name;
+  uint64_t clients = 1;
+  ArrivalProcess arrival;
+  Behavior behavior;
+  RetryPolicy retry;
+  AddressPool source;
+  Target target;
+  std::optional<LinkProfile> link;  // else the scenario's network
+  policy::SourceLocation location;  // where it was declared, for messages
+};
+
+struct Outputs {
+  Duration bucket = Duration::seconds(1);  // time-series resolution
+  bool records = false;                    // per-request outcome records in the JSON
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string file;  // where it was loaded from; resource paths are relative to it
+  uint64_t seed = 1;
+  Duration duration = Duration::seconds(60);
+  // Policy inputs: files (resolved relative to the scenario) and inline documents, loaded in order.
+  std::vector<std::string> resource_files;
+  std::vector<std::pair<std::string, std::string>> inline_resources;  // (label, YAML text)
+  std::string gateway;  // "<ns>/<name>" of the Gateway to run; empty: the only one
+  TimePoint now = TimePoint::fromUnixSeconds(1'780'272'000);  // 2026-06-01, certificate checks
+  LinkProfile network;
+  GatewayHostProfile host;
+  BackendProfile backend;
+  std::vector<Population> populations;
+  Outputs outputs;
+};
+
+}  // namespace ctplab::sim::scenario

@@ -1,0 +1,60 @@
+#include "ctplab/policy/engine.h"
+#include "ctplab/policy/loader.h"
+#include "ctplab/simulator/run/simulate.h"
+
+namespace ctplab::sim::run {
+
+std::optional<policy::ir::Gateway> prepareGateway(const scenario::Scenario& scenario,
+                                                  policy::Diagnostics& diagnostics,
+                                                  std::vector<std::string>& notes) {
+  // The scenario loader already resolved resource files against the scenario's directory.
+  policy::LoadResult loaded = policy::loadFiles(scenario.resource_files);
+  for (const auto& [label, text] : scenario.inline_resources) {
+    policy::loadText(text, label, loaded);
+  }
+  for (const auto& d : loaded.diagnostics.all()) {
+    if (d.severity == policy::Severity::kError) {
+      diagnostics.error(d.location, d.field, d.message);
+    } else {
+      diagnostics.warning(d.location, d.field, d.message);
+    }
+  }
+  if (loaded.unreadable || loaded.diagnostics.hasErrors()) return std::nullopt;
+
+  policy::TranslateOptions options;
+  options.now = scenario.now;
+  // A scenario shows what the cluster would run: policies the API server rejects never apply.
+  options.enforce_admission = true;
+  policy::TranslationResult result = policy::translate(loaded.resources, options);
+  for (const auto& p : result.policies) {
+    if (p.rejected) {
+      notes.push_back("ClientTrafficPolicy " + p.policy->meta.ns + "/" + p.policy->meta.name +
+                      " is rejected by admission and not applied");
+    }
+  }
+  const policy::ir::Gateway* chosen = nullptr;
+  if (!scenario.gateway.empty()) {
+    for (const auto& g : result.gateways) {
+      if (g.gateway && g.gateway->meta.ns + "/" + g.gateway->meta.name == scenario.gateway) {
+        chosen = result.findIR(g.ir_key);
+      }
+    }
+    if (chosen == nullptr) {
+      diagnostics.error({scenario.file, 0, 0}, "gateway",
+                        "no accepted Gateway " + scenario.gateway + " in the resources");
+      return std::nullopt;
+    }
+  } else if (result.irs.size() == 1) {
+    chosen = &result.irs.front();
+  } else {
+    diagnostics.error({scenario.file, 0, 0}, "gateway",
+                      result.irs.empty()
+                          ? "the resources hold no accepted Gateway"
+                          : "the resources hold " + std::to_string(result.irs.size()) +
+                                " gateways; name one with `gateway: <namespace>/<name>`");
+    return std::nullopt;
+  }
+  return *chosen;
+}
+
+}  // namespace ctplab::sim::run

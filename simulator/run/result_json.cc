@@ -1,0 +1,132 @@
+#include "ctplab/simulator/results/json_writer.h"
+#include "ctplab/simulator/run/result_output.h"
+
+namespace ctplab::sim::run {
+namespace {
+
+double ms(Duration d) { return static_cast<double>(d.ns()) / 1e6; }
+
+void writeConnections(results::JsonWriter& w, const ConnectionCounts& c) {
+  w.beginObject();
+  w.key("attempted").number(c.attempted);
+  w.key("connect_failed").number(c.connect_failed);
+  w.key("established").number(c.established);
+  w.key("admitted").number(c.admitted);
+  w.key("limited").number(c.limited);
+  w.key("no_filter_chain").number(c.no_filter_chain);
+  w.key("closed_by_server").number(c.closed_by_server);
+  w.key("reset_by_server").number(c.reset_by_server);
+  w.key("closed_by_client").number(c.closed_by_client);
+  w.key("vanished").number(c.vanished);
+  w.key("retries").number(c.retries);
+  w.endObject();
+}
+
+void writeRequests(results::JsonWriter& w, const RequestCounts& r) {
+  w.beginObject();
+  w.key("sent").number(r.sent);
+  w.key("responses").number(r.responses());
+  w.key("by_status").beginObject();
+  for (const auto& [status, count] : r.by_status) w.key(std::to_string(status)).number(count);
+  w.endObject();
+  w.key("reset").number(r.reset);
+  w.key("closed").number(r.closed);
+  w.key("timeout").number(r.timeout);
+  w.key("connect_failed").number(r.connect_failed);
+  w.key("unfinished").number(r.unfinished);
+  w.endObject();
+}
+
+void writeLatency(results::JsonWriter& w, const results::LatencyHistogram& h) {
+  w.beginObject();
+  w.key("count").number(h.count());
+  w.key("mean").number(h.mean() / 1e6, 3);
+  w.key("p50").number(ms(h.valueAtPercentile(50)), 3);
+  w.key("p90").number(ms(h.valueAtPercentile(90)), 3);
+  w.key("p99").number(ms(h.valueAtPercentile(99)), 3);
+  w.key("p99.9").number(ms(h.valueAtPercentile(99.9)), 3);
+  w.key("max").number(ms(h.max()), 3);
+  w.endObject();
+}
+
+void writeSeries(results::JsonWriter& w, const results::TimeSeries& ts) {
+  w.beginObject();
+  w.key("bucket_s").number(static_cast<double>(ts.bucketWidth().ns()) / 1e9, 3);
+  w.key("buckets").number(static_cast<uint64_t>(ts.bucketCount()));
+  w.key("series").beginObject();
+  for (size_t i = 0; i < ts.seriesCount(); ++i) {
+    const results::SeriesId id{static_cast<uint32_t>(i)};
+    const bool gauge = ts.kind(id) == results::SeriesKind::kGauge;
+    w.key(ts.name(id)).beginArray();
+    for (size_t b = 0; b < ts.bucketCount(); ++b) {
+      w.number(gauge ? ts.gaugeLast(id, b) : ts.counter(id, b));
+    }
+    w.endArray();
+    if (gauge) {
+      w.key(ts.name(id) + ".max").beginArray();
+      for (size_t b = 0; b < ts.bucketCount(); ++b) w.number(ts.gaugeMax(id, b));
+      w.endArray();
+    }
+  }
+  w.endObject();
+  w.endObject();
+}
+
+}  // namespace
+
+std::string resultToJson(const RunResult& result) {
+  std::string out;
+  results::JsonWriter w(&out);
+  w.beginObject();
+  w.key("scenario").string(result.scenario);
+  w.key("seed").number(result.seed);
+  w.key("duration_s").number(static_cast<double>(result.duration.ns()) / 1e9, 3);
+  w.key("events").number(result.events);
+  w.key("populations").beginArray();
+  for (const auto& p : result.populations) {
+    w.beginObject();
+    w.key("name").string(p.name);
+    w.key("clients").number(p.clients);
+    w.key("connections");
+    writeConnections(w, p.connections);
+    w.key("requests");
+    writeRequests(w, p.requests);
+    w.key("latency_ms");
+    writeLatency(w, p.latency);
+    w.key("hold_completed").number(p.hold_completed);
+    w.endObject();
+  }
+  w.endArray();
+  w.key("gateway").beginObject();
+  w.key("peak_active_connections").number(result.peak_active_connections);
+  w.key("stats").beginObject();
+  for (const auto& [name, value] : result.gateway_stats) w.key(name).number(value);
+  w.endObject();
+  w.endObject();
+  w.key("time_series");
+  writeSeries(w, result.series);
+  if (!result.records.empty()) {
+    w.key("records").beginArray();
+    for (const auto& r : result.records) {
+      w.beginObject();
+      w.key("population").string(result.populations[r.population].name);
+      w.key("client").number(r.client);
+      w.key("connection").number(r.connection);
+      w.key("request").number(r.request);
+      w.key("start_ms").number(ms(r.start - TimePoint()), 3);
+      w.key("end_ms").number(ms(r.end - TimePoint()), 3);
+      w.key("outcome").string(outcomeName(r.outcome));
+      if (r.outcome == RequestOutcome::kResponse) w.key("status").number(r.status);
+      w.endObject();
+    }
+    w.endArray();
+  }
+  w.key("warnings").beginArray();
+  for (const auto& warning : result.warnings) w.string(warning);
+  w.endArray();
+  w.endObject();
+  out += '\n';
+  return out;
+}
+
+}  // namespace ctplab::sim::run

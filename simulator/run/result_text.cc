@@ -1,0 +1,59 @@
+#include <cstdio>
+
+#include "ctplab/simulator/run/result_output.h"
+
+namespace ctplab::sim::run {
+namespace {
+
+std::string fmt(const char* format, double value) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, value);
+  return buf;
+}
+
+std::string latencyLine(const results::LatencyHistogram& h) {
+  auto p = [&](double q) {
+    return fmt("%.3f", static_cast<double>(h.valueAtPercentile(q).ns()) / 1e6);
+  };
+  return "p50 " + p(50) + "  p90 " + p(90) + "  p99 " + p(99) + "  p99.9 " + p(99.9) + "  max " +
+         fmt("%.3f", static_cast<double>(h.max().ns()) / 1e6) + " ms";
+}
+
+}  // namespace
+
+std::string resultToText(const RunResult& result) {
+  std::string out = "scenario " + result.scenario + "  seed " + std::to_string(result.seed) + "  " +
+                    fmt("%.3f", static_cast<double>(result.duration.ns()) / 1e9) + " s virtual  " +
+                    std::to_string(result.events) + " events\n";
+  for (const auto& p : result.populations) {
+    const auto& c = p.connections;
+    const auto& r = p.requests;
+    out += "\npopulation " + p.name + ": " + std::to_string(p.clients) + " clients\n";
+    out += "  connections  attempted " + std::to_string(c.attempted) + "  established " +
+           std::to_string(c.established) + "  admitted " + std::to_string(c.admitted) +
+           "  limited " + std::to_string(c.limited) + "  reset " +
+           std::to_string(c.reset_by_server) + "  closed-by-gateway " +
+           std::to_string(c.closed_by_server) + "  connect-failed " +
+           std::to_string(c.connect_failed) + "  retries " + std::to_string(c.retries) + "\n";
+    out += "  requests     sent " + std::to_string(r.sent);
+    for (const auto& [status, count] : r.by_status) {
+      out += "  " + std::to_string(status) + ": " + std::to_string(count);
+    }
+    out += "  reset " + std::to_string(r.reset) + "  closed " + std::to_string(r.closed) +
+           "  timeout " + std::to_string(r.timeout) + "  connect-failed " +
+           std::to_string(r.connect_failed) + "  unfinished " + std::to_string(r.unfinished) + "\n";
+    if (p.latency.count() > 0) out += "  latency      " + latencyLine(p.latency) + "\n";
+    if (p.hold_completed > 0) {
+      out += "  held to the end  " + std::to_string(p.hold_completed) + "\n";
+    }
+  }
+  out +=
+      "\ngateway: peak active connections " + std::to_string(result.peak_active_connections) + "\n";
+  for (const auto& [name, value] : result.gateway_stats) {
+    if (value != 0) out += "  " + name + " " + std::to_string(value) + "\n";
+  }
+  for (const auto& w : result.warnings) out += "warning: " + w + "\n";
+  return out;
+}
+
+}  // namespace ctplab::sim::run

@@ -1,0 +1,175 @@
+#include "run/world.h"
+
+#include "ctplab/simulator/clients/request_bytes.h"
+
+namespace ctplab::sim::run {
+namespace {
+
+SimulatorOptions simulatorOptions(const scenario::Scenario& s, const SimulateOptions& o) {
+  SimulatorOptions so;
+  so.scheduler = o.scheduler;
+  so.seed = s.seed;
+  so.event_budget = o.event_budget;
+  return so;
+}
+
+}  // namespace
+
+const char* outcomeName(RequestOutcome outcome) {
+  switch (outcome) {
+    case RequestOutcome::kResponse:
+      return "response";
+    case RequestOutcome::kReset:
+      return "reset";
+    case RequestOutcome::kClosed:
+      return "closed";
+    case RequestOutcome::kTimeout:
+      return "timeout";
+    case RequestOutcome::kConnectFailed:
+      return "connect_failed";
+    case RequestOutcome::kUnfinished:
+      return "unfinished";
+  }
+  return "unknown";
+}
+
+World::World(const scenario::Scenario& scenario, std::unique_ptr<gateway::GatewayModel> gateway,
+             const SimulateOptions& options)
+    : scenario_(scenario),
+      options_(options),
+      sim_(simulatorOptions(scenario, options)),
+      start_(sim_.now()),
+      end_(sim_.now() + scenario.duration),
+      gateway_(std::move(gateway)),
+      backend_(scenario.backend, sim_.rngFor("backend")),
+      request_id_rng_(sim_.rngFor("gateway/request-id")),
+      result_(results::TimeSeries(sim_.now(), scenario.outputs.bucket, scenario.duration)) {
+  auto& ts = result_.series;
+  active_series_ = ts.addGauge("connections.active");
+  opened_series_ = ts.addCounter("connections.opened");
+  limited_series_ = ts.addCounter("connections.limited");
+  failed_series_ = ts.addCounter("requests.failed");
+  const char* classes[5] = {"responses.1xx", "responses.2xx", "responses.3xx", "responses.4xx",
+                            "responses.5xx"};
+  for (int i = 0; i < 5; ++i) status_series_[i] = ts.addCounter(classes[i]);
+}
+
+proxy::Result<bool> World::init() {
+  result_.scenario = scenario_.name;
+  result_.seed = scenario_.seed;
+  result_.duration = scenario_.duration;
+  accept_.resize(gateway_->ports().size());
+  populations_.reserve(scenario_.populations.size());
+  for (const auto& pop : scenario_.populations) {
+    size_t port_index = gateway_->ports().size();
+    for (size_t i = 0; i < gateway_->ports().size(); ++i) {
+      if (gateway_->ports()[i].external_port == pop.target.port) port_index = i;
+    }
+    if (port_index == gateway_->ports().size()) {
+      std::string ports;
+      for (const auto& p : gateway_->ports()) {
+        ports += (ports.empty() ? "" : ", ") + std::to_string(p.external_port);
+      }
+      return proxy::Error{pop.location.file + ":" + std::to_string(pop.location.line) +
+                          ": population " + pop.name + ": the gateway has no listener on port " +
+                          std::to_string(pop.target.port) + " (ports: " + ports + ")"};
+    }
+    const auto& port = gateway_->ports()[port_index];
+    if (!port.http) {
+      return proxy::Error{"population " + pop.name + ": port " + std::to_string(pop.target.port) +
+                          " proxies TCP/TLS routes; the client models speak HTTP only"};
+    }
+    auto source = IpCidr::parse(pop.source.cidr);
+    if (!source) return proxy::Error{"population " + pop.name + ": bad source CIDR"};
+    Rng rng = sim_.rngFor("population/" + pop.name);
+    PopulationRuntime rt{&pop,
+                         net::LinkModel(pop.link.value_or(scenario_.network)),
+                         clients::ArrivalSchedule(pop.arrival, pop.clients, start_,
+                                                  sim_.rngFor("arrivals/" + pop.name)),
+                         rng,
+                         *source,
+                         port_index,
+                         {},
+                         {},
+                         {},
+                         {},
+                         result_.series.addCounter(pop.name + ".responses"),
+                         result_.series.addCounter(pop.name + ".failed")};
+    // Host: the template's, the target's, else the first hostname of the port's listener.
+    std::string host = pop.target.host;
+    if (host.empty()) {
+      const auto& names = gateway_->listeners()[port.settings_owner].ir->hostnames;
+      host = names.empty() || names.front().find('*') != std::string::npos ? "example.com"
+                                                                           : names.front();
+    }
+    rt.host = host;
+    rt.sni = pop.target.sni.empty()
+                 ? (pop.behavior.request.host.empty() ? host : pop.behavior.request.host)
+                 : pop.target.sni;
+    rt.request_bytes = clients::buildRequestBytes(pop.behavior.request, host);
+    rt.request_head = clients::buildRequestHead(pop.behavior.request, host);
+    populations_.push_back(std::move(rt));
+    PopulationResult pr;
+    pr.name = pop.name;
+    result_.populations.push_back(std::move(pr));
+  }
+  return true;
+}
+
+RunResult World::run() {
+  for (uint32_t p = 0; p < populations_.size(); ++p) {
+    if (auto first = populations_[p].arrivals.next()) {
+      at(*first, [this, p] { onArrival(p); });
+    }
+  }
+  gaugeActive();
+  TimePoint next_report = start_;
+  while (true) {
+    next_report = std::min(end_, next_report + options_.progress_every);
+    RunOutcome outcome = sim_.runUntil(next_report);
+    if (options_.progress) {
+      options_.progress(Progress{sim_.now() - start_, scenario_.duration, sim_.eventsExecuted(),
+                                 gateway_->activeConnections(), clients_alive_});
+    }
+    if (outcome == RunOutcome::kBudgetExhausted) {
+      result_.warnings.push_back("event budget exhausted at " +
+                                 std::to_string((sim_.now() - start_).wholeMilliseconds()) +
+                                 " ms of virtual time; results cover the run until then");
+      break;
+    }
+    if (next_report >= end_) break;
+  }
+  // Requests still outstanding when the run ends are reported, never silently dropped.
+  for (uint32_t c = 0; c < clients_.size(); ++c) {
+    Client& cl = clients_[c];
+    if (cl.phase == ClientPhase::kAwaiting || cl.phase == ClientPhase::kDripping) {
+      finishRequest(c, RequestOutcome::kUnfinished, 0);
+    }
+  }
+  result_.events = sim_.eventsExecuted();
+  result_.gateway_stats = gateway_->stats();
+  return std::move(result_);
+}
+
+void World::gaugeActive() {
+  const uint64_t active = gateway_->activeConnections();
+  result_.peak_active_connections = std::max(result_.peak_active_connections, active);
+  result_.series.setGauge(active_series_, sim_.now(), static_cast<int64_t>(active));
+}
+
+PopulationResult& World::resultOf(uint32_t client) {
+  return result_.populations[clients_[client].population];
+}
+
+proxy::Result<RunResult> simulate(const scenario::Scenario& scenario,
+                                  const policy::ir::Gateway& gateway,
+                                  const SimulateOptions& options) {
+  auto model = gateway::GatewayModel::fromIr(gateway, scenario.host);
+  if (!model) return model.error();
+  auto world = std::make_unique<World>(scenario, std::move(model).value(), options);
+  auto ok = world->init();
+  if (!ok) return ok.error();
+  return world->run();
+}
+
+}  // namespace ctplab::sim::run

@@ -1,0 +1,189 @@
+// The running simulation: clients, TCP connections and the gateway host, wired through the event
+// queue. Client logic, transport and gateway logic live in separate .cc files of this class.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ctplab/common/ip_cidr.h"
+#include "ctplab/proxy/connection/http_connection.h"
+#include "ctplab/simulator/clients/arrival_schedule.h"
+#include "ctplab/simulator/clients/response_reader.h"
+#include "ctplab/simulator/gateway/backend_model.h"
+#include "ctplab/simulator/gateway/gateway_model.h"
+#include "ctplab/simulator/net/link_model.h"
+#include "ctplab/simulator/run/simulate.h"
+#include "ctplab/simulator/simulator.h"
+
+namespace ctplab::sim::run {
+
+inline constexpr uint32_t kNone = UINT32_MAX;
+
+// Per population: its fixed inputs and the streams its clients draw from.
+struct PopulationRuntime {
+  const scenario::Population* spec = nullptr;
+  net::LinkModel link;
+  clients::ArrivalSchedule arrivals;
+  Rng rng;  // think times, backoff jitter, random source addresses, link draws
+  IpCidr source;
+  size_t port = 0;  // index into GatewayModel::ports()
+  std::string host, sni;
+  std::string request_bytes, request_head;
+  results::SeriesId responses_series, failures_series;
+};
+
+enum class ClientPhase : uint8_t {
+  kConnecting,  // SYN sent, waiting for the handshake
+  kTls,         // TCP up, waiting for the gateway's TLS flight
+  kAwaiting,    // a request is out, its response has not completed
+  kThinking,    // between a response and the next request
+  kHolding,     // hold behaviour: keeping the connection open
+  kDripping,    // slowloris: writing the head slowly
+  kBackoff,     // waiting to reconnect after a failure
+  kDone,
+};
+
+struct Client {
+  uint32_t gen = 0;
+  uint32_t population = 0;
+  uint64_t index = 0;
+  uint32_t conn = kNone;
+  uint32_t conn_gen = 0;
+  ClientPhase phase = ClientPhase::kDone;
+  uint32_t failures = 0;              // consecutive failed attempts of the current step
+  uint32_t connections = 0;           // connections opened (retries included), for records
+  uint32_t requests_left = 0;         // kRequests: logical requests still to send
+  uint32_t on_conn = 0;               // responses received on the current connection
+  uint32_t dripped = 0;               // slowloris: head bytes written
+  bool close_after_response = false;  // the last response said `connection: close`
+  TimePoint intended;                 // the outstanding request's intended start
+  TimePoint hold_until;
+  EventId timer{};
+};
+
+struct ServerSide {
+  size_t listener = 0;
+  proxy::connection_limit::CounterGroup* group = nullptr;
+  bool admitted = false;
+  bool tls_done = false;
+  bool client_sent_data = false;  // decides FIN or RST when a rejected connection closes
+  bool peer_closed = false;       // the client's FIN arrived: the close is a remote one
+  std::unique_ptr<proxy::connection::HttpConnection> http;
+  EventId timer{};
+  std::optional<TimePoint> timer_at;
+  EventId backend{};
+  uint64_t backend_request = 0;  // request the backend is working on (0: none)
+  uint64_t answered_early = 0;   // request the request stage answered at its head
+  std::string route_host;        // the current request's normalized Host, for routing
+  std::string held_input;        // bytes TCP holds back while the connection's reading is paused
+  int current_listener = -1;     // virtual host's listener of the current request
+  TimePoint last_activity;
+};
+
+struct Connection {
+  uint32_t gen = 0;
+  uint32_t client = kNone;  // kNone once the client side is finished
+  uint32_t population = 0;
+  bool in_use = false;
+  bool server_accepted = false;
+  bool server_closed = false;
+  bool client_vanished = false;
+  bool peer_fin_pending = false;  // client FIN arrived before the accept
+  uint32_t syn_attempt = 0;
+  TimePoint c2s_last, s2c_last;  // last delivery time per direction: TCP delivers in order
+  std::string pending_in;        // bytes that arrived before the accept
+  std::unique_ptr<ServerSide> server;
+};
+
+class World {
+ public:
+  World(const scenario::Scenario& scenario, std::unique_ptr<gateway::GatewayModel> gateway,
+        const SimulateOptions& options);
+  proxy::Result<bool> init();
+  RunResult run();
+
+ private:
+  // --- clients (world_clients.cc)
+  void onArrival(uint32_t population);
+  void startConnection(uint32_t client);
+  void clientEstablished(uint32_t conn);
+  void clientReady(uint32_t client);  // transport (and TLS) up: start the behaviour
+  void sendRequest(uint32_t client);
+  void drip(uint32_t client);
+  void clientBytes(uint32_t conn, std::string_view bytes);
+  void clientPeerClosed(uint32_t conn, bool reset);
+  void clientTimer(uint32_t client);
+  void afterResponse(uint32_t client);
+  void connectionEnded(uint32_t client, bool failure,
+                       RequestOutcome outcome = RequestOutcome::kConnectFailed);
+  void finishRequest(uint32_t client, RequestOutcome outcome, int status);
+  void clientCloses(uint32_t client);
+  void clientVanishes(uint32_t client);
+  void setClientTimer(uint32_t client, TimePoint at);
+  void finishClient(uint32_t client);
+  uint32_t allocClient();
+  PopulationResult& resultOf(uint32_t client);
+
+  // --- transport (world_transport.cc)
+  uint32_t allocConnection(uint32_t client);
+  void releaseIfDone(uint32_t conn);
+  void sendSyn(uint32_t conn);
+  void synArrives(uint32_t conn);
+  void ackArrives(uint32_t conn);
+  void sendToServer(uint32_t conn, std::string bytes);
+  void sendFinToServer(uint32_t conn);
+  void sendToClient(uint32_t conn, std::string bytes);
+  void sendCloseToClient(uint32_t conn, bool reset);
+  TimePoint deliveryTime(uint32_t conn, bool to_server, uint64_t bytes);
+
+  // --- gateway (world_gateway.cc)
+  void accept(uint32_t conn);
+  void serverBytes(uint32_t conn, std::string bytes);
+  void serverPeerClosed(uint32_t conn);
+  void serverPump(uint32_t conn);
+  void handleRequest(uint32_t conn, uint64_t request_id);
+  void backendDone(uint32_t conn, uint64_t request_id);
+  void respondLocal(uint32_t conn, int status, std::string_view body,
+                    proxy::http1::HeaderList extra = {}, bool count_status = true);
+  void flushServer(uint32_t conn);
+  void afterServerActivity(uint32_t conn);
+  void armServerTimer(uint32_t conn);
+  void serverTimer(uint32_t conn);
+  void serverClose(uint32_t conn, bool reset, bool remote);
+  void tlsFlightArrives(uint32_t conn);
+
+  void gaugeActive();
+  template <typename F>
+  EventId at(TimePoint t, F&& f) {
+    return sim_.schedule(t, std::forward<F>(f));
+  }
+
+  const scenario::Scenario& scenario_;
+  SimulateOptions options_;
+  Simulator sim_;
+  TimePoint start_, end_;
+  std::unique_ptr<gateway::GatewayModel> gateway_;
+  gateway::BackendModel backend_;
+  Rng request_id_rng_;  // x-request-id bits the gateway generates
+  std::vector<PopulationRuntime> populations_;
+  std::vector<Client> clients_;
+  std::vector<uint32_t> free_clients_;
+  std::vector<Connection> conns_;
+  std::vector<uint32_t> free_conns_;
+  struct AcceptQueue {
+    TimePoint busy_until;  // when the accepting worker is free again
+    uint32_t queued = 0;   // completed handshakes waiting for accept()
+  };
+  std::vector<AcceptQueue> accept_;  // by port
+  std::vector<clients::ParsedResponse> scratch_;
+  std::vector<std::unique_ptr<clients::ResponseReader>> readers_;  // by connection slot
+  RunResult result_;
+  results::SeriesId active_series_, opened_series_, limited_series_, failed_series_;
+  results::SeriesId status_series_[5];
+  uint64_t clients_alive_ = 0;
+};
+
+}  // namespace ctplab::sim::run

@@ -1,0 +1,339 @@
+// The gateway side: accept, listener and counter-scope selection, the reference data plane's
+// HttpConnection per admitted connection, routing to the backend model, timers and closes.
+#include <variant>
+
+#include "ctplab/proxy/request/http1_adapter.h"
+#include "ctplab/proxy/request/response_stage.h"
+#include "ctplab/proxy/router/hostname_match.h"
+#include "ctplab/proxy/router/route_table.h"
+#include "run/world.h"
+
+namespace ctplab::sim::run {
+
+namespace {
+
+std::string_view hostHeader(const proxy::http1::RequestHead& head) {
+  const auto* host = proxy::http1::findHeader(head.headers, "host");
+  return host == nullptr ? std::string_view() : std::string_view(host->value);
+}
+
+}  // namespace
+
+void World::accept(uint32_t id) {
+  Connection& c = conns_[id];
+  PopulationRuntime& pop = populations_[c.population];
+  gateway::PortRuntime& port = gateway_->ports()[pop.port];
+  c.server_accepted = true;
+  ++port.socket.downstream_cx_total;
+  ++port.socket.downstream_cx_active;
+  result_.series.add(opened_series_, sim_.now(), 1);
+  auto server = std::make_unique<ServerSide>();
+  server->last_activity = sim_.now();
+  // Listener filters, then the filter chain: by SNI on TLS ports (the ClientHello came with the
+  // handshake's last ACK), the port's shared chain on plain-HTTP ports.
+  const int listener = gateway_->selectListener(port, pop.sni);
+  if (listener < 0) {
+    ++port.socket.downstream_cx_no_filter_chain;
+    if (c.client != kNone) ++resultOf(c.client).connections.no_filter_chain;
+    c.server = std::move(server);
+    serverClose(id, false, false);
+    return;
+  }
+  server->listener = static_cast<size_t>(listener);
+  server->group = gateway_->counterFor(server->listener);
+  const auto& lrt = gateway_->listeners()[server->listener];
+  ++lrt.stats->hcm.downstream_cx_total;
+  ++lrt.stats->hcm.downstream_cx_active;
+  if (lrt.tls) ++lrt.stats->hcm.downstream_cx_ssl_total;
+  proxy::connection_limit::CounterGroup::Decision decision;
+  if (server->group != nullptr) decision = server->group->onConnectionOpened(sim_.now());
+  server->admitted = decision.admitted;
+  if (c.client != kNone) {
+    auto& counts = resultOf(c.client).connections;
+    ++(decision.admitted ? counts.admitted : counts.limited);
+  }
+  if (!decision.admitted) result_.series.add(limited_series_, sim_.now(), 1);
+  // A TLS client has sent its ClientHello: data the proxy never reads.
+  server->client_sent_data = lrt.tls || !c.pending_in.empty();
+  c.server = std::move(server);
+  gaugeActive();
+  if (!decision.admitted) {
+    const TimePoint close_at = decision.close_at.value_or(sim_.now());
+    if (close_at <= sim_.now()) {
+      serverClose(id, c.server->client_sent_data, false);
+    } else {
+      const uint32_t gen = c.gen;
+      c.server->timer_at = close_at;
+      c.server->timer = at(close_at, [this, id, gen] {
+        Connection& cc = conns_[id];
+        if (cc.gen == gen && !cc.server_closed) serverClose(id, cc.server->client_sent_data, false);
+      });
+    }
+    return;
+  }
+  c.server->http = std::make_unique<proxy::connection::HttpConnection>(
+      sim_.now(), decision, lrt.codec, lrt.stats->codec, lrt.stats->connection, lrt.settings,
+      &port.phases);
+  if (lrt.tls) {
+    c.server->http->onTlsHandshakeStarted(sim_.now());
+    // The gateway's TLS flight leaves after the handshake's CPU cost.
+    const uint32_t gen = c.gen;
+    at(sim_.now() + scenario_.host.tls_handshake_cost, [this, id, gen] {
+      Connection& cc = conns_[id];
+      if (cc.gen != gen || cc.server_closed) return;
+      cc.server->tls_done = true;
+      cc.server->http->onTlsHandshakeDone(sim_.now());
+      armServerTimer(id);
+      if (cc.client == kNone || cc.client_vanished) return;
+      at(deliveryTime(id, false, 0), [this, id, gen] {
+        if (conns_[id].gen == gen && conns_[id].client != kNone) tlsFlightArrives(id);
+      });
+    });
+  }
+  if (!c.pending_in.empty()) {
+    std::string bytes = std::move(c.pending_in);
+    c.pending_in.clear();
+    serverBytes(id, std::move(bytes));
+  }
+  if (c.peer_fin_pending && !c.server_closed) serverPeerClosed(id);
+  if (!c.server_closed) armServerTimer(id);
+}
+
+void World::serverBytes(uint32_t id, std::string bytes) {
+  Connection& c = conns_[id];
+  if (!c.server_accepted) {
+    c.pending_in += bytes;
+    return;
+  }
+  if (c.server_closed) return;
+  ServerSide& s = *c.server;
+  s.last_activity = sim_.now();
+  if (!s.admitted) {
+    s.client_sent_data = true;
+    return;
+  }
+  // TCP back-pressure: what the paused connection does not read waits in the socket buffer.
+  s.held_input += bytes;
+  afterServerActivity(id);
+}
+
+void World::serverPeerClosed(uint32_t id) {
+  Connection& c = conns_[id];
+  if (!c.server_accepted) {
+    c.peer_fin_pending = true;
+    return;
+  }
+  if (c.server_closed) return;
+  ServerSide& s = *c.server;
+  if (!s.admitted) {
+    // Spec 4.1 step 5: a remote close frees the slot and cancels the delay timer.
+    serverClose(id, false, true);
+    return;
+  }
+  s.peer_closed = true;
+  s.http->onPeerClosed(sim_.now());
+  afterServerActivity(id);
+  if (!c.server_closed) serverClose(id, false, true);
+}
+
+void World::afterServerActivity(uint32_t id) {
+  // Bounded: each round hands the connection at least one byte or stops.
+  for (int round = 0; round < 1024; ++round) {
+    Connection& c = conns_[id];
+    if (c.server_closed) return;
+    ServerSide& s = *c.server;
+    if (!s.held_input.empty() && !s.http->readPaused() && !s.http->shouldClose()) {
+      const size_t n = std::min(s.held_input.size(), s.http->readAllowance());
+      if (n > 0) {
+        s.http->onBytes(sim_.now(), std::string_view(s.held_input).substr(0, n));
+        s.held_input.erase(0, n);
+      }
+    }
+    serverPump(id);
+    if (conns_[id].server_closed) return;
+    flushServer(id);
+    const ServerSide& after = *conns_[id].server;
+    if (after.held_input.empty() || after.http->readPaused() || after.http->shouldClose()) break;
+  }
+  Connection& c = conns_[id];
+  if (c.server_closed) return;
+  if (c.server->http->shouldClose()) {
+    const bool remote = c.server->peer_closed ||
+                        c.server->http->closeReason() == proxy::connection::CloseReason::kPeer;
+    serverClose(id, false, remote);
+    return;
+  }
+  armServerTimer(id);
+}
+
+void World::serverPump(uint32_t id) {
+  for (int guard = 0; guard < 4096; ++guard) {
+    Connection& c = conns_[id];
+    if (c.server_closed) return;
+    ServerSide& s = *c.server;
+    auto event = s.http->nextEvent();
+    if (!event) return;
+    if (auto* head = std::get_if<proxy::http1::RequestHead>(&*event)) {
+      const auto& lrt = gateway_->listeners()[s.listener];
+      proxy::request::RequestContext context;
+      context.request_id_bits = {request_id_rng_.next(), request_id_rng_.next()};
+      auto verdict = proxy::request::processHttp1Request(lrt.pipeline, context, *head);
+      if (auto* reply = std::get_if<proxy::request::LocalReply>(&verdict)) {
+        if (reply->stat) lrt.stats->request.increment(*reply->stat);
+        s.answered_early = head->request_id;
+        respondLocal(id, reply->status, reply->body, std::move(reply->headers),
+                     !reply->health_check);
+        continue;
+      }
+      const auto& port = gateway_->ports()[populations_[c.population].port];
+      s.route_host = std::string(proxy::router::hostWithoutPort(hostHeader(*head)));
+      s.current_listener =
+          port.tls ? static_cast<int>(s.listener) : gateway_->listenerForHost(port, s.route_host);
+    } else if (auto* done = std::get_if<proxy::http1::RequestComplete>(&*event)) {
+      if (done->request_id != s.answered_early) handleRequest(id, done->request_id);
+    }
+  }
+}
+
+void World::handleRequest(uint32_t id, uint64_t request_id) {
+  Connection& c = conns_[id];
+  ServerSide& s = *c.server;
+  if (s.current_listener < 0) {
+    respondLocal(id, 404, "");
+    return;
+  }
+  const auto& listener = *gateway_->listeners()[static_cast<size_t>(s.current_listener)].ir;
+  const auto decision = proxy::router::routeRequest(listener, s.route_host);
+  switch (decision.kind) {
+    case proxy::router::RouteDecision::Kind::kNoRoute:
+      respondLocal(id, 404, "");
+      return;
+    case proxy::router::RouteDecision::Kind::kDirect500:
+      respondLocal(id, 500, "");
+      return;
+    case proxy::router::RouteDecision::Kind::kBackend:
+      break;
+  }
+  auto ready = backend_.admit(sim_.now());
+  if (!ready) {
+    respondLocal(id, 503,
+                 "upstream connect error or disconnect/reset before headers. "
+                 "reset reason: overflow");
+    return;
+  }
+  s.backend_request = request_id;
+  const uint32_t gen = c.gen;
+  s.backend = at(*ready, [this, id, gen, request_id] {
+    if (conns_[id].gen == gen) backendDone(id, request_id);
+  });
+}
+
+void World::backendDone(uint32_t id, uint64_t request_id) {
+  Connection& c = conns_[id];
+  if (c.server_closed || !c.server->http) return;
+  ServerSide& s = *c.server;
+  s.backend_request = 0;
+  // A local reply (a timeout) may have answered the request while the backend worked on it.
+  if (s.http->openRequest() != request_id) return;
+  std::string body(scenario_.backend.response_bytes, 'x');
+  proxy::http1::ResponseHead head;
+  head.status = 200;
+  head.headers = {{"content-length", std::to_string(body.size())},
+                  {"content-type", "application/octet-stream"}};
+  proxy::request::applyLateResponseHeaders(
+      gateway_->listeners()[static_cast<size_t>(std::max(0, s.current_listener))].pipeline, head);
+  s.http->respond(sim_.now(), head, body);
+  afterServerActivity(id);
+}
+
+void World::respondLocal(uint32_t id, int status, std::string_view body,
+                         proxy::http1::HeaderList extra, bool count_status) {
+  ServerSide& s = *conns_[id].server;
+  proxy::http1::ResponseHead head;
+  head.status = status;
+  head.headers = std::move(extra);
+  head.headers.push_back({"content-length", std::to_string(body.size())});
+  if (!body.empty()) head.headers.push_back({"content-type", "text/plain"});
+  s.http->respond(sim_.now(), head, body, count_status);
+}
+
+void World::flushServer(uint32_t id) {
+  Connection& c = conns_[id];
+  auto& http = *c.server->http;
+  for (int guard = 0; guard < 64; ++guard) {
+    std::string_view out = http.pendingOutput();
+    if (out.empty()) return;
+    std::string bytes(out);
+    http.consumeOutput(sim_.now(), bytes.size());
+    sendToClient(id, std::move(bytes));
+  }
+}
+
+void World::armServerTimer(uint32_t id) {
+  Connection& c = conns_[id];
+  ServerSide& s = *c.server;
+  std::optional<TimePoint> next = s.http ? s.http->nextDeadline() : std::nullopt;
+  if (c.client_vanished && gateway_->ports()[populations_[c.population].port].keepalive.enabled) {
+    // Keepalive probes go unanswered: the peer is declared dead after idle + probes × interval.
+    const TimePoint dead =
+        s.last_activity +
+        gateway_->ports()[populations_[c.population].port].keepalive.deadPeerDetectionTime();
+    if (!next || dead < *next) next = dead;
+  }
+  if (next == s.timer_at) return;
+  if (s.timer_at) sim_.cancel(s.timer);
+  s.timer_at = next;
+  if (!next) return;
+  const uint32_t gen = c.gen;
+  s.timer = at(*next, [this, id, gen] {
+    if (conns_[id].gen == gen && !conns_[id].server_closed) serverTimer(id);
+  });
+}
+
+void World::serverTimer(uint32_t id) {
+  Connection& c = conns_[id];
+  ServerSide& s = *c.server;
+  s.timer_at.reset();
+  if (c.client_vanished) {
+    const auto& ka = gateway_->ports()[populations_[c.population].port].keepalive;
+    if (ka.enabled && sim_.now() >= s.last_activity + ka.deadPeerDetectionTime()) {
+      serverClose(id, false, true);
+      return;
+    }
+  }
+  if (!s.http) return;
+  s.http->onDeadline(sim_.now());
+  afterServerActivity(id);
+}
+
+void World::serverClose(uint32_t id, bool reset, bool remote) {
+  Connection& c = conns_[id];
+  if (c.server_closed) return;
+  c.server_closed = true;
+  ServerSide& s = *c.server;
+  if (s.timer_at) sim_.cancel(s.timer);
+  s.timer_at.reset();
+  if (s.backend_request != 0) sim_.cancel(s.backend);
+  gateway::PortRuntime& port = gateway_->ports()[populations_[c.population].port];
+  --port.socket.downstream_cx_active;
+  ++port.socket.downstream_cx_destroy;
+  if (s.group != nullptr) s.group->onConnectionClosed();
+  if (s.group != nullptr || s.admitted) {
+    auto& hcm = gateway_->listeners()[s.listener].stats->hcm;
+    if (hcm.downstream_cx_active > 0) --hcm.downstream_cx_active;
+    ++hcm.downstream_cx_destroy;
+    ++(remote ? hcm.downstream_cx_destroy_remote : hcm.downstream_cx_destroy_local);
+  }
+  gaugeActive();
+  if (!remote) sendCloseToClient(id, reset);
+  c.server.reset();
+  releaseIfDone(id);
+}
+
+void World::tlsFlightArrives(uint32_t id) {
+  Connection& c = conns_[id];
+  if (c.client == kNone) return;
+  clientReady(c.client);
+}
+
+}  // namespace ctplab::sim::run

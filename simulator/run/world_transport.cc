@@ -1,0 +1,175 @@
+// The TCP model between clients and the gateway: handshake with SYN retries and the listen
+// backlog, in-order delivery per direction, FIN and RST.
+#include "run/world.h"
+
+namespace ctplab::sim::run {
+
+uint32_t World::allocConnection(uint32_t client) {
+  uint32_t id;
+  if (!free_conns_.empty()) {
+    id = free_conns_.back();
+    free_conns_.pop_back();
+  } else {
+    id = static_cast<uint32_t>(conns_.size());
+    conns_.emplace_back();
+    readers_.emplace_back();
+  }
+  Connection& c = conns_[id];
+  const uint32_t gen = c.gen + 1;
+  c = Connection{};
+  c.gen = gen;
+  c.in_use = true;
+  c.client = client;
+  c.population = clients_[client].population;
+  c.c2s_last = c.s2c_last = sim_.now();
+  return id;
+}
+
+void World::releaseIfDone(uint32_t id) {
+  Connection& c = conns_[id];
+  if (!c.in_use || c.client != kNone) return;
+  if (c.server_accepted && !c.server_closed) return;
+  // Before accept with the client gone: the half-open connection simply disappears.
+  c.in_use = false;
+  c.server.reset();
+  c.pending_in.clear();
+  c.pending_in.shrink_to_fit();
+  ++c.gen;
+  readers_[id].reset();
+  free_conns_.push_back(id);
+}
+
+TimePoint World::deliveryTime(uint32_t id, bool to_server, uint64_t bytes) {
+  Connection& c = conns_[id];
+  PopulationRuntime& pop = populations_[c.population];
+  TimePoint t = sim_.now() + pop.link.transit(pop.rng, bytes);
+  TimePoint& last = to_server ? c.c2s_last : c.s2c_last;
+  if (t < last) t = last;
+  last = t;
+  return t;
+}
+
+void World::sendSyn(uint32_t id) {
+  Connection& c = conns_[id];
+  PopulationRuntime& pop = populations_[c.population];
+  ++c.syn_attempt;
+  const uint32_t gen = c.gen;
+  if (pop.link.handshakeLost(pop.rng)) {
+    // Retransmit after the SYN timeout; the last one failing ends the attempt.
+    at(sim_.now() + net::LinkModel::synRetryDelay(c.syn_attempt), [this, id, gen] {
+      Connection& cc = conns_[id];
+      if (cc.gen != gen || cc.client == kNone) return;
+      if (cc.syn_attempt > net::kSynRetries) {
+        const uint32_t client = cc.client;
+        ++resultOf(client).connections.connect_failed;
+        cc.client = kNone;
+        clients_[client].conn = kNone;
+        releaseIfDone(id);
+        connectionEnded(client, true);
+        return;
+      }
+      sendSyn(id);
+    });
+    return;
+  }
+  at(deliveryTime(id, true, 0), [this, id, gen] {
+    if (conns_[id].gen == gen) synArrives(id);
+  });
+}
+
+void World::synArrives(uint32_t id) {
+  Connection& c = conns_[id];
+  PopulationRuntime& pop = populations_[c.population];
+  AcceptQueue& q = accept_[pop.port];
+  gateway::PortRuntime& port = gateway_->ports()[pop.port];
+  if (q.queued >= scenario_.host.listen_backlog) {
+    // Accept queue full: Linux drops the SYN and the client retransmits it later.
+    ++port.socket.listen_overflows;
+    const uint32_t gen = c.gen;
+    at(sim_.now() + net::LinkModel::synRetryDelay(c.syn_attempt), [this, id, gen] {
+      Connection& cc = conns_[id];
+      if (cc.gen != gen || cc.client == kNone) return;
+      if (cc.syn_attempt > net::kSynRetries) {
+        const uint32_t client = cc.client;
+        ++resultOf(client).connections.connect_failed;
+        cc.client = kNone;
+        clients_[client].conn = kNone;
+        releaseIfDone(id);
+        connectionEnded(client, true);
+        return;
+      }
+      sendSyn(id);
+    });
+    return;
+  }
+  // The kernel answers the SYN; the connection is queued once the client's ACK arrives.
+  const uint32_t gen = c.gen;
+  at(deliveryTime(id, false, 0), [this, id, gen] {
+    if (conns_[id].gen == gen) clientEstablished(id);
+  });
+}
+
+void World::ackArrives(uint32_t id) {
+  Connection& c = conns_[id];
+  PopulationRuntime& pop = populations_[c.population];
+  AcceptQueue& q = accept_[pop.port];
+  if (scenario_.host.accept_cost.ns() <= 0) {
+    accept(id);
+    return;
+  }
+  ++q.queued;
+  const TimePoint start = std::max(sim_.now(), q.busy_until);
+  q.busy_until = start + scenario_.host.accept_cost;
+  const uint32_t gen = c.gen;
+  const size_t port = pop.port;
+  at(q.busy_until, [this, id, gen, port] {
+    --accept_[port].queued;
+    if (conns_[id].gen == gen) accept(id);
+  });
+}
+
+void World::sendToServer(uint32_t id, std::string bytes) {
+  const uint32_t gen = conns_[id].gen;
+  at(deliveryTime(id, true, bytes.size()), [this, id, gen, b = std::move(bytes)]() mutable {
+    if (conns_[id].gen == gen) serverBytes(id, std::move(b));
+  });
+}
+
+void World::sendFinToServer(uint32_t id) {
+  const uint32_t gen = conns_[id].gen;
+  at(deliveryTime(id, true, 0), [this, id, gen] {
+    if (conns_[id].gen == gen) serverPeerClosed(id);
+  });
+}
+
+void World::sendToClient(uint32_t id, std::string bytes) {
+  Connection& c = conns_[id];
+  if (c.client_vanished) {
+    // Nobody acknowledges: the gateway retransmits until TCP gives up, then errors out.
+    const uint32_t gen = c.gen;
+    if (c.server && c.server->timer_at.value_or(TimePoint::fromUnixNanos(INT64_MAX)) >
+                        sim_.now() + net::kRetransmitGiveUp) {
+      at(sim_.now() + net::kRetransmitGiveUp, [this, id, gen] {
+        Connection& cc = conns_[id];
+        if (cc.gen == gen && cc.server_accepted && !cc.server_closed) serverClose(id, false, true);
+      });
+    }
+    return;
+  }
+  if (c.client == kNone) return;
+  const uint32_t gen = c.gen;
+  at(deliveryTime(id, false, bytes.size()), [this, id, gen, b = std::move(bytes)] {
+    if (conns_[id].gen == gen && conns_[id].client != kNone) clientBytes(id, b);
+  });
+}
+
+void World::sendCloseToClient(uint32_t id, bool reset) {
+  Connection& c = conns_[id];
+  if (c.client == kNone || c.client_vanished) return;
+  const uint32_t gen = c.gen;
+  at(deliveryTime(id, false, 0), [this, id, gen, reset] {
+    if (conns_[id].gen == gen && conns_[id].client != kNone) clientPeerClosed(id, reset);
+  });
+}
+
+}  // namespace ctplab::sim::run

@@ -1,0 +1,29 @@
+// Private to the scenario loader: one decoder per scenario struct. Each reads one YAML mapping,
+// reports problems through the shared diagnostics and keeps defaults where a field is bad.
+#pragma once
+
+#include "ctplab/simulator/scenario/scenario.h"
+#include "scenario/readers.h"
+
+namespace ctplab::sim::scenario::loader {
+
+// Scenario-wide settings a population inherits or is checked against.
+struct ScenarioFrame {
+  Duration duration;
+  LinkProfile network;
+};
+
+// Fields left out keep the value in `base` (the defaults, or the scenario's network).
+LinkProfile decodeLink(const Keys& keys, const Field& f, const LinkProfile& base);
+GatewayHostProfile decodeHost(const Keys& keys, const Field& f);
+BackendProfile decodeBackend(const Keys& keys, const Field& f);
+Outputs decodeOutputs(const Keys& keys, const Field& f, Duration duration);
+
+// `clients` comes in as written (nullopt: not written) and goes out as the population's count,
+// which a trace supplies when `clients` is left out.
+ArrivalProcess decodeArrival(const Keys& keys, const Field& f, std::optional<uint64_t>& clients);
+Behavior decodeBehavior(const Keys& keys, const Field& f);
+RetryPolicy decodeRetry(const Keys& keys, const Field& f);
+Population decodePopulation(const Keys& keys, const Field& f, const ScenarioFrame& frame);
+
+}  // namespace ctplab::sim::scenario::loader

@@ -1,0 +1,221 @@
+// Scenario files: reads the text, parses the YAML, decodes the top level (identity, resources,
+// profiles, populations) and turns every failure, parser exceptions included, into diagnostics.
+#include "ctplab/simulator/scenario/scenario_loader.h"
+
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <system_error>
+#include <vector>
+
+#include "scenario/decoders.h"
+
+namespace ctplab::sim::scenario {
+namespace {
+
+using loader::Field;
+using loader::Keys;
+using loader::Sign;
+
+std::string resolveResource(const std::string& base_dir, const std::string& file) {
+  std::filesystem::path p(file);
+  if (p.is_relative() && !base_dir.empty()) p = std::filesystem::path(base_dir) / p;
+  return p.lexically_normal().generic_string();
+}
+
+// Inline resources are handed to the policy loader as text of their own. A literal block
+// (`inline: |`) keeps its lines, so padding it with the lines above it makes the policy
+// loader's line numbers those of the scenario file; other forms get a label naming the entry.
+std::pair<std::string, std::string> inlineResource(const Field& f, const std::string& text,
+                                                   std::string_view file_text,
+                                                   const std::string& file_label) {
+  const YAML::Mark mark = f.node().Mark();
+  const bool literal_block = mark.pos >= 0 && static_cast<size_t>(mark.pos) < file_text.size() &&
+                             file_text[static_cast<size_t>(mark.pos)] == '|';
+  if (literal_block) {
+    return {file_label, std::string(static_cast<size_t>(mark.line) + 1, '\n') + text};
+  }
+  return {file_label + " (" + f.path() + ")", text};
+}
+
+void decodeResources(const Keys& keys, const Field& f, std::string_view file_text,
+                     const std::string& file_label, const std::string& base_dir, Scenario& s) {
+  for (const auto& item : f.items()) {
+    if (!keys.open(item, {"file", "inline"})) {
+      if (!item.present()) item.error("expected {file: path} or {inline: text}, found null");
+      continue;
+    }
+    const Field file = keys.get(item, "file");
+    const Field text = keys.get(item, "inline");
+    if (file.present() == text.present()) {
+      item.error("give exactly one of file or inline");
+      continue;
+    }
+    if (file.present()) {
+      if (auto path = file.str()) {
+        if (path->empty()) {
+          file.error("must not be empty");
+        } else {
+          s.resource_files.push_back(resolveResource(base_dir, *path));
+        }
+      }
+    } else if (auto body = text.str()) {
+      if (body->find_first_not_of(" \t\r\n") == std::string::npos) {
+        text.error("holds no YAML documents");
+      } else {
+        s.inline_resources.push_back(inlineResource(text, *body, file_text, file_label));
+      }
+    }
+  }
+}
+
+void decodeGateway(const Field& f, Scenario& s) {
+  auto g = f.str();
+  if (!g) return;
+  const size_t slash = g->find('/');
+  if (slash == 0 || slash == std::string::npos || slash + 1 == g->size() ||
+      g->find('/', slash + 1) != std::string::npos) {
+    f.error("expected <namespace>/<name>, found \"" + *g + "\"");
+    return;
+  }
+  s.gateway = *g;
+}
+
+void decodePopulations(const Keys& keys, const Field& root, const loader::ScenarioFrame& frame,
+                       Scenario& s) {
+  const Field list = keys.get(root, "populations");
+  if (!list.present()) {
+    keys.missing(root, "populations");
+    return;
+  }
+  const auto items = list.items();
+  if (list.isList() && items.empty()) list.error("must list at least one population");
+  std::map<std::string, int> first_line;
+  for (const auto& item : items) {
+    Population p = loader::decodePopulation(keys, item, frame);
+    if (!p.name.empty()) {
+      auto [it, inserted] = first_line.emplace(p.name, p.location.line);
+      if (!inserted) {
+        keys.get(item, "name")
+            .error("duplicate population name \"" + p.name + "\" (first declared at line " +
+                   std::to_string(it->second) + ")");
+      }
+    }
+    s.populations.push_back(std::move(p));
+  }
+}
+
+void decodeScenario(const YAML::Node& doc, std::string_view text, const std::string& file_label,
+                    const std::string& base_dir, LoadedScenario& out) {
+  policy::ReadContext ctx{file_label, "", &out.diagnostics};
+  const Keys keys(&ctx);
+  const Field root(doc, "", &ctx);
+  if (!root.isMap()) {
+    root.error("expected a scenario (a mapping of name, populations, ...)");
+    return;
+  }
+  keys.open(root, {"name", "description", "seed", "duration", "now", "gateway", "resources",
+                   "network", "host", "backend", "populations", "outputs"});
+  Scenario& s = out.scenario;
+  const Field name = keys.get(root, "name");
+  if (!name.present()) {
+    keys.missing(root, "name");
+  } else if (auto n = name.str()) {
+    if (n->empty()) name.error("must not be empty");
+    s.name = *n;
+  }
+  if (auto d = keys.get(root, "description").str()) s.description = *d;
+  if (auto n = loader::readCount(keys.get(root, "seed"), 0, INT64_MAX)) s.seed = *n;
+  if (auto d = loader::readDuration(keys.get(root, "duration"), Sign::kPositive)) s.duration = *d;
+  if (auto t = loader::readTimestamp(keys.get(root, "now"))) s.now = *t;
+  decodeGateway(keys.get(root, "gateway"), s);
+  decodeResources(keys, keys.get(root, "resources"), text, file_label, base_dir, s);
+  s.network = loader::decodeLink(keys, keys.get(root, "network"), LinkProfile{});
+  s.host = loader::decodeHost(keys, keys.get(root, "host"));
+  s.backend = loader::decodeBackend(keys, keys.get(root, "backend"));
+  decodePopulations(keys, root, {s.duration, s.network}, s);
+  s.outputs = loader::decodeOutputs(keys, keys.get(root, "outputs"), s.duration);
+}
+
+policy::SourceLocation at(const std::string& file, const YAML::Mark& mark) {
+  if (mark.line < 0) return {file, 0, 0};
+  return {file, mark.line + 1, mark.column + 1};
+}
+
+}  // namespace
+
+LoadedScenario loadScenarioText(std::string_view text, const std::string& file_label,
+                                const std::string& base_dir) {
+  LoadedScenario out;
+  out.scenario.file = file_label;
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own message for this is "bad file".
+    out.diagnostics.error(at(file_label, e.mark), "", "malformed YAML: nested too deeply");
+    return out;
+  } catch (const YAML::Exception& e) {
+    out.diagnostics.error(at(file_label, e.mark), "", "malformed YAML: " + e.msg);
+    return out;
+  } catch (const std::exception& e) {
+    out.diagnostics.error({file_label, 0, 0}, "", std::string("cannot parse YAML: ") + e.what());
+    return out;
+  }
+  // Comment-only documents (a trailing `---`, say) are nothing written, not a second scenario.
+  std::erase_if(docs, [](const YAML::Node& d) { return d.IsNull(); });
+  if (docs.empty()) {
+    out.diagnostics.error({file_label, 0, 0}, "", "empty file: expected a scenario");
+    return out;
+  }
+  const YAML::Node& first = docs[0];  // const: a lookup must not add the key
+  if (first.IsMap() && first["apiVersion"] && first["kind"]) {
+    out.diagnostics.error(at(file_label, docs[0].Mark()), "",
+                          "this is a Kubernetes manifest, not a scenario; list it under a "
+                          "scenario's resources");
+    return out;
+  }
+  if (docs.size() > 1) {
+    out.diagnostics.error(
+        at(file_label, docs[1].Mark()), "",
+        "a scenario file holds one YAML document; found " + std::to_string(docs.size()));
+    return out;
+  }
+  // Decoding reads only what the parser built, but yaml-cpp can still throw on odd node shapes
+  // (aliases, complex keys); none of that may escape the loader.
+  try {
+    decodeScenario(docs[0], text, file_label, base_dir, out);
+  } catch (const YAML::Exception& e) {
+    out.diagnostics.error(at(file_label, e.mark), "", "unreadable YAML structure: " + e.msg);
+  } catch (const std::exception& e) {
+    out.diagnostics.error({file_label, 0, 0}, "", std::string("cannot read scenario: ") + e.what());
+  }
+  return out;
+}
+
+LoadedScenario loadScenarioFile(const std::string& path) {
+  std::error_code ec;
+  const bool directory = std::filesystem::is_directory(path, ec);
+  std::ifstream in(path, std::ios::binary);
+  if (directory || !in) {
+    LoadedScenario out;
+    out.scenario.file = path;
+    out.diagnostics.error({path, 0, 0}, "",
+                          directory ? "is a directory, not a scenario file" : "cannot open file");
+    return out;
+  }
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) {
+    LoadedScenario out;
+    out.scenario.file = path;
+    out.diagnostics.error({path, 0, 0}, "", "cannot read file");
+    return out;
+  }
+  return loadScenarioText(text, path, std::filesystem::path(path).parent_path().string());
+}
+
+}  // namespace ctplab::sim::scenario
