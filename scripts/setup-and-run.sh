@@ -11,3 +11,9 @@ build/ctplab validate scenarios/examples/gateway-with-policies.yaml
 rc=$?
 set -e
 echo "(exit code $rc: 0 = every policy accepted, 1 = something invalid, as the example intends)"
+echo
+echo "== ctplab simulate scenarios/flood/shared-http-port.yaml --json build/flood-shared-http-port.json"
+build/ctplab simulate scenarios/flood/shared-http-port.yaml --json build/flood-shared-http-port.json
+echo
+echo "== ctplab simulate scenarios/flood/two-https-listeners.yaml"
+build/ctplab simulate scenarios/flood/two-https-listeners.yaml

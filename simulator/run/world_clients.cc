@@ -206,6 +206,11 @@ void World::clientBytes(uint32_t conn, std::string_view bytes) {
     }
     if (clients_[id].conn != conn) break;  // the client moved on
   }
+  // A parser between responses holds nothing worth keeping; idle connections should not pay for
+  // one (it is made again when the next response starts).
+  if (ok && readers_[conn] && !readers_[conn]->midResponse() && clients_[id].conn == conn) {
+    readers_[conn].reset();
+  }
   if (!ok && clients_[id].conn == conn) {
     // An unparsable response: a real client drops the connection.
     if (clients_[id].phase == ClientPhase::kAwaiting) {

@@ -207,9 +207,12 @@ void HttpConnection::clearRequestTimers() {
 }
 
 std::optional<http1::Event> HttpConnection::nextEvent() {
-  if (events_.empty()) return std::nullopt;
-  http1::Event e = std::move(events_.front());
-  events_.pop_front();
+  if (events_head_ == events_.size()) return std::nullopt;
+  http1::Event e = std::move(events_[events_head_++]);
+  if (events_head_ == events_.size()) {
+    std::vector<http1::Event>().swap(events_);
+    events_head_ = 0;
+  }
   queued_body_bytes_ -= bodyBytes(e);
   updateFlowControl();
   return e;

@@ -23,10 +23,10 @@ std::optional<Event> EventQueue::pop() {
   if (empty()) return std::nullopt;
   Event event = std::move(items_[head_++]);
   if (const auto* body = std::get_if<BodyData>(&event)) body_bytes_ -= body->data.size();
-  // Parsing pauses after each request, so only a handful of events ever queue: resetting when
-  // drained keeps the storage that small without shifting elements.
+  // Parsing pauses after each request, so only a handful of events ever queue: releasing the
+  // storage when drained leaves an idle connection with none, without shifting elements.
   if (empty()) {
-    items_.clear();
+    std::vector<Event>().swap(items_);
     head_ = 0;
   }
   return event;

@@ -267,7 +267,9 @@ std::string_view ServerCodec::pendingOutput() const {
 void ServerCodec::consumeOutput(size_t n) {
   output_head_ = std::min(output_.size(), output_head_ + n);
   if (output_head_ == output_.size()) {
-    output_.clear();
+    // Released, not just cleared: an idle keep-alive connection should hold no output buffer
+    // (the simulator keeps hundreds of thousands of them).
+    std::string().swap(output_);
     output_head_ = 0;
   } else if (output_head_ > output_.size() / 2) {
     // Amortized: the prefix is dropped once it is the larger half.

@@ -4,10 +4,10 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ctplab/common/time.h"
 #include "ctplab/policy/ir.h"
@@ -121,7 +121,10 @@ class HttpConnection {
 
   http1::ServerCodec codec_;
   std::string unread_;  // peer bytes the codec's read window did not take yet
-  std::deque<http1::Event> events_;
+  // Pulled from events_head_ on; a vector (not a deque, which allocates even when empty) that
+  // is released once drained, so an idle connection holds no event storage.
+  std::vector<http1::Event> events_;
+  size_t events_head_ = 0;
   size_t queued_body_bytes_ = 0;  // BodyData bytes in events_
   std::string local_output_;      // a reply written without the codec (408 before a request head)
   HttpConnectionStats* stats_;
