@@ -111,6 +111,7 @@ std::string resultToJson(const RunResult& result) {
       w.beginObject();
       w.key("population").string(result.populations[r.population].name);
       w.key("client").number(r.client);
+      w.key("source").string(r.source.toString());
       w.key("connection").number(r.connection);
       w.key("request").number(r.request);
       w.key("start_ms").number(ms(r.start - TimePoint()), 3);

@@ -50,6 +50,7 @@ struct Client {
   uint32_t gen = 0;
   uint32_t population = 0;
   uint64_t index = 0;
+  uint64_t address = 0;  // index into the population's source range
   uint32_t conn = kNone;
   uint32_t conn_gen = 0;
   ClientPhase phase = ClientPhase::kDone;

@@ -34,6 +34,7 @@ void World::onArrival(uint32_t p) {
   Client& c = clients_[id];
   c.population = p;
   c.index = result_.populations[p].clients++;
+  c.address = pop.spec->source.random ? pop.rng.next() : c.index;
   c.intended = sim_.now();
   const auto& b = pop.spec->behavior;
   c.requests_left = b.kind == Kind::kRequests ? b.connections * b.requests_per_connection : 1;
@@ -107,6 +108,7 @@ void World::sendRequest(uint32_t id) {
   c.phase = ClientPhase::kAwaiting;
   if (c.failures == 0) ++resultOf(id).requests.sent;  // a retry re-sends the same request
   sendToServer(c.conn, pop.request_bytes);
+  if (pop.spec->behavior.half_close) sendFinToServer(c.conn);
   if (pop.spec->behavior.request_timeout) {
     setClientTimer(id, sim_.now() + *pop.spec->behavior.request_timeout);
   }
@@ -233,7 +235,8 @@ void World::afterResponse(uint32_t id) {
         finishClient(id);
         return;
       }
-      const bool reuse = !c.close_after_response && c.on_conn < b.requests_per_connection;
+      const bool reuse =
+          !c.close_after_response && !b.half_close && c.on_conn < b.requests_per_connection;
       if (!reuse) clientCloses(id);
       c.phase = ClientPhase::kThinking;
       setClientTimer(
@@ -291,8 +294,9 @@ void World::finishRequest(uint32_t id, RequestOutcome outcome, int status) {
   }
   if (scenario_.outputs.records) {
     const uint32_t request = c.on_conn + (outcome == RequestOutcome::kResponse ? 0 : 1);
-    result_.records.push_back(RequestRecord{c.population, c.index, c.connections, request,
-                                            c.intended, sim_.now(), outcome, status});
+    result_.records.push_back(RequestRecord{c.population, c.index, pop.source.addressAt(c.address),
+                                            c.connections, request, c.intended, sim_.now(), outcome,
+                                            status});
   }
 }
 

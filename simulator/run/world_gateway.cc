@@ -325,7 +325,8 @@ void World::serverClose(uint32_t id, bool reset, bool remote) {
     ++(remote ? hcm.downstream_cx_destroy_remote : hcm.downstream_cx_destroy_local);
   }
   gaugeActive();
-  if (!remote) sendCloseToClient(id, reset);
+  // A client that closed has left already; one that only half-closed is still reading.
+  sendCloseToClient(id, reset);
   c.server.reset();
   releaseIfDone(id);
 }

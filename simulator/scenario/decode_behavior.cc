@@ -23,10 +23,11 @@ const std::array<Form, 4>& forms() {
   static const std::array<Form, 4> kForms = {{
       {"requests",
        Kind::kRequests,
-       {"connections", "requestsPerConnection", "thinkTime", "requestTimeout", "request"}},
-      {"hold", Kind::kHold, {"holdFor", "sendRequest", "request", "requestTimeout"}},
+       {"connections", "requestsPerConnection", "thinkTime", "requestTimeout", "request",
+        "halfClose"}},
+      {"hold", Kind::kHold, {"holdFor", "sendRequest", "request", "requestTimeout", "halfClose"}},
       {"slowloris", Kind::kSlowloris, {"dripBytes", "dripInterval", "completes", "request"}},
-      {"vanish", Kind::kVanish, {"request", "requestTimeout"}},
+      {"vanish", Kind::kVanish, {"request", "requestTimeout", "halfClose"}},
   }};
   return kForms;
 }
@@ -138,9 +139,9 @@ RequestTemplate decodeRequest(const Keys& keys, const Field& f) {
 
 Behavior decodeBehavior(const Keys& keys, const Field& f) {
   Behavior b;
-  if (!keys.open(f,
-                 {"kind", "connections", "requestsPerConnection", "thinkTime", "requestTimeout",
-                  "request", "holdFor", "sendRequest", "dripBytes", "dripInterval", "completes"})) {
+  if (!keys.open(f, {"kind", "connections", "requestsPerConnection", "thinkTime", "requestTimeout",
+                     "request", "holdFor", "sendRequest", "dripBytes", "dripInterval", "completes",
+                     "halfClose"})) {
     return b;
   }
   const Form* form = &forms()[0];  // left out: requests
@@ -159,7 +160,7 @@ Behavior decodeBehavior(const Keys& keys, const Field& f) {
   b.kind = form->kind;
   for (const char* key :
        {"connections", "requestsPerConnection", "thinkTime", "requestTimeout", "request", "holdFor",
-        "sendRequest", "dripBytes", "dripInterval", "completes"}) {
+        "sendRequest", "dripBytes", "dripInterval", "completes", "halfClose"}) {
     const Field p = keys.get(f, key);
     bool used = false;
     for (const auto& k : form->keys) used = used || k == key;
@@ -187,6 +188,7 @@ Behavior decodeBehavior(const Keys& keys, const Field& f) {
   }
   if (auto d = readDuration(keys.get(f, "dripInterval"), Sign::kPositive)) b.drip_interval = *d;
   if (auto v = keys.get(f, "completes").boolean()) b.drip_completes = *v;
+  if (auto v = keys.get(f, "halfClose").boolean()) b.half_close = *v;
 
   if (b.kind == Kind::kHold && !b.hold_sends_request && request.present()) {
     request.warning("is never sent: sendRequest is false");

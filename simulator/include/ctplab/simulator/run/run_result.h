@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "ctplab/common/ip_address.h"
 #include "ctplab/common/time.h"
 #include "ctplab/simulator/results/latency_histogram.h"
 #include "ctplab/simulator/results/time_series.h"
@@ -63,6 +64,7 @@ struct PopulationResult {
 struct RequestRecord {
   uint32_t population = 0;
   uint64_t client = 0;
+  IpAddress source;         // from the population's address pool
   uint32_t connection = 0;  // the client's n-th connection, from 1
   uint32_t request = 0;     // n-th request on that connection, from 1
   TimePoint start, end;

@@ -83,6 +83,9 @@ struct Behavior {
   DurationDistribution think_time;  // between a response and the next request
   RequestTemplate request;
   std::optional<Duration> request_timeout;  // client gives up on a request (and the connection)
+  // Shut down the sending side (FIN) right after writing each request, as `curl` with
+  // half-close or a one-shot script does; the connection then serves that one request only.
+  bool half_close = false;
   // kHold
   Duration hold_for = Duration::seconds(3600);
   bool hold_sends_request = false;
