@@ -83,8 +83,9 @@ void World::accept(uint32_t id) {
       if (cc.gen != gen || cc.server_closed) return;
       cc.server->tls_done = true;
       cc.server->http->onTlsHandshakeDone(sim_.now());
-      armServerTimer(id);
-      if (cc.client == kNone || cc.client_vanished) return;
+      // A handshake finishing after tlsHandshakeTimeout closes the connection instead.
+      afterServerActivity(id);
+      if (cc.server_closed || cc.client == kNone || cc.client_vanished) return;
       at(deliveryTime(id, false, 0), [this, id, gen] {
         if (conns_[id].gen == gen && conns_[id].client != kNone) tlsFlightArrives(id);
       });

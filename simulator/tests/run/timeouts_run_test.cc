@@ -144,5 +144,26 @@ populations:
   EXPECT_EQ(stat(*r, "http.http-10080.downstream_cx_destroy_remote"), 1u);
 }
 
+TEST(TimeoutsRun, SlowTlsHandshakesHitTlsHandshakeTimeout) {
+  auto r = runScenarioText(R"(name: tls-timeout
+duration: 10s
+host: {tlsHandshakeCost: 2s}
+resources:
+  - file: ../resources/two-https-listeners.yaml
+)" + policyResource(R"(        timeout:
+          tcp:
+            tlsHandshakeTimeout: 1s
+)") + R"(populations:
+  - name: p
+    clients: 3
+    target: {port: 443, host: www.example.com}
+    behavior: {kind: requests}
+)");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(population(*r, "p").connections.closed_by_server, 3u);
+  EXPECT_EQ(population(*r, "p").requests.closed, 3u);
+  EXPECT_EQ(stat(*r, "listener.0.0.0.0_10443.downstream_cx_transport_socket_connect_timeout"), 3u);
+}
+
 }  // namespace
 }  // namespace ctplab::sim::run::testing
