@@ -17,3 +17,6 @@ build/ctplab simulate scenarios/flood/shared-http-port.yaml --json build/flood-s
 echo
 echo "== ctplab simulate scenarios/flood/two-https-listeners.yaml"
 build/ctplab simulate scenarios/flood/two-https-listeners.yaml
+echo
+echo "== ctplab conformance   (every case in conformance/cases, in simulation)"
+build/ctplab conformance --junit build/conformance-junit.xml --report build/conformance-report.yaml

@@ -64,5 +64,24 @@ for scenario in "$root"/scenarios/flood/*.yaml "$root"/scenarios/timeouts/*.yaml
   check "shipped scenario $(basename "$scenario") runs cleanly" test $? -eq 0 -a ! -s "$tmp/err"
 done
 
+# conformance
+(cd "$root" && "$ctplab" conformance --junit "$tmp/junit.xml" --report "$tmp/report.yaml") >"$tmp/conf.txt" 2>"$tmp/err"
+check "conformance passes on the shipped cases" test $? -eq 0
+check "conformance prints the summary line" grep -Eq "^conformance \(sim\): [0-9]+ passed, 0 failed, [0-9]+ skipped$" "$tmp/conf.txt"
+check "conformance writes JUnit XML" grep -q "<testsuite name=\"ctplab-conformance-sim\"" "$tmp/junit.xml"
+check "conformance writes the report" grep -q "kind: ConformanceReport" "$tmp/report.yaml"
+(cd "$root" && "$ctplab" conformance --plant-fault connection-limit-off-by-one) >"$tmp/conf.txt" 2>&1
+check "a planted fault fails the suite (exit 1)" test $? -eq 1
+check "a failure names the case file and line" \
+  grep -Eq "connection-limit-closes-connections-over-limit.yaml:[0-9]+:[0-9]+: population" "$tmp/conf.txt"
+(cd "$root" && "$ctplab" conformance --features +NoSuchFeature) >/dev/null 2>&1
+check "an unknown feature is a usage error" test $? -eq 2
+(cd "$root" && "$ctplab" conformance --mode live) >/dev/null 2>&1
+check "an unavailable mode is a usage error" test $? -eq 2
+printf 'name: Broken\nfeatures: [Nope]\nexpect: {stats: {a.b: 1}}\n' >"$tmp/broken-case.yaml"
+"$ctplab" conformance "$tmp/broken-case.yaml" >/dev/null 2>"$tmp/err"
+check "a broken case exits 2" test $? -eq 2
+check "a broken case names file:line" grep -q "broken-case.yaml:2:" "$tmp/err"
+
 echo "cli: $passed passed, $failed failed"
 test "$failed" -eq 0

@@ -10,5 +10,6 @@ namespace ctplab::cli {
 int runTranslate(const std::vector<std::string>& args);
 int runValidate(const std::vector<std::string>& args);
 int runSimulate(const std::vector<std::string>& args);
+int runConformance(const std::vector<std::string>& args);
 
 }  // namespace ctplab::cli

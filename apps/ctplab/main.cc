@@ -20,6 +20,8 @@ constexpr const char* kUsage =
     "  simulate SCENARIO.yaml [--seed N] [--json FILE] [--records] [--scheduler K] [--quiet]\n"
     "      replay the scenario's client populations against its gateway in virtual time\n"
     "      (exit 0: ran, 2: bad scenario or resources)\n"
+    "  conformance [CASE.yaml|DIR ...] [--features +A,-B] [--junit FILE] [--report FILE]\n"
+    "      run the conformance cases in simulation (exit 0: none failed, 1: one failed)\n"
     "exit code 3 means an internal error (please report it with the input)\n";
 
 }  // namespace
@@ -36,6 +38,7 @@ int main(int argc, char** argv) {
     if (cmd == "translate") return ctplab::cli::runTranslate(args);
     if (cmd == "validate") return ctplab::cli::runValidate(args);
     if (cmd == "simulate") return ctplab::cli::runSimulate(args);
+    if (cmd == "conformance") return ctplab::cli::runConformance(args);
   } catch (const std::exception& e) {
     // The engine reports bad input as diagnostics; reaching here is a bug, reported as such.
     std::cerr << "ctplab: internal error: " << e.what() << "\n";

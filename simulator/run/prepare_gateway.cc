@@ -4,11 +4,13 @@
 
 namespace ctplab::sim::run {
 
-std::optional<policy::ir::Gateway> prepareGateway(const scenario::Scenario& scenario,
-                                                  policy::Diagnostics& diagnostics,
-                                                  std::vector<std::string>& notes) {
+PreparedScenario prepareScenario(const scenario::Scenario& scenario,
+                                 policy::Diagnostics& diagnostics, std::vector<std::string>& notes,
+                                 bool need_gateway) {
+  PreparedScenario out;
   // The scenario loader already resolved resource files against the scenario's directory.
-  policy::LoadResult loaded = policy::loadFiles(scenario.resource_files);
+  out.loaded = std::make_unique<policy::LoadResult>(policy::loadFiles(scenario.resource_files));
+  policy::LoadResult& loaded = *out.loaded;
   for (const auto& [label, text] : scenario.inline_resources) {
     policy::loadText(text, label, loaded);
   }
@@ -19,13 +21,15 @@ std::optional<policy::ir::Gateway> prepareGateway(const scenario::Scenario& scen
       diagnostics.warning(d.location, d.field, d.message);
     }
   }
-  if (loaded.unreadable || loaded.diagnostics.hasErrors()) return std::nullopt;
+  if (loaded.unreadable || loaded.diagnostics.hasErrors()) return out;
 
   policy::TranslateOptions options;
   options.now = scenario.now;
   // A scenario shows what the cluster would run: policies the API server rejects never apply.
   options.enforce_admission = true;
-  policy::TranslationResult result = policy::translate(loaded.resources, options);
+  out.translation = policy::translate(loaded.resources, options);
+  const policy::TranslationResult& result = out.translation;
+  if (!need_gateway) return out;
   for (const auto& p : result.policies) {
     if (p.rejected) {
       notes.push_back("ClientTrafficPolicy " + p.policy->meta.ns + "/" + p.policy->meta.name +
@@ -42,7 +46,7 @@ std::optional<policy::ir::Gateway> prepareGateway(const scenario::Scenario& scen
     if (chosen == nullptr) {
       diagnostics.error({scenario.file, 0, 0}, "gateway",
                         "no accepted Gateway " + scenario.gateway + " in the resources");
-      return std::nullopt;
+      return out;
     }
   } else if (result.irs.size() == 1) {
     chosen = &result.irs.front();
@@ -52,9 +56,16 @@ std::optional<policy::ir::Gateway> prepareGateway(const scenario::Scenario& scen
                           ? "the resources hold no accepted Gateway"
                           : "the resources hold " + std::to_string(result.irs.size()) +
                                 " gateways; name one with `gateway: <namespace>/<name>`");
-    return std::nullopt;
+    return out;
   }
-  return *chosen;
+  out.gateway = *chosen;
+  return out;
+}
+
+std::optional<policy::ir::Gateway> prepareGateway(const scenario::Scenario& scenario,
+                                                  policy::Diagnostics& diagnostics,
+                                                  std::vector<std::string>& notes) {
+  return prepareScenario(scenario, diagnostics, notes).gateway;
 }
 
 }  // namespace ctplab::sim::run

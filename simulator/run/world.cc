@@ -161,9 +161,34 @@ PopulationResult& World::resultOf(uint32_t client) {
   return result_.populations[clients_[client].population];
 }
 
-proxy::Result<RunResult> simulate(const scenario::Scenario& scenario,
-                                  const policy::ir::Gateway& gateway,
+namespace {
+
+// The planted faults act on a copy of the IR, so the data plane itself never carries them.
+policy::ir::Gateway withFaults(policy::ir::Gateway gateway, const Faults& faults) {
+  for (auto& l : gateway.listeners) {
+    if (l.connection && l.connection->limit) {
+      auto& limit = *l.connection->limit;
+      if (faults.connection_limit_off_by_one && limit.value) ++*limit.value;
+      if (faults.ignore_close_delay) limit.close_delay.reset();
+    }
+    if (faults.ignore_request_received_timeout && l.timeout && l.timeout->http) {
+      l.timeout->http->request_received_timeout.reset();
+    }
+    if (faults.ignore_idle_timeout) {
+      if (!l.timeout) l.timeout.emplace();
+      if (!l.timeout->http) l.timeout->http.emplace();
+      l.timeout->http->idle_timeout = Duration();  // zero disables the timer
+    }
+  }
+  return gateway;
+}
+
+}  // namespace
+
+proxy::Result<RunResult> simulate(const scenario::Scenario& scenario, const policy::ir::Gateway& ir,
                                   const SimulateOptions& options) {
+  // Kept alive for the run: the gateway model points into it.
+  const policy::ir::Gateway gateway = withFaults(ir, options.faults);
   auto model = gateway::GatewayModel::fromIr(gateway, scenario.host);
   if (!model) return model.error();
   auto world = std::make_unique<World>(scenario, std::move(model).value(), options);

@@ -29,18 +29,20 @@ size_t editDistance(const std::string& a, const std::string& b) {
   return prev[b.size()];
 }
 
-std::string suggestion(const std::string& key, std::initializer_list<const char*> known) {
-  const char* best = nullptr;
+std::string suggestion(const std::string& key, const std::vector<std::string_view>& known) {
+  std::string_view best;
+  bool found = false;
   // Short words are a different word after two edits ("foo" is not "now"); long ones a typo.
   size_t best_distance = key.size() >= 6 ? 3 : 2;
-  for (const char* k : known) {
-    const size_t d = editDistance(key, k);
+  for (std::string_view k : known) {
+    const size_t d = editDistance(key, std::string(k));
     if (d < best_distance) {
       best = k;
+      found = true;
       best_distance = d;
     }
   }
-  return best == nullptr ? "" : std::string("; did you mean \"") + best + "\"?";
+  return found ? std::string("; did you mean \"") + std::string(best) + "\"?" : "";
 }
 
 }  // namespace
@@ -56,6 +58,10 @@ Field Keys::get(const Field& map, const char* key) const {
 }
 
 bool Keys::open(const Field& map, std::initializer_list<const char*> known) const {
+  return open(map, std::vector<std::string_view>(known.begin(), known.end()));
+}
+
+bool Keys::open(const Field& map, const std::vector<std::string_view>& known) const {
   if (!map.expectMap()) return false;
   std::set<std::string> seen;
   for (const auto& kv : map.node()) {
@@ -69,7 +75,8 @@ bool Keys::open(const Field& map, std::initializer_list<const char*> known) cons
       key.error("field \"" + k + "\" is given more than once");
       continue;
     }
-    const bool ok = std::any_of(known.begin(), known.end(), [&](const char* n) { return k == n; });
+    const bool ok =
+        std::any_of(known.begin(), known.end(), [&](std::string_view n) { return k == n; });
     if (ok) continue;
     if (k == "<<") {
       key.error("YAML merge keys are not supported; alias a whole mapping (*name) instead");

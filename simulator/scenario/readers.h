@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -28,6 +29,7 @@ class Keys {
   // Reports keys outside `known` and repeated keys. False when `map` is absent, null or not a
   // mapping (the last one reported), so callers can skip reading it.
   bool open(const Field& map, std::initializer_list<const char*> known) const;
+  bool open(const Field& map, const std::vector<std::string_view>& known) const;
   // (key, value) pairs in document order; the key Field is located at the key itself.
   std::vector<std::pair<Field, Field>> entries(const Field& map) const;
   // Reports `key` as missing, located at the mapping that should have held it.

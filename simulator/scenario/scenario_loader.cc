@@ -86,10 +86,10 @@ void decodeGateway(const Field& f, Scenario& s) {
 }
 
 void decodePopulations(const Keys& keys, const Field& root, const loader::ScenarioFrame& frame,
-                       Scenario& s) {
+                       bool required, Scenario& s) {
   const Field list = keys.get(root, "populations");
   if (!list.present()) {
-    keys.missing(root, "populations");
+    if (required) keys.missing(root, "populations");
     return;
   }
   const auto items = list.items();
@@ -110,7 +110,8 @@ void decodePopulations(const Keys& keys, const Field& root, const loader::Scenar
 }
 
 void decodeScenario(const YAML::Node& doc, std::string_view text, const std::string& file_label,
-                    const std::string& base_dir, LoadedScenario& out) {
+                    const std::string& base_dir, const ScenarioLoadOptions& options,
+                    LoadedScenario& out) {
   policy::ReadContext ctx{file_label, "", &out.diagnostics};
   const Keys keys(&ctx);
   const Field root(doc, "", &ctx);
@@ -118,8 +119,11 @@ void decodeScenario(const YAML::Node& doc, std::string_view text, const std::str
     root.error("expected a scenario (a mapping of name, populations, ...)");
     return;
   }
-  keys.open(root, {"name", "description", "seed", "duration", "now", "gateway", "resources",
-                   "network", "host", "backend", "populations", "outputs"});
+  std::vector<std::string_view> known = {"name", "description", "seed",        "duration",
+                                         "now",  "gateway",     "resources",   "network",
+                                         "host", "backend",     "populations", "outputs"};
+  known.insert(known.end(), options.extra_keys.begin(), options.extra_keys.end());
+  keys.open(root, known);
   Scenario& s = out.scenario;
   const Field name = keys.get(root, "name");
   if (!name.present()) {
@@ -137,7 +141,7 @@ void decodeScenario(const YAML::Node& doc, std::string_view text, const std::str
   s.network = loader::decodeLink(keys, keys.get(root, "network"), LinkProfile{});
   s.host = loader::decodeHost(keys, keys.get(root, "host"));
   s.backend = loader::decodeBackend(keys, keys.get(root, "backend"));
-  decodePopulations(keys, root, {s.duration, s.network}, s);
+  decodePopulations(keys, root, {s.duration, s.network}, options.require_populations, s);
   s.outputs = loader::decodeOutputs(keys, keys.get(root, "outputs"), s.duration);
 }
 
@@ -149,7 +153,7 @@ policy::SourceLocation at(const std::string& file, const YAML::Mark& mark) {
 }  // namespace
 
 LoadedScenario loadScenarioText(std::string_view text, const std::string& file_label,
-                                const std::string& base_dir) {
+                                const std::string& base_dir, const ScenarioLoadOptions& options) {
   LoadedScenario out;
   out.scenario.file = file_label;
   std::vector<YAML::Node> docs;
@@ -188,7 +192,7 @@ LoadedScenario loadScenarioText(std::string_view text, const std::string& file_l
   // Decoding reads only what the parser built, but yaml-cpp can still throw on odd node shapes
   // (aliases, complex keys); none of that may escape the loader.
   try {
-    decodeScenario(docs[0], text, file_label, base_dir, out);
+    decodeScenario(docs[0], text, file_label, base_dir, options, out);
   } catch (const YAML::Exception& e) {
     out.diagnostics.error(at(file_label, e.mark), "", "unreadable YAML structure: " + e.msg);
   } catch (const std::exception& e) {
@@ -197,7 +201,7 @@ LoadedScenario loadScenarioText(std::string_view text, const std::string& file_l
   return out;
 }
 
-LoadedScenario loadScenarioFile(const std::string& path) {
+LoadedScenario loadScenarioFile(const std::string& path, const ScenarioLoadOptions& options) {
   std::error_code ec;
   const bool directory = std::filesystem::is_directory(path, ec);
   std::ifstream in(path, std::ios::binary);
@@ -215,7 +219,7 @@ LoadedScenario loadScenarioFile(const std::string& path) {
     out.diagnostics.error({path, 0, 0}, "", "cannot read file");
     return out;
   }
-  return loadScenarioText(text, path, std::filesystem::path(path).parent_path().string());
+  return loadScenarioText(text, path, std::filesystem::path(path).parent_path().string(), options);
 }
 
 }  // namespace ctplab::sim::scenario

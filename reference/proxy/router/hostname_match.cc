@@ -19,7 +19,8 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b) {
 }  // namespace
 
 size_t hostnameMatchRank(std::string_view pattern, std::string_view host) {
-  if (!host.empty() && host.back() == '.') host.remove_suffix(1);
+  // A trailing dot is not removed here: only headers.host.stripTrailingHostDot does that (in the
+  // request stage), and without it `example.com.` matches no `example.com` virtual host.
   if (pattern.empty() || pattern == "*") return 1;
   if (pattern.size() > 2 && pattern.substr(0, 2) == "*.") {
     // "*.example.com" needs at least one label before ".example.com".
@@ -56,7 +57,6 @@ std::string_view hostWithoutPort(std::string_view authority) {
   }
   size_t colon = authority.rfind(':');
   if (colon != std::string_view::npos) authority = authority.substr(0, colon);
-  if (!authority.empty() && authority.back() == '.') authority.remove_suffix(1);
   return authority;
 }
 

@@ -19,7 +19,9 @@ TEST(HostnameMatch, ExactBeatsWildcardAndLongerWildcardBeatsShorter) {
 TEST(HostnameMatch, WildcardNeedsALabelAndCaseIsIgnored) {
   EXPECT_EQ(hostnameMatchRank("*.example.com", "example.com"), 0u);
   EXPECT_GT(hostnameMatchRank("*.example.com", "A.EXAMPLE.com"), 0u);
-  EXPECT_GT(hostnameMatchRank("WWW.example.com", "www.EXAMPLE.com."), 0u);
+  EXPECT_GT(hostnameMatchRank("WWW.example.com", "www.EXAMPLE.com"), 0u);
+  // Without stripTrailingHostDot a trailing dot makes it another name.
+  EXPECT_EQ(hostnameMatchRank("www.example.com", "www.example.com."), 0u);
   EXPECT_EQ(hostnameMatchRank("www.example.com", "ww.example.com"), 0u);
 }
 
@@ -34,7 +36,7 @@ TEST(HostnameMatch, BestCandidateTiesToTheFirst) {
 
 TEST(HostnameMatch, HostWithoutPort) {
   EXPECT_EQ(hostWithoutPort("example.com:8080"), "example.com");
-  EXPECT_EQ(hostWithoutPort("example.com."), "example.com");
+  EXPECT_EQ(hostWithoutPort("example.com.:80"), "example.com.");
   EXPECT_EQ(hostWithoutPort("[::1]:443"), "[::1]");
   EXPECT_EQ(hostWithoutPort("example.com"), "example.com");
 }

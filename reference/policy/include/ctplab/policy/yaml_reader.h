@@ -34,6 +34,7 @@ class Field {
   const std::string& path() const { return path_; }
   SourceLocation location() const;
   const YAML::Node& node() const { return node_; }
+  ReadContext* context() const { return ctx_; }
 
   // Child lookup: exact key first, then a case-insensitive match (Go's JSON decoding accepts it;
   // the API server would not, so a warning says so).

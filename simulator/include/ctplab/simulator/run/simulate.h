@@ -4,10 +4,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "ctplab/policy/diagnostics.h"
+#include "ctplab/policy/engine.h"
 #include "ctplab/policy/ir.h"
+#include "ctplab/policy/loader.h"
 #include "ctplab/proxy/result.h"
 #include "ctplab/simulator/run/run_result.h"
 #include "ctplab/simulator/scenario/scenario.h"
@@ -23,16 +27,38 @@ struct Progress {
   uint64_t clients = 0;
 };
 
+// Planted faults: deliberate deviations from the spec, applied to the gateway's configuration,
+// so tests can prove that the conformance suite notices a broken gateway. Never set otherwise.
+struct Faults {
+  bool connection_limit_off_by_one = false;  // admits value + 1 connections
+  bool ignore_close_delay = false;           // closes rejected connections at once
+  bool ignore_request_received_timeout = false;
+  bool ignore_idle_timeout = false;
+};
+
 struct SimulateOptions {
   SchedulerKind scheduler = SchedulerKind::kLadderQueue;
   uint64_t event_budget = 2'000'000'000;
   // Called after every `progress_every` of virtual time; drivers decide whether to print.
   std::function<void(const Progress&)> progress;
   Duration progress_every = Duration::seconds(1);
+  Faults faults;
 };
 
-// The translated Gateway a scenario runs against, chosen by `scenario.gateway` (or the only one).
-// Errors from loading or translating go to `diagnostics`; nullopt when nothing can run.
+// A scenario's resources, loaded and translated: the policy statuses and the Gateway it runs
+// against (chosen by `scenario.gateway`, or the only one). `loaded` owns what `translation`
+// points into.
+struct PreparedScenario {
+  std::unique_ptr<policy::LoadResult> loaded;
+  policy::TranslationResult translation;
+  std::optional<policy::ir::Gateway> gateway;  // nullopt: nothing can run (see diagnostics)
+};
+// With `need_gateway` false (a status-only check) no Gateway is chosen and none is required.
+PreparedScenario prepareScenario(const scenario::Scenario& scenario,
+                                 policy::Diagnostics& diagnostics, std::vector<std::string>& notes,
+                                 bool need_gateway = true);
+
+// Just the Gateway of prepareScenario.
 std::optional<policy::ir::Gateway> prepareGateway(const scenario::Scenario& scenario,
                                                   policy::Diagnostics& diagnostics,
                                                   std::vector<std::string>& notes);

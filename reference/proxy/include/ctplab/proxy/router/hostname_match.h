@@ -8,8 +8,9 @@
 namespace ctplab::proxy::router {
 
 // How well `pattern` (a listener or route hostname, "*.example.com", "*" or empty = any) matches
-// `host` (port and trailing dot already removed, any case). 0 = no match; higher is more specific:
-// exact beats every wildcard, a longer wildcard suffix beats a shorter one, catch-all is 1.
+// `host` (port already removed, any case; a trailing dot is significant). 0 = no match; higher is
+// more specific: exact beats every wildcard, a longer wildcard suffix beats a shorter one,
+// catch-all is 1.
 size_t hostnameMatchRank(std::string_view pattern, std::string_view host);
 
 // The index of the best candidate for `host` among `hostnames_per_candidate` (each candidate
@@ -17,7 +18,7 @@ size_t hostnameMatchRank(std::string_view pattern, std::string_view host);
 int bestHostnameMatch(const std::vector<std::vector<std::string_view>>& hostnames_per_candidate,
                       std::string_view host);
 
-// The Host header without port or trailing dot, lower-cased, for matching only.
+// The Host header without its port, for matching only.
 std::string_view hostWithoutPort(std::string_view authority);
 
 }  // namespace ctplab::proxy::router

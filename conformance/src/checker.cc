@@ -1,0 +1,190 @@
+#include "checker.h"
+
+#include <map>
+
+#include "ctplab/conformance/case_loader.h"
+
+namespace ctplab::conformance {
+namespace {
+
+std::string describeAncestor(const policy::AncestorRef& ref) {
+  std::string s = ref.kind + " " + ref.ns + "/" + ref.name;
+  if (ref.section_name) s += " section " + *ref.section_name;
+  return s;
+}
+
+std::string describeCondition(const policy::Condition& c) {
+  return c.type + "=" + c.status + " " + c.reason + " \"" + c.message + "\"";
+}
+
+std::string describeExpected(const ConditionExpectation& e) {
+  std::string s = e.type;
+  if (e.status) s += "=" + *e.status;
+  if (e.reason) s += " " + *e.reason;
+  if (e.message) s += " message " + e.message->describe();
+  return s;
+}
+
+bool selected(const PolicyExpectation& p, const policy::AncestorRef& ref) {
+  if (p.ancestor_kind && ref.kind != *p.ancestor_kind) return false;
+  if (p.ancestor_name && ref.name != *p.ancestor_name) return false;
+  if (p.ancestor_namespace && ref.ns != *p.ancestor_namespace) return false;
+  if (p.section_name && ref.section_name != p.section_name) return false;
+  return true;
+}
+
+std::string listAncestors(const std::vector<policy::AncestorStatus>& ancestors) {
+  if (ancestors.empty()) return "no ancestors";
+  std::string s;
+  for (const auto& a : ancestors) {
+    s += (s.empty() ? "" : "; ") + describeAncestor(a.ref) + ": ";
+    std::string conds;
+    for (const auto& c : a.conditions) conds += (conds.empty() ? "" : ", ") + describeCondition(c);
+    s += conds;
+  }
+  return s;
+}
+
+}  // namespace
+
+std::vector<Failure> checkPolicies(const ConformanceCase& test,
+                                   const policy::TranslationResult& translation) {
+  std::vector<Failure> failures;
+  for (const auto& expect : test.policies) {
+    const std::string label = expect.kind + " " + expect.ns + "/" + expect.name;
+    const policy::PolicyResult* found = nullptr;
+    for (const auto& p : translation.policies) {
+      if (p.policy && p.policy->meta.ns == expect.ns && p.policy->meta.name == expect.name) {
+        found = &p;
+      }
+    }
+    if (found == nullptr) {
+      failures.push_back(
+          {expect.location, label, "the policy among the resources", "no such policy"});
+      continue;
+    }
+    if (found->rejected) {
+      std::string errors;
+      for (const auto& e : found->admission_errors) errors += (errors.empty() ? "" : "; ") + e;
+      failures.push_back({expect.location, label, "admitted by the API server",
+                          "rejected by admission: " + errors});
+      continue;
+    }
+    const auto& ancestors = found->status.ancestors();
+    if (expect.ancestor_count &&
+        !expect.ancestor_count->matches(static_cast<double>(ancestors.size()))) {
+      failures.push_back({expect.location, label + ": number of ancestors",
+                          expect.ancestor_count->describe(),
+                          describeNumber(static_cast<double>(ancestors.size())) + " (" +
+                              listAncestors(ancestors) + ")"});
+    }
+    if (expect.conditions.empty() && expect.absent_conditions.empty()) continue;
+    std::vector<const policy::AncestorStatus*> chosen;
+    for (const auto& a : ancestors) {
+      if (selected(expect, a.ref)) chosen.push_back(&a);
+    }
+    if (chosen.empty()) {
+      failures.push_back(
+          {expect.location, label, "an ancestor matching the selector", listAncestors(ancestors)});
+      continue;
+    }
+    for (const auto* a : chosen) {
+      const std::string where = label + " on " + describeAncestor(a->ref);
+      for (const auto& c : expect.conditions) {
+        const policy::Condition* got = a->find(c.type);
+        const bool ok = got != nullptr && (!c.status || got->status == *c.status) &&
+                        (!c.reason || got->reason == *c.reason) &&
+                        (!c.message || c.message->matches(got->message));
+        if (!ok) {
+          failures.push_back({c.location, where, describeExpected(c),
+                              got == nullptr
+                                  ? "no " + c.type + " condition (" + listAncestors({*a}) + ")"
+                                  : describeCondition(*got)});
+        }
+      }
+      for (const auto& type : expect.absent_conditions) {
+        if (const policy::Condition* got = a->find(type)) {
+          failures.push_back(
+              {expect.location, where, "no " + type + " condition", describeCondition(*got)});
+        }
+      }
+    }
+  }
+  return failures;
+}
+
+std::vector<std::pair<std::string, double>> observationsOf(const sim::run::PopulationResult& p) {
+  const auto& c = p.connections;
+  const auto& r = p.requests;
+  auto ms = [](Duration d) { return static_cast<double>(d.ns()) / 1e6; };
+  auto n = [](uint64_t v) { return static_cast<double>(v); };
+  std::vector<std::pair<std::string, double>> out = {
+      {"clients", n(p.clients)},
+      {"hold_completed", n(p.hold_completed)},
+      {"connections.attempted", n(c.attempted)},
+      {"connections.connect_failed", n(c.connect_failed)},
+      {"connections.established", n(c.established)},
+      {"connections.admitted", n(c.admitted)},
+      {"connections.limited", n(c.limited)},
+      {"connections.no_filter_chain", n(c.no_filter_chain)},
+      {"connections.closed_by_server", n(c.closed_by_server)},
+      {"connections.reset_by_server", n(c.reset_by_server)},
+      {"connections.closed_by_client", n(c.closed_by_client)},
+      {"connections.vanished", n(c.vanished)},
+      {"connections.retries", n(c.retries)},
+      {"requests.sent", n(r.sent)},
+      {"requests.responses", n(r.responses())},
+      {"requests.reset", n(r.reset)},
+      {"requests.closed", n(r.closed)},
+      {"requests.timeout", n(r.timeout)},
+      {"requests.connect_failed", n(r.connect_failed)},
+      {"requests.unfinished", n(r.unfinished)},
+      {"latency_ms.count", n(p.latency.count())},
+      {"latency_ms.mean", p.latency.mean() / 1e6},
+      {"latency_ms.p50", ms(p.latency.valueAtPercentile(50))},
+      {"latency_ms.p90", ms(p.latency.valueAtPercentile(90))},
+      {"latency_ms.p99", ms(p.latency.valueAtPercentile(99))},
+      {"latency_ms.p99.9", ms(p.latency.valueAtPercentile(99.9))},
+      {"latency_ms.max", ms(p.latency.max())},
+  };
+  for (const auto& [status, count] : r.by_status) {
+    out.emplace_back("requests.by_status." + std::to_string(status), n(count));
+  }
+  return out;
+}
+
+std::vector<Failure> checkTraffic(const ConformanceCase& test, const sim::run::RunResult* run) {
+  std::vector<Failure> failures;
+  for (const auto& expect : test.populations) {
+    std::map<std::string, double> observed;
+    if (run != nullptr) {
+      for (const auto& p : run->populations) {
+        if (p.name != expect.population) continue;
+        for (const auto& [path, value] : observationsOf(p)) observed[path] = value;
+      }
+    }
+    for (const auto& o : expect.observations) {
+      auto it = observed.find(o.path);
+      // A status no response had is an observation of zero, not a missing one.
+      const double value = it == observed.end() ? 0 : it->second;
+      if (!o.matcher.matches(value)) {
+        failures.push_back({o.location, "population " + expect.population + ": " + o.path,
+                            o.matcher.describe(), describeNumber(value)});
+      }
+    }
+  }
+  for (const auto& s : test.stats) {
+    double value = 0;
+    if (run != nullptr) {
+      auto it = run->gateway_stats.find(s.name);
+      if (it != run->gateway_stats.end()) value = static_cast<double>(it->second);
+    }
+    if (!s.matcher.matches(value)) {
+      failures.push_back(
+          {s.location, "stat " + s.name, s.matcher.describe(), describeNumber(value)});
+    }
+  }
+  return failures;
+}
+
+}  // namespace ctplab::conformance
