@@ -25,8 +25,9 @@ PreparedScenario prepareScenario(const scenario::Scenario& scenario,
 
   policy::TranslateOptions options;
   options.now = scenario.now;
-  // A scenario shows what the cluster would run: policies the API server rejects never apply.
-  options.enforce_admission = true;
+  // A scenario shows what the cluster would run: policies the API server rejects never apply
+  // (unless the scenario asks for the file-based translator's behaviour).
+  options.enforce_admission = scenario.enforce_admission;
   out.translation = policy::translate(loaded.resources, options);
   const policy::TranslationResult& result = out.translation;
   if (!need_gateway) return out;

@@ -119,9 +119,9 @@ void decodeScenario(const YAML::Node& doc, std::string_view text, const std::str
     root.error("expected a scenario (a mapping of name, populations, ...)");
     return;
   }
-  std::vector<std::string_view> known = {"name", "description", "seed",        "duration",
-                                         "now",  "gateway",     "resources",   "network",
-                                         "host", "backend",     "populations", "outputs"};
+  std::vector<std::string_view> known = {
+      "name",    "description", "seed",    "duration",    "now",     "gateway",         "resources",
+      "network", "host",        "backend", "populations", "outputs", "enforceAdmission"};
   known.insert(known.end(), options.extra_keys.begin(), options.extra_keys.end());
   keys.open(root, known);
   Scenario& s = out.scenario;
@@ -137,6 +137,7 @@ void decodeScenario(const YAML::Node& doc, std::string_view text, const std::str
   if (auto d = loader::readDuration(keys.get(root, "duration"), Sign::kPositive)) s.duration = *d;
   if (auto t = loader::readTimestamp(keys.get(root, "now"))) s.now = *t;
   decodeGateway(keys.get(root, "gateway"), s);
+  if (auto v = keys.get(root, "enforceAdmission").boolean()) s.enforce_admission = *v;
   decodeResources(keys, keys.get(root, "resources"), text, file_label, base_dir, s);
   s.network = loader::decodeLink(keys, keys.get(root, "network"), LinkProfile{});
   s.host = loader::decodeHost(keys, keys.get(root, "host"));

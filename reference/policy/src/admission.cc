@@ -1,6 +1,8 @@
 // API-server admission rules for ClientTrafficPolicy: the CEL rules and schema markers of the
 // CRD, with the API server's message format `<path>: Invalid value: ...: <message>`.
+#include <cctype>
 #include <regex>
+#include <set>
 
 #include "ctplab/policy/engine.h"
 #include "ctplab/policy/units.h"
@@ -155,7 +157,56 @@ void checkTLS(const ClientTLSSpec& t, Checker& c) {
   }
 }
 
+// HTTP token characters: what the schema's header-name pattern allows.
+bool isHeaderNameToken(const std::string& name) {
+  static const std::string kExtra = "!#$%&'*+-.^_`|~";
+  for (unsigned char ch : name) {
+    if (!std::isalnum(ch) && kExtra.find(static_cast<char>(ch)) == std::string::npos) return false;
+  }
+  return true;
+}
+
+void checkHeaderName(const std::string& path, const std::string& name, Checker& c) {
+  c.length(path, name, 1, 256);
+  if (!name.empty() && !isHeaderNameToken(name)) {
+    c.pattern(path, name, "^[A-Za-z0-9!#$%&'*+\\-.^_\\x60|~]+$");
+  }
+}
+
+// The HTTPHeaderFilter schema (spec 1.3.6): lists of 1..64, names of 1..256 token characters,
+// values of 1..4096, and set/add/addIfAbsent as list-maps keyed by name (no duplicates).
+void checkHeaderFilter(const std::string& base, const HTTPHeaderFilterSpec& f, Checker& c) {
+  auto values = [&](const char* key, const std::vector<HeaderValueSpec>& items) {
+    const std::string list = base + "." + key;
+    c.maxItems(list, items.size(), 64);
+    std::set<std::string> seen;
+    for (size_t i = 0; i < items.size(); ++i) {
+      const std::string item = list + "[" + std::to_string(i) + "]";
+      checkHeaderName(item + ".name", items[i].name, c);
+      c.length(item + ".value", items[i].value, 1, 4096);
+      if (!seen.insert(items[i].name).second) {
+        c.errors.push_back(item + ": Duplicate value: map[string]interface {}{\"name\":\"" +
+                           items[i].name + "\"}");
+      }
+    }
+  };
+  values("set", f.set);
+  values("add", f.add);
+  values("addIfAbsent", f.add_if_absent);
+  c.maxItems(base + ".remove", f.remove.size(), 64);
+  for (size_t i = 0; i < f.remove.size(); ++i) {
+    checkHeaderName(base + ".remove[" + std::to_string(i) + "]", f.remove[i], c);
+  }
+  c.maxItems(base + ".removeOnMatch", f.remove_on_match.size(), 64);
+}
+
 void checkHeaders(const HeaderSpec& h, Checker& c) {
+  if (h.early_request_headers) {
+    checkHeaderFilter("spec.headers.earlyRequestHeaders", *h.early_request_headers, c);
+  }
+  if (h.late_response_headers) {
+    checkHeaderFilter("spec.headers.lateResponseHeaders", *h.late_response_headers, c);
+  }
   if (h.xfcc) {
     c.maxItems("spec.headers.xForwardedClientCert.certDetailsToAdd",
                h.xfcc->cert_details_to_add.size(), 5);

@@ -92,6 +92,26 @@ TEST(Admission, CelRules) {
   }
 }
 
+TEST(Admission, HeaderFilterSchema) {
+  auto errs = errorsFor(kRef +
+                        "  headers:\n    earlyRequestHeaders:\n"
+                        "      set: [{name: '', value: a}, {name: 'x:y', value: b}]\n"
+                        "      add: [{name: ok, value: ''}, {name: dup, value: 1}, "
+                        "{name: dup, value: 2}]\n"
+                        "      remove: ['a/b']\n");
+  EXPECT_TRUE(has(errs,
+                  "spec.headers.earlyRequestHeaders.set[0].name: Invalid value: \"\": "
+                  "spec.headers.earlyRequestHeaders.set[0].name in body should be at least "
+                  "1 chars long"));
+  EXPECT_TRUE(has(errs, "spec.headers.earlyRequestHeaders.set[1].name: Invalid value: \"x:y\""));
+  EXPECT_TRUE(has(errs, "spec.headers.earlyRequestHeaders.add[0].value: Invalid value: \"\""));
+  EXPECT_TRUE(has(errs, "spec.headers.earlyRequestHeaders.add[2]: Duplicate value"));
+  EXPECT_TRUE(has(errs, "spec.headers.earlyRequestHeaders.remove[0]: Invalid value: \"a/b\""));
+  EXPECT_TRUE(errorsFor(kRef + "  headers:\n    lateResponseHeaders:\n"
+                               "      set: [{name: X-Ok_1, value: v}]\n      remove: [x-gone]\n")
+                  .empty());
+}
+
 TEST(Admission, ValidPoliciesPass) {
   EXPECT_TRUE(errorsFor(kRef).empty());
   EXPECT_TRUE(errorsFor("  targetSelectors: [{kind: HTTPRoute}]").empty());

@@ -141,6 +141,9 @@ struct Scenario {
   std::vector<std::string> resource_files;
   std::vector<std::pair<std::string, std::string>> inline_resources;  // (label, YAML text)
   std::string gateway;  // "<ns>/<name>" of the Gateway to run; empty: the only one
+  // As on a cluster, policies the API server would reject are not applied. false: translate
+  // them anyway, as Envoy Gateway's file-based translator does (its status messages then show).
+  bool enforce_admission = true;
   TimePoint now = TimePoint::fromUnixSeconds(1'780'272'000);  // 2026-06-01, certificate checks
   LinkProfile network;
   GatewayHostProfile host;
