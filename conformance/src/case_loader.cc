@@ -72,6 +72,20 @@ class Reader {
     return m;
   }
 
+  // `value` or `{equals: value}` or `{contains: part}`.
+  std::optional<TextMatcher> textMatcher(const Field& f) const {
+    if (!f.present()) return std::nullopt;
+    if (f.node().IsScalar()) return TextMatcher{f.node().Scalar(), std::nullopt};
+    if (!f.isMap()) {
+      f.error("expected a string or {equals, contains}");
+      return std::nullopt;
+    }
+    f.rejectUnknown({"equals", "contains"});
+    TextMatcher m{text(at(f, "equals")), text(at(f, "contains"))};
+    if (!m.equals && !m.contains) f.error("needs equals or contains");
+    return m;
+  }
+
   std::optional<std::string> text(const Field& f) const {
     if (!f.present()) return std::nullopt;
     if (!f.node().IsScalar()) {
@@ -202,6 +216,54 @@ void readStats(const Reader& r, const Field& map, ConformanceCase& out) {
   }
 }
 
+void readBackend(const Reader& r, const Field& list, ConformanceCase& out) {
+  if (!list.present()) return;
+  std::set<std::string> declared;
+  for (const auto& p : out.scenario.populations) declared.insert(p.name);
+  for (const Field& item : list.items()) {
+    if (!item.expectMap()) continue;
+    item.rejectUnknown({"population", "received", "request", "method", "path", "headers"});
+    BackendExpectation b;
+    b.location = item.location();
+    const Field pop = r.at(item, "population");
+    if (auto name = r.text(pop)) {
+      if (!declared.count(*name)) pop.error("the scenario has no population \"" + *name + "\"");
+      b.population = *name;
+    } else {
+      pop.error("missing required field");
+    }
+    const Field received = r.at(item, "received");
+    if (received.present()) b.received = r.numberMatcher(received);
+    const Field request = r.at(item, "request");
+    if (auto n = request.integer()) {
+      if (*n < 0) request.error("must be 0 or more");
+      b.request = static_cast<size_t>(std::max<int64_t>(0, *n));
+    }
+    b.method = r.textMatcher(r.at(item, "method"));
+    b.path = r.textMatcher(r.at(item, "path"));
+    const Field headers = r.at(item, "headers");
+    if (headers.present() && headers.expectMap()) {
+      for (const auto& kv : headers.node()) {
+        const std::string name = kv.first.IsScalar() ? kv.first.Scalar() : "";
+        const Field value = r.at(headers, name.c_str());
+        HeaderExpectation h;
+        h.name = name;
+        h.location = value.location();
+        if (kv.second.IsNull()) {
+          h.absent = true;  // `name: null` (or `name:`): the header must not be there
+        } else {
+          h.value = r.textMatcher(value);
+        }
+        b.headers.push_back(std::move(h));
+      }
+    }
+    if (!b.received && !b.method && !b.path && b.headers.empty()) {
+      item.error("expects nothing: give received, method, path or headers");
+    }
+    out.backend.push_back(std::move(b));
+  }
+}
+
 void readCase(const YAML::Node& doc, const std::string& label, LoadedCase& loaded,
               ConformanceCase& out) {
   policy::ReadContext ctx{label, "", &loaded.diagnostics};
@@ -257,12 +319,13 @@ void readCase(const YAML::Node& doc, const std::string& label, LoadedCase& loade
     return;
   }
   if (!expect.expectMap()) return;
-  expect.rejectUnknown({"policies", "populations", "stats"});
+  expect.rejectUnknown({"policies", "populations", "stats", "backend"});
   readPolicies(r, r.at(expect, "policies"), out);
   readPopulations(r, r.at(expect, "populations"), out);
   readStats(r, r.at(expect, "stats"), out);
-  if (out.policies.empty() && out.populations.empty() && out.stats.empty()) {
-    expect.error("expects nothing: give policies, populations or stats");
+  readBackend(r, r.at(expect, "backend"), out);
+  if (out.policies.empty() && out.populations.empty() && out.stats.empty() && out.backend.empty()) {
+    expect.error("expects nothing: give policies, populations, stats or backend");
   }
 }
 

@@ -1,5 +1,7 @@
 #include "checker.h"
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "ctplab/conformance/case_loader.h"
@@ -170,6 +172,53 @@ std::vector<Failure> checkTraffic(const ConformanceCase& test, const sim::run::R
       if (!o.matcher.matches(value)) {
         failures.push_back({o.location, "population " + expect.population + ": " + o.path,
                             o.matcher.describe(), describeNumber(value)});
+      }
+    }
+  }
+  for (const auto& b : test.backend) {
+    std::vector<const sim::run::BackendRequest*> seen;
+    if (run != nullptr) {
+      for (const auto& req : run->backend_requests) {
+        if (run->populations[req.population].name == b.population) seen.push_back(&req);
+      }
+    }
+    const std::string label = "backend, from population " + b.population;
+    if (b.received && !b.received->matches(static_cast<double>(seen.size()))) {
+      failures.push_back({b.location, label + ": requests received", b.received->describe(),
+                          describeNumber(static_cast<double>(seen.size()))});
+    }
+    if (!b.method && !b.path && b.headers.empty()) continue;
+    if (b.request >= seen.size()) {
+      failures.push_back({b.location, label, "request #" + std::to_string(b.request),
+                          std::to_string(seen.size()) + " request(s) received"});
+      continue;
+    }
+    const auto& req = *seen[b.request];
+    const std::string where = label + ", request #" + std::to_string(b.request);
+    if (b.method && !b.method->matches(req.method)) {
+      failures.push_back({b.location, where + ": method", b.method->describe(), req.method});
+    }
+    if (b.path && !b.path->matches(req.path)) {
+      failures.push_back({b.location, where + ": path", b.path->describe(), req.path});
+    }
+    for (const auto& h : b.headers) {
+      std::optional<std::string> joined;
+      for (const auto& [name, value] : req.headers) {
+        if (name.size() != h.name.size() ||
+            !std::equal(name.begin(), name.end(), h.name.begin(), [](char x, char y) {
+              return std::tolower(static_cast<unsigned char>(x)) ==
+                     std::tolower(static_cast<unsigned char>(y));
+            })) {
+          continue;
+        }
+        joined = joined ? *joined + "," + value : value;
+      }
+      if (h.absent) {
+        if (joined)
+          failures.push_back({h.location, where + ": header " + h.name, "absent", *joined});
+      } else if (!joined || !h.value->matches(*joined)) {
+        failures.push_back({h.location, where + ": header " + h.name, h.value->describe(),
+                            joined ? "\"" + *joined + "\"" : "absent"});
       }
     }
   }

@@ -75,7 +75,10 @@ CaseResult runCase(const ConformanceCase& test, const SuiteOptions& options) {
   if (traffic) {
     sim::run::SimulateOptions sim_options;
     sim_options.faults = options.faults;
-    auto simulated = sim::run::simulate(test.scenario, *prepared.gateway, sim_options);
+    // Recording what the backend received costs memory: only cases that look at it pay.
+    sim::scenario::Scenario scenario = test.scenario;
+    if (!test.backend.empty()) scenario.outputs.backend_requests = true;
+    auto simulated = sim::run::simulate(scenario, *prepared.gateway, sim_options);
     if (!simulated) {
       result.outcome = Outcome::kFailed;
       result.reason = simulated.error().message;

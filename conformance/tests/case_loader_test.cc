@@ -91,6 +91,30 @@ TEST(CaseLoader, ErrorsNameFileLineAndField) {
   }
 }
 
+TEST(CaseLoader, ReadsBackendExpectations) {
+  std::string text = kValid;
+  text +=
+      "  backend:\n"
+      "    - population: p\n      received: {min: 1}\n"
+      "    - population: p\n      request: 1\n      path: {contains: /a}\n"
+      "      headers:\n        host: h\n        x-gone: null\n";
+  auto c = loadCaseText(text, "case.yaml", kBase);
+  ASSERT_TRUE(c.value) << errors(c);
+  ASSERT_EQ(c.value->backend.size(), 2u);
+  EXPECT_TRUE(c.value->backend[0].received->matches(3));
+  EXPECT_EQ(c.value->backend[1].request, 1u);
+  EXPECT_TRUE(c.value->backend[1].path->matches("/x/a/b"));
+  ASSERT_EQ(c.value->backend[1].headers.size(), 2u);
+  EXPECT_TRUE(c.value->backend[1].headers[1].absent);
+
+  std::string bad = kValid;
+  bad += "  backend:\n    - population: nobody\n      received: 1\n";
+  auto b = loadCaseText(bad, "case.yaml", kBase);
+  EXPECT_FALSE(b.value);
+  EXPECT_NE(errors(b).find("case.yaml:25:19: error: expect.backend"), std::string::npos)
+      << errors(b);
+}
+
 TEST(CaseLoader, ACaseNeedsFeaturesAndExpectations) {
   auto c = loadCaseText("name: Nothing\nresources: []\n", "case.yaml", kBase);
   EXPECT_FALSE(c.value);

@@ -122,6 +122,22 @@ std::string resultToJson(const RunResult& result) {
     }
     w.endArray();
   }
+  if (!result.backend_requests.empty()) {
+    w.key("backend_requests").beginArray();
+    for (const auto& b : result.backend_requests) {
+      w.beginObject();
+      w.key("population").string(result.populations[b.population].name);
+      w.key("client").number(b.client);
+      w.key("method").string(b.method);
+      w.key("path").string(b.path);
+      w.key("headers").beginArray();
+      for (const auto& [name, value] : b.headers)
+        w.beginArray().string(name).string(value).endArray();
+      w.endArray();
+      w.endObject();
+    }
+    w.endArray();
+  }
   w.key("warnings").beginArray();
   for (const auto& warning : result.warnings) w.string(warning);
   w.endArray();

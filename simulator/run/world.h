@@ -79,8 +79,10 @@ struct ServerSide {
   uint64_t backend_request = 0;  // request the backend is working on (0: none)
   uint64_t answered_early = 0;   // request the request stage answered at its head
   std::string route_host;        // the current request's normalized Host, for routing
-  std::string held_input;        // bytes TCP holds back while the connection's reading is paused
-  int current_listener = -1;     // virtual host's listener of the current request
+  // The current request as forwarded upstream; kept only when outputs.backendRequests is on.
+  std::unique_ptr<proxy::http1::RequestHead> forwarded;
+  std::string held_input;     // bytes TCP holds back while the connection's reading is paused
+  int current_listener = -1;  // virtual host's listener of the current request
   TimePoint last_activity;
 };
 
@@ -88,6 +90,7 @@ struct Connection {
   uint32_t gen = 0;
   uint32_t client = kNone;  // kNone once the client side is finished
   uint32_t population = 0;
+  uint64_t client_index = 0;  // the client's index in its population, for results
   bool in_use = false;
   bool server_accepted = false;
   bool server_closed = false;

@@ -188,6 +188,9 @@ void World::serverPump(uint32_t id) {
       }
       const auto& port = gateway_->ports()[populations_[c.population].port];
       s.route_host = std::string(proxy::router::hostWithoutPort(hostHeader(*head)));
+      if (scenario_.outputs.backend_requests) {
+        s.forwarded = std::make_unique<proxy::http1::RequestHead>(*head);
+      }
       s.current_listener =
           port.tls ? static_cast<int>(s.listener) : gateway_->listenerForHost(port, s.route_host);
     } else if (auto* done = std::get_if<proxy::http1::RequestComplete>(&*event)) {
@@ -214,6 +217,12 @@ void World::handleRequest(uint32_t id, uint64_t request_id) {
       return;
     case proxy::router::RouteDecision::Kind::kBackend:
       break;
+  }
+  if (s.forwarded) {
+    BackendRequest seen{c.population, c.client_index, s.forwarded->method, s.forwarded->target, {}};
+    for (const auto& h : s.forwarded->headers) seen.headers.emplace_back(h.name, h.value);
+    result_.backend_requests.push_back(std::move(seen));
+    s.forwarded.reset();
   }
   auto ready = backend_.admit(sim_.now());
   if (!ready) {

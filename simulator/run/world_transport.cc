@@ -21,6 +21,7 @@ uint32_t World::allocConnection(uint32_t client) {
   c.in_use = true;
   c.client = client;
   c.population = clients_[client].population;
+  c.client_index = clients_[client].index;
   c.c2s_last = c.s2c_last = sim_.now();
   return id;
 }

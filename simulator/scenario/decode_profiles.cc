@@ -81,7 +81,7 @@ BackendProfile decodeBackend(const Keys& keys, const Field& f) {
 
 Outputs decodeOutputs(const Keys& keys, const Field& f, Duration duration) {
   Outputs out;
-  if (!keys.open(f, {"bucket", "records"})) return out;
+  if (!keys.open(f, {"bucket", "records", "backendRequests"})) return out;
   const Field bucket = keys.get(f, "bucket");
   if (auto d = readDuration(bucket, Sign::kPositive)) {
     out.bucket = *d;
@@ -91,6 +91,7 @@ Outputs decodeOutputs(const Keys& keys, const Field& f, Duration duration) {
     }
   }
   if (auto b = keys.get(f, "records").boolean()) out.records = *b;
+  if (auto b = keys.get(f, "backendRequests").boolean()) out.backend_requests = *b;
   return out;
 }
 

@@ -65,6 +65,26 @@ struct StatExpectation {
   policy::SourceLocation location;
 };
 
+// A header the backend received: its values (all fields of that name, joined with ",") must match,
+// or it must be absent.
+struct HeaderExpectation {
+  std::string name;
+  std::optional<TextMatcher> value;
+  bool absent = false;
+  policy::SourceLocation location;
+};
+
+// What the backend received from one population: how many requests, and the `request`-th of
+// them (0-based, in arrival order at the backend).
+struct BackendExpectation {
+  std::string population;
+  std::optional<NumberMatcher> received;
+  size_t request = 0;
+  std::optional<TextMatcher> method, path;
+  std::vector<HeaderExpectation> headers;
+  policy::SourceLocation location;
+};
+
 enum class Mode { kSim, kLive, kTarget };
 const char* modeName(Mode mode);
 
@@ -79,6 +99,7 @@ struct ConformanceCase {
   std::vector<PolicyExpectation> policies;
   std::vector<PopulationExpectation> populations;
   std::vector<StatExpectation> stats;
+  std::vector<BackendExpectation> backend;
   std::string file;
 };
 

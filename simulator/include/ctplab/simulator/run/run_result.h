@@ -72,6 +72,15 @@ struct RequestRecord {
   int status = 0;
 };
 
+// A request as the backend received it: after the gateway's request stage (header rules,
+// request id, normalized path and Host).
+struct BackendRequest {
+  uint32_t population = 0;
+  uint64_t client = 0;
+  std::string method, path;
+  std::vector<std::pair<std::string, std::string>> headers;  // in order, names as sent
+};
+
 struct RunResult {
   std::string scenario;
   uint64_t seed = 0;
@@ -82,6 +91,7 @@ struct RunResult {
   uint64_t peak_active_connections = 0;
   results::TimeSeries series;
   std::vector<RequestRecord> records;
+  std::vector<BackendRequest> backend_requests;
   std::vector<std::string> warnings;
 
   explicit RunResult(results::TimeSeries s) : series(std::move(s)) {}

@@ -129,6 +129,7 @@ struct Population {
 struct Outputs {
   Duration bucket = Duration::seconds(1);  // time-series resolution
   bool records = false;                    // per-request outcome records in the JSON
+  bool backend_requests = false;           // every request as the backend received it
 };
 
 struct Scenario {
