@@ -96,17 +96,25 @@ std::optional<ir::ClientConnection> buildConnection(const ClientTrafficPolicySpe
   }
   if (c.buffer_limit) {
     auto q = Quantity::parse(c.buffer_limit->text);
-    auto bytes = q ? q->asInt64() : std::nullopt;
+    // Plain values rather than optional<int64_t>: GCC's -Wmaybe-uninitialized misreads the latter.
+    int64_t bytes = 0;
+    bool parsed = false;
+    if (q) {
+      if (auto i = q->asInt64()) {
+        bytes = *i;
+        parsed = true;
+      }
+    }
     std::string shown = q ? q->toString() : c.buffer_limit->text;
-    if (!bytes) {
+    if (!parsed) {
       error = "invalid BufferLimit value " + shown;
       return std::nullopt;
     }
-    if (*bytes < 0 || *bytes > 4294967295LL) {
+    if (bytes < 0 || bytes > 4294967295LL) {
       error = "BufferLimit value " + shown + " is out of range, must be between 0 and 4294967295";
       return std::nullopt;
     }
-    out.buffer_limit_bytes = static_cast<uint32_t>(*bytes);
+    out.buffer_limit_bytes = static_cast<uint32_t>(bytes);
   }
   out.max_accept_per_socket_event = c.max_accept_per_socket_event;
   return out;
@@ -148,9 +156,19 @@ std::optional<ir::ClientTimeout> buildTimeout(const ClientTrafficPolicySpec& spe
   return out;
 }
 
+// Envoy Gateway's pattern ^[!-~]+([\t ]?[!-~]+)*$, checked in one pass: std::regex backtracks
+// exponentially on its nested quantifiers (seconds for a 20-character value that fails).
 bool validHeaderValue(const std::string& v) {
-  static const std::regex re("^[!-~]+([\t ]?[!-~]+)*$");
-  return std::regex_match(v, re);
+  if (v.empty()) return false;
+  bool previous_blank = true;  // the value may not start with a blank
+  for (unsigned char ch : v) {
+    const bool visible = ch >= '!' && ch <= '~';
+    const bool blank = ch == ' ' || ch == '\t';
+    if (!visible && !blank) return false;
+    if (blank && previous_blank) return false;  // at most one blank between visible runs
+    previous_blank = blank;
+  }
+  return !previous_blank;  // nor end with one
 }
 
 std::string goQuoted(const std::string& s) {
@@ -310,15 +328,23 @@ std::optional<ir::HTTP2Settings> buildHTTP2(const HTTP2Spec& h, ErrorGroup& errs
                     std::optional<uint32_t>& slot) {
     if (!text) return;
     auto q = Quantity::parse(text->text);
-    auto v = q ? q->asInt64() : std::nullopt;
+    // Plain values rather than optional<int64_t>: GCC's -Wmaybe-uninitialized misreads the latter.
+    int64_t v = 0;
+    bool parsed = false;
+    if (q) {
+      if (auto i = q->asInt64()) {
+        v = *i;
+        parsed = true;
+      }
+    }
     std::string shown = q ? q->toString() : text->text;
-    if (!v) {
+    if (!parsed) {
       errs.add(std::string("invalid ") + what + " value " + shown);
-    } else if (*v < 65535 || *v > 2147483647) {
+    } else if (v < 65535 || v > 2147483647) {
       errs.add(std::string(what) + " value " + shown +
                " is out of range, must be between 65535 and 2147483647");
     } else {
-      slot = static_cast<uint32_t>(*v);
+      slot = static_cast<uint32_t>(v);
     }
   };
   window(h.initial_stream_window_size, "InitialStreamWindowSize", out.initial_stream_window_size);

@@ -1,0 +1,105 @@
+#include "ctplab/proxy/authz/authz_policy.h"
+
+#include <string>
+#include <utility>
+
+#include "authz/operation_match.h"
+
+namespace ctplab::proxy::authz {
+namespace {
+
+constexpr size_t kMaxMethods = 16;
+constexpr size_t kMaxNameLength = 253;
+
+std::string field(size_t rule, std::string_view rest) {
+  return "rules[" + std::to_string(rule) + "]" + std::string(rest);
+}
+
+}  // namespace
+
+Result<AuthzPolicy> AuthzPolicy::compile(AuthzConfig config) {
+  // Rule indices are CidrSet values, and CidrSet reserves its largest value.
+  if (config.rules.size() >= CidrSet::kNone) return Error{"rules: too many rules"};
+  AuthzPolicy policy;
+  std::vector<CidrSet::Entry> ip_only, with_conditions;
+  for (size_t i = 0; i < config.rules.size(); ++i) {
+    const AuthzRule& rule = config.rules[i];
+    if (rule.name.size() > kMaxNameLength) {
+      return Error{field(i, ".name: must be at most 253 characters")};
+    }
+    if (rule.client_cidrs.empty() && rule.unmodelled.empty()) {
+      return Error{field(i, ": at least one of principal or cel must be specified")};
+    }
+    if (rule.methods.size() > kMaxMethods) {
+      return Error{field(i, ".operation.methods: must have at most 16 items")};
+    }
+    for (const std::string& method : rule.methods) {
+      if (method.empty()) return Error{field(i, ".operation.methods: empty method")};
+    }
+    CompiledRule compiled;
+    compiled.has_operation = !rule.methods.empty() || rule.path.has_value();
+    compiled.unmodelled = !rule.unmodelled.empty();
+    for (size_t c = 0; c < rule.client_cidrs.size(); ++c) {
+      auto cidr = IpCidr::parse(rule.client_cidrs[c]);
+      if (!cidr) {
+        return Error{field(i, ".principal.clientCIDRs[" + std::to_string(c) + "]: invalid CIDR \"" +
+                                  rule.client_cidrs[c] + "\"")};
+      }
+      compiled.cidrs.push_back(*cidr);
+    }
+    auto& target = compiled.has_operation || compiled.unmodelled ? with_conditions : ip_only;
+    const auto index = static_cast<uint32_t>(i);
+    if (compiled.cidrs.empty()) {
+      // No client-IP condition: the rule is a candidate for every address of either family.
+      target.push_back({*IpCidr::parse("0.0.0.0/0"), index});
+      target.push_back({*IpCidr::parse("::/0"), index});
+    }
+    for (const IpCidr& cidr : compiled.cidrs) target.push_back({cidr, index});
+    policy.rules_.push_back(std::move(compiled));
+  }
+  policy.by_ip_only_ = CidrSet(ip_only);
+  policy.with_conditions_ = CidrSet(with_conditions);
+  policy.config_ = std::move(config);
+  return policy;
+}
+
+Decision AuthzPolicy::evaluateHttp(const IpAddress& client, std::string_view method,
+                                   std::string_view path) const {
+  const Operation operation{method, path};
+  return evaluate(client, &operation);
+}
+
+Decision AuthzPolicy::evaluateTcp(const IpAddress& peer) const { return evaluate(peer, nullptr); }
+
+Decision AuthzPolicy::evaluate(const IpAddress& client, const Operation* operation) const {
+  // The first IP-only rule that matches bounds the search: a conditional rule only decides when
+  // it comes earlier.
+  const std::optional<uint32_t> bound = by_ip_only_.smallestIndexMatching(client);
+  for (auto k = with_conditions_.smallestIndexMatching(client); k && (!bound || *k < *bound);
+       k = with_conditions_.smallestIndexMatchingAfter(client, *k)) {
+    const CompiledRule& rule = rules_[*k];
+    if (rule.has_operation &&
+        (!operation || !operationMatches(config_.rules[*k], operation->method, operation->path))) {
+      continue;  // a condition that is evaluated failed: the rule cannot match
+    }
+    if (rule.unmodelled) return ruleDecision(*k, DecidedBy::kUnmodelledRule);
+    return ruleDecision(*k, DecidedBy::kRule);
+  }
+  if (bound) return ruleDecision(*bound, DecidedBy::kRule);
+  Decision d;
+  d.allowed = defaultAction() == Action::kAllow;
+  d.decided_by = DecidedBy::kDefaultAction;
+  return d;
+}
+
+Decision AuthzPolicy::ruleDecision(uint32_t index, DecidedBy decided_by) const {
+  const AuthzRule& rule = config_.rules[index];
+  Decision d;
+  d.allowed = decided_by == DecidedBy::kRule && rule.action == Action::kAllow;
+  d.decided_by = decided_by;
+  d.rule = index;
+  d.rule_name = rule.name;
+  return d;
+}
+
+}  // namespace ctplab::proxy::authz

@@ -1,0 +1,92 @@
+// applyForwardingHeaders: X-Forwarded-For, X-Forwarded-Proto and x-envoy-external-address as the
+// detection mode leaves them for the upstream.
+#include "ctplab/proxy/client_ip/forwarding_headers.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "header_fields.h"
+
+namespace ctplab::proxy::client_ip {
+namespace {
+
+constexpr char kExternalAddressName[] = "x-envoy-external-address";
+
+// Why the peer is not appended, or "" when it is.
+std::string appendVeto(const ClientIpConfig& config, const Detection& detection) {
+  switch (config.mode) {
+    case Mode::kNone:
+    case Mode::kDirectSourceIp:
+      return "";
+    case Mode::kCustomHeader:
+      return config.append_xff_with_custom_header ? "" : "customHeader mode";
+    case Mode::kNumTrustedHops:
+    case Mode::kTrustedCidrs:
+      if (config.disable_xff_append) return "disableXForwardedForAppend";
+      if (detection.fallback && !config.append_xff_on_fallback) return "detection fell back";
+      return "";
+  }
+  return "";
+}
+
+void forwardXff(const ClientIpConfig& config, const Detection& detection,
+                http1::HeaderList& headers, std::vector<std::string>& trace) {
+  const auto is_xff = [](const http1::Header& h) {
+    return http1::equalsIgnoreCase(h.name, kXffName);
+  };
+  const auto fields = std::count_if(headers.begin(), headers.end(), is_xff);
+  const std::optional<std::string> received = combinedValue(headers, kXffName);
+  const std::string veto = appendVeto(config, detection);
+  if (!veto.empty()) {
+    if (fields > 1) {
+      setSingleField(headers, kXffName, *received);
+      trace.push_back("XFF: " + std::to_string(fields) + " fields folded into one");
+    }
+    trace.push_back("XFF: forwarded as received (" + veto + ")");
+    return;
+  }
+  const std::string peer = detection.peer.toString();
+  if (!received) {
+    setSingleField(headers, kXffName, peer);
+    trace.push_back("XFF: created with peer " + peer);
+    return;
+  }
+  // Envoy appends with a bare ',' and skips the separator after an empty value.
+  const std::string value = received->empty() ? peer : *received + "," + peer;
+  setSingleField(headers, kXffName, value);
+  trace.push_back("XFF: peer " + peer + " appended → " + value);
+}
+
+void forwardProto(const Detection& detection, http1::HeaderList& headers,
+                  std::vector<std::string>& trace) {
+  const std::optional<std::string> received = combinedValue(headers, kForwardedProtoName);
+  setSingleField(headers, kForwardedProtoName, detection.forwarded_proto);
+  if (!received) {
+    trace.push_back("X-Forwarded-Proto: set to " + detection.forwarded_proto);
+  } else if (*received != detection.forwarded_proto) {
+    trace.push_back("X-Forwarded-Proto: overwritten with " + detection.forwarded_proto +
+                    " (client sent \"" + *received + "\")");
+  } else {
+    trace.push_back("X-Forwarded-Proto: " + detection.forwarded_proto + " kept");
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> applyForwardingHeaders(const ClientIpConfig& config,
+                                                const Detection& detection,
+                                                http1::HeaderList& headers) {
+  std::vector<std::string> trace;
+  if (detection.reject) return trace;
+  forwardXff(config, detection, headers, trace);
+  forwardProto(detection, headers, trace);
+  if (detection.edge_request && config.set_external_address_on_edge) {
+    setSingleField(headers, kExternalAddressName, detection.peer.toString());
+    trace.push_back("x-envoy-external-address: set to peer " + detection.peer.toString());
+  }
+  return trace;
+}
+
+}  // namespace ctplab::proxy::client_ip

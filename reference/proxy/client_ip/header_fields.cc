@@ -1,0 +1,40 @@
+// Reading and writing header fields that Envoy folds into one value.
+#include "header_fields.h"
+
+#include <algorithm>
+#include <iterator>
+#include <utility>
+
+namespace ctplab::proxy::client_ip {
+
+std::optional<std::string> combinedValue(const http1::HeaderList& headers, std::string_view name) {
+  std::optional<std::string> out;
+  for (const http1::Header& h : headers) {
+    if (!http1::equalsIgnoreCase(h.name, name)) continue;
+    if (!out) {
+      out = h.value;
+    } else if (!h.value.empty()) {
+      if (!out->empty()) *out += ',';
+      *out += h.value;
+    }
+  }
+  return out;
+}
+
+bool setSingleField(http1::HeaderList& headers, std::string_view name, std::string value) {
+  auto named = [name](const http1::Header& h) { return http1::equalsIgnoreCase(h.name, name); };
+  auto first = std::find_if(headers.begin(), headers.end(), named);
+  if (first == headers.end()) {
+    std::string lower(name);
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
+      return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    });
+    headers.push_back({std::move(lower), std::move(value)});
+    return false;
+  }
+  first->value = std::move(value);
+  headers.erase(std::remove_if(std::next(first), headers.end(), named), headers.end());
+  return true;
+}
+
+}  // namespace ctplab::proxy::client_ip

@@ -1,0 +1,45 @@
+// An IP allow/deny list as a SecurityPolicy's `authorization` states it (spec 5.1): ordered rules
+// with an action, client CIDRs and optional operation conditions, plus the default action.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ctplab::proxy::authz {
+
+enum class Action { kAllow, kDeny };
+std::string_view actionName(Action action);  // "Allow" / "Deny", as the API spells them
+
+// operation.path. Prefix is a plain string prefix (Envoy's string matcher), not Gateway API's
+// segment-wise PathPrefix.
+struct PathMatch {
+  enum class Type { kExact, kPrefix };
+  Type type = Type::kExact;
+  std::string value;
+};
+
+// Rule conditions this reference does not evaluate yet. A rule carrying any of them is kept (its
+// position still matters) and decides "deny" whenever it might have matched; see AuthzPolicy.
+enum class UnmodelledCondition { kJwt, kHeaders, kClientIpGeoLocations, kCel };
+std::string_view conditionName(UnmodelledCondition condition);  // "jwt", "headers", ...
+
+struct AuthzRule {
+  std::string name;  // optional (empty: unnamed)
+  Action action = Action::kDeny;
+  // principal.clientCIDRs as written ("10.0.0.0/8", "2001:db8::/32"; a bare address is a host
+  // route). Any one containing the client IP matches. Empty: no client-IP condition.
+  std::vector<std::string> client_cidrs;
+  // operation.methods, compared exactly ("GET"). Empty: any method.
+  std::vector<std::string> methods;
+  std::optional<PathMatch> path;  // operation.path; unset: any path
+  std::vector<UnmodelledCondition> unmodelled;
+};
+
+struct AuthzConfig {
+  std::vector<AuthzRule> rules;          // evaluated in order; the first match decides
+  std::optional<Action> default_action;  // unset: Deny
+};
+
+}  // namespace ctplab::proxy::authz
