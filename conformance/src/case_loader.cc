@@ -222,7 +222,8 @@ void readBackend(const Reader& r, const Field& list, ConformanceCase& out) {
   for (const auto& p : out.scenario.populations) declared.insert(p.name);
   for (const Field& item : list.items()) {
     if (!item.expectMap()) continue;
-    item.rejectUnknown({"population", "received", "request", "method", "path", "headers"});
+    item.rejectUnknown(
+        {"population", "received", "request", "method", "path", "clientIp", "headers"});
     BackendExpectation b;
     b.location = item.location();
     const Field pop = r.at(item, "population");
@@ -241,6 +242,7 @@ void readBackend(const Reader& r, const Field& list, ConformanceCase& out) {
     }
     b.method = r.textMatcher(r.at(item, "method"));
     b.path = r.textMatcher(r.at(item, "path"));
+    b.client_ip = r.textMatcher(r.at(item, "clientIp"));
     const Field headers = r.at(item, "headers");
     if (headers.present() && headers.expectMap()) {
       for (const auto& kv : headers.node()) {
@@ -257,8 +259,8 @@ void readBackend(const Reader& r, const Field& list, ConformanceCase& out) {
         b.headers.push_back(std::move(h));
       }
     }
-    if (!b.received && !b.method && !b.path && b.headers.empty()) {
-      item.error("expects nothing: give received, method, path or headers");
+    if (!b.received && !b.method && !b.path && !b.client_ip && b.headers.empty()) {
+      item.error("expects nothing: give received, method, path, clientIp or headers");
     }
     out.backend.push_back(std::move(b));
   }

@@ -187,7 +187,7 @@ std::vector<Failure> checkTraffic(const ConformanceCase& test, const sim::run::R
       failures.push_back({b.location, label + ": requests received", b.received->describe(),
                           describeNumber(static_cast<double>(seen.size()))});
     }
-    if (!b.method && !b.path && b.headers.empty()) continue;
+    if (!b.method && !b.path && !b.client_ip && b.headers.empty()) continue;
     if (b.request >= seen.size()) {
       failures.push_back({b.location, label, "request #" + std::to_string(b.request),
                           std::to_string(seen.size()) + " request(s) received"});
@@ -200,6 +200,10 @@ std::vector<Failure> checkTraffic(const ConformanceCase& test, const sim::run::R
     }
     if (b.path && !b.path->matches(req.path)) {
       failures.push_back({b.location, where + ": path", b.path->describe(), req.path});
+    }
+    if (b.client_ip && !b.client_ip->matches(req.client_ip.toString())) {
+      failures.push_back({b.location, where + ": detected client IP", b.client_ip->describe(),
+                          req.client_ip.toString()});
     }
     for (const auto& h : b.headers) {
       std::optional<std::string> joined;

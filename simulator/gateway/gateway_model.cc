@@ -42,6 +42,9 @@ proxy::Result<std::unique_ptr<GatewayModel>> GatewayModel::fromIr(
       auto pipeline = proxy::request::RequestPipelineConfig::fromListener(l);
       if (!pipeline) return proxy::Error{l.name + ": " + pipeline.error().message};
       rt.pipeline = pipeline.value();
+      auto client_ip = proxy::client_ip::ClientIpConfig::fromListener(l);
+      if (!client_ip) return proxy::Error{l.name + ": " + client_ip.error().message};
+      rt.client_ip = client_ip.value();
     }
     index_by_name[l.name] = model->listeners_.size();
     model->listeners_.push_back(std::move(rt));
@@ -119,6 +122,8 @@ std::map<std::string, uint64_t> GatewayModel::stats() const {
     s->connection.forEach(
         [&](std::string_view name, uint64_t v) { out[base + std::string(name)] += v; });
     s->request.forEach(
+        [&](std::string_view name, uint64_t v) { out[base + std::string(name)] += v; });
+    s->client_ip.forEach(
         [&](std::string_view name, uint64_t v) { out[base + std::string(name)] += v; });
   }
   for (const auto& g : counters_.groups()) {

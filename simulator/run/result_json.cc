@@ -130,6 +130,7 @@ std::string resultToJson(const RunResult& result) {
       w.key("client").number(b.client);
       w.key("method").string(b.method);
       w.key("path").string(b.path);
+      w.key("client_ip").string(b.client_ip.toString());
       w.key("headers").beginArray();
       for (const auto& [name, value] : b.headers)
         w.beginArray().string(name).string(value).endArray();

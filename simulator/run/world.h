@@ -81,6 +81,7 @@ struct ServerSide {
   std::string route_host;        // the current request's normalized Host, for routing
   // The current request as forwarded upstream; kept only when outputs.backendRequests is on.
   std::unique_ptr<proxy::http1::RequestHead> forwarded;
+  IpAddress client_ip;        // detected for the current request
   std::string held_input;     // bytes TCP holds back while the connection's reading is paused
   int current_listener = -1;  // virtual host's listener of the current request
   TimePoint last_activity;
@@ -91,6 +92,7 @@ struct Connection {
   uint32_t client = kNone;  // kNone once the client side is finished
   uint32_t population = 0;
   uint64_t client_index = 0;  // the client's index in its population, for results
+  IpAddress peer;             // the client's source address as the gateway sees it
   bool in_use = false;
   bool server_accepted = false;
   bool server_closed = false;

@@ -2,6 +2,8 @@
 // HttpConnection per admitted connection, routing to the backend model, timers and closes.
 #include <variant>
 
+#include "ctplab/proxy/client_ip/detection.h"
+#include "ctplab/proxy/client_ip/forwarding_headers.h"
 #include "ctplab/proxy/request/http1_adapter.h"
 #include "ctplab/proxy/request/response_stage.h"
 #include "ctplab/proxy/router/hostname_match.h"
@@ -176,8 +178,20 @@ void World::serverPump(uint32_t id) {
     if (!event) return;
     if (auto* head = std::get_if<proxy::http1::RequestHead>(&*event)) {
       const auto& lrt = gateway_->listeners()[s.listener];
+      // Client-IP detection reads the headers as the client sent them (spec 4.6); a failClosed
+      // miss is answered before anything else.
+      auto detection = proxy::client_ip::detectClientIp(lrt.client_ip, c.peer, head->headers,
+                                                        lrt.tls ? "https" : "http");
+      if (detection.reject) {
+        lrt.stats->client_ip.increment(detection.reject->stat);
+        s.answered_early = head->request_id;
+        respondLocal(id, detection.reject->status, detection.reject->body);
+        continue;
+      }
+      s.client_ip = detection.client;
       proxy::request::RequestContext context;
       context.request_id_bits = {request_id_rng_.next(), request_id_rng_.next()};
+      context.edge_request = detection.edge_request;
       auto verdict = proxy::request::processHttp1Request(lrt.pipeline, context, *head);
       if (auto* reply = std::get_if<proxy::request::LocalReply>(&verdict)) {
         if (reply->stat) lrt.stats->request.increment(*reply->stat);
@@ -187,6 +201,7 @@ void World::serverPump(uint32_t id) {
         continue;
       }
       const auto& port = gateway_->ports()[populations_[c.population].port];
+      proxy::client_ip::applyForwardingHeaders(lrt.client_ip, detection, head->headers);
       s.route_host = std::string(proxy::router::hostWithoutPort(hostHeader(*head)));
       if (scenario_.outputs.backend_requests) {
         s.forwarded = std::make_unique<proxy::http1::RequestHead>(*head);
@@ -219,7 +234,8 @@ void World::handleRequest(uint32_t id, uint64_t request_id) {
       break;
   }
   if (s.forwarded) {
-    BackendRequest seen{c.population, c.client_index, s.forwarded->method, s.forwarded->target, {}};
+    BackendRequest seen{c.population,        c.client_index, s.forwarded->method,
+                        s.forwarded->target, s.client_ip,    {}};
     for (const auto& h : s.forwarded->headers) seen.headers.emplace_back(h.name, h.value);
     result_.backend_requests.push_back(std::move(seen));
     s.forwarded.reset();

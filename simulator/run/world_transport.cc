@@ -22,6 +22,7 @@ uint32_t World::allocConnection(uint32_t client) {
   c.client = client;
   c.population = clients_[client].population;
   c.client_index = clients_[client].index;
+  c.peer = populations_[c.population].source.addressAt(clients_[client].address);
   c.c2s_last = c.s2c_last = sim_.now();
   return id;
 }

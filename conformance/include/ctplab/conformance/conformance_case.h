@@ -81,6 +81,7 @@ struct BackendExpectation {
   std::optional<NumberMatcher> received;
   size_t request = 0;
   std::optional<TextMatcher> method, path;
+  std::optional<TextMatcher> client_ip;  // the address the gateway detected for it (spec 4.6)
   std::vector<HeaderExpectation> headers;
   policy::SourceLocation location;
 };

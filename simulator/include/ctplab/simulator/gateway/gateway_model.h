@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "ctplab/policy/ir.h"
+#include "ctplab/proxy/client_ip/client_ip_config.h"
+#include "ctplab/proxy/client_ip/client_ip_stats.h"
 #include "ctplab/proxy/connection/connection_stats.h"
 #include "ctplab/proxy/connection/http_connection.h"
 #include "ctplab/proxy/connection/listener_stats.h"
@@ -30,6 +32,7 @@ struct PrefixStats {
   proxy::http1::CodecStats codec;
   proxy::connection::HttpConnectionStats connection;
   proxy::request::RequestStats request;
+  proxy::client_ip::ClientIpStats client_ip;
 };
 
 // Socket-level counters of one proxy port (`listener.0.0.0.0_<port>.`).
@@ -46,6 +49,7 @@ struct ListenerRuntime {
   proxy::http1::CodecConfigPtr codec;  // HTTP(S) only
   proxy::connection::HttpConnectionSettings settings;
   proxy::request::RequestPipelineConfig pipeline;
+  proxy::client_ip::ClientIpConfig client_ip;
   PrefixStats* stats = nullptr;
   bool tls = false;
 };

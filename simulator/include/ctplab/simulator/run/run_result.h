@@ -78,6 +78,7 @@ struct BackendRequest {
   uint32_t population = 0;
   uint64_t client = 0;
   std::string method, path;
+  IpAddress client_ip;                                       // what the gateway detected (spec 4.6)
   std::vector<std::pair<std::string, std::string>> headers;  // in order, names as sent
 };
 
