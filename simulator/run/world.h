@@ -99,6 +99,7 @@ struct Connection {
   bool client_vanished = false;
   bool peer_fin_pending = false;  // client FIN arrived before the accept
   uint32_t syn_attempt = 0;
+  uint32_t synack_retries = 0;   // final ACKs dropped because the accept queue was full
   TimePoint c2s_last, s2c_last;  // last delivery time per direction: TCP delivers in order
   std::string pending_in;        // bytes that arrived before the accept
   std::unique_ptr<ServerSide> server;
@@ -137,6 +138,7 @@ class World {
   uint32_t allocConnection(uint32_t client);
   void releaseIfDone(uint32_t conn);
   void sendSyn(uint32_t conn);
+  void scheduleSynRetry(uint32_t conn);  // a lost or dropped SYN: retransmit or give up
   void synArrives(uint32_t conn);
   void ackArrives(uint32_t conn);
   void sendToServer(uint32_t conn, std::string bytes);

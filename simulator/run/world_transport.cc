@@ -55,27 +55,32 @@ void World::sendSyn(uint32_t id) {
   Connection& c = conns_[id];
   PopulationRuntime& pop = populations_[c.population];
   ++c.syn_attempt;
-  const uint32_t gen = c.gen;
   if (pop.link.handshakeLost(pop.rng)) {
-    // Retransmit after the SYN timeout; the last one failing ends the attempt.
-    at(sim_.now() + net::LinkModel::synRetryDelay(c.syn_attempt), [this, id, gen] {
-      Connection& cc = conns_[id];
-      if (cc.gen != gen || cc.client == kNone) return;
-      if (cc.syn_attempt > net::kSynRetries) {
-        const uint32_t client = cc.client;
-        ++resultOf(client).connections.connect_failed;
-        cc.client = kNone;
-        clients_[client].conn = kNone;
-        releaseIfDone(id);
-        connectionEnded(client, true);
-        return;
-      }
-      sendSyn(id);
-    });
+    scheduleSynRetry(id);
     return;
   }
+  const uint32_t gen = c.gen;
   at(deliveryTime(id, true, 0), [this, id, gen] {
     if (conns_[id].gen == gen) synArrives(id);
+  });
+}
+
+void World::scheduleSynRetry(uint32_t id) {
+  // Retransmit after the SYN timeout; the last one failing ends the attempt.
+  const uint32_t gen = conns_[id].gen;
+  at(sim_.now() + net::LinkModel::synRetryDelay(conns_[id].syn_attempt), [this, id, gen] {
+    Connection& c = conns_[id];
+    if (c.gen != gen || c.client == kNone) return;
+    if (c.syn_attempt > net::kSynRetries) {
+      const uint32_t client = c.client;
+      ++resultOf(client).connections.connect_failed;
+      c.client = kNone;
+      clients_[client].conn = kNone;
+      releaseIfDone(id);
+      connectionEnded(client, true);
+      return;
+    }
+    sendSyn(id);
   });
 }
 
@@ -87,21 +92,7 @@ void World::synArrives(uint32_t id) {
   if (q.queued >= scenario_.host.listen_backlog) {
     // Accept queue full: Linux drops the SYN and the client retransmits it later.
     ++port.socket.listen_overflows;
-    const uint32_t gen = c.gen;
-    at(sim_.now() + net::LinkModel::synRetryDelay(c.syn_attempt), [this, id, gen] {
-      Connection& cc = conns_[id];
-      if (cc.gen != gen || cc.client == kNone) return;
-      if (cc.syn_attempt > net::kSynRetries) {
-        const uint32_t client = cc.client;
-        ++resultOf(client).connections.connect_failed;
-        cc.client = kNone;
-        clients_[client].conn = kNone;
-        releaseIfDone(id);
-        connectionEnded(client, true);
-        return;
-      }
-      sendSyn(id);
-    });
+    scheduleSynRetry(id);
     return;
   }
   // The kernel answers the SYN; the connection is queued once the client's ACK arrives.
@@ -117,6 +108,22 @@ void World::ackArrives(uint32_t id) {
   AcceptQueue& q = accept_[pop.port];
   if (scenario_.host.accept_cost.ns() <= 0) {
     accept(id);
+    return;
+  }
+  if (q.queued >= scenario_.host.listen_backlog) {
+    // Accept queue full when the handshake completes: Linux drops the ACK and keeps the
+    // connection half-open, retransmitting its SYN-ACK; the client, which thinks it is
+    // connected, answers each one. After tcp_synack_retries the attempt is abandoned.
+    ++gateway_->ports()[pop.port].socket.listen_overflows;
+    if (++c.synack_retries > net::kSynAckRetries) {
+      sendCloseToClient(id, true);
+      return;
+    }
+    const uint32_t gen = c.gen;
+    const TimePoint retry = sim_.now() + net::LinkModel::synRetryDelay(c.synack_retries);
+    at(retry, [this, id, gen] {
+      if (conns_[id].gen == gen && !conns_[id].server_accepted) ackArrives(id);
+    });
     return;
   }
   ++q.queued;

@@ -155,6 +155,29 @@ resources:
   EXPECT_LT(retrier.latency.max(), Duration::milliseconds(3100));
 }
 
+TEST(ConnectionLimitRun, AFullAcceptQueueHoldsHandshakesUntilARetransmission) {
+  auto r = runScenarioText(R"(name: backlog
+duration: 20s
+host: {listenBacklog: 2, acceptCost: 10ms}
+resources:
+  - file: ../resources/shared-http-port.yaml
+populations:
+  - name: burst
+    clients: 10
+    behavior: {kind: requests}
+)");
+  ASSERT_TRUE(r);
+  const auto& burst = population(*r, "burst");
+  // Two handshakes wait for accept at a time; the others' final ACKs are dropped and the
+  // handshake completes on a SYN-ACK retransmission 1 s (then 2 s ...) later, so everyone is
+  // served, some a second or more late.
+  EXPECT_EQ(burst.requests.by_status.at(200), 10u);
+  EXPECT_EQ(burst.connections.connect_failed, 0u);
+  EXPECT_GT(stat(*r, "host.0.0.0.0_10080.listen_overflows"), 0u);
+  EXPECT_GE(burst.latency.max(), Duration::seconds(1));
+  EXPECT_LT(burst.latency.valueAtPercentile(10), Duration::milliseconds(100));
+}
+
 TEST(ConnectionLimitRun, UnknownTargetPortIsAnError) {
   auto loaded = scenario::loadScenarioText(R"(name: bad-port
 resources:

@@ -13,6 +13,7 @@ namespace ctplab::sim::net {
 // Linux's TCP constants that shape what a client sees under loss and overload.
 inline constexpr Duration kInitialSynTimeout = Duration::seconds(1);  // TCP_TIMEOUT_INIT
 inline constexpr uint32_t kSynRetries = 6;                            // net.ipv4.tcp_syn_retries
+inline constexpr uint32_t kSynAckRetries = 5;                         // net.ipv4.tcp_synack_retries
 inline constexpr Duration kMinRto = Duration::milliseconds(200);      // TCP_RTO_MIN
 inline constexpr uint64_t kSegmentBytes = 1448;  // MSS with timestamps on a 1500-byte MTU
 // How long a sender keeps retransmitting to a peer that vanished (tcp_retries2 = 15).
