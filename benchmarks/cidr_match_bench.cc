@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ctplab/common/cidr_set.h"
+#include "ctplab/common/splitmix64.h"
 #include "ctplab/proxy/authz/authz_policy.h"
 
 namespace {
@@ -17,21 +18,8 @@ using ctplab::IpAddress;
 using ctplab::IpCidr;
 namespace authz = ctplab::proxy::authz;
 
-// splitmix64: the same rules and addresses on every run.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  uint32_t below(uint32_t n) { return static_cast<uint32_t>(next() % n); }
-
- private:
-  uint64_t state_;
-};
+// The same inputs on every run and platform.
+using Rng = ::ctplab::SplitMix64;
 
 // Allow/deny lists as operators write them: mostly IPv4 /16../32 in private space, some IPv6
 // /32../128, one to three CIDRs per rule; every seventh rule (when asked) also needs a method.

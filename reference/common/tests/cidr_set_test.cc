@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "ctplab/common/splitmix64.h"
+
 namespace ctplab {
 namespace {
 
@@ -131,21 +133,8 @@ TEST(CidrSet, Ipv6Prefixes) {
   EXPECT_FALSE(set.longestMatch(ip("2001:db9::")));
 }
 
-// splitmix64 with a fixed seed: the same CIDRs and addresses on every run.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  uint32_t below(uint32_t n) { return static_cast<uint32_t>(next() % n); }
-
- private:
-  uint64_t state_;
-};
+// The same inputs on every run and platform.
+using Rng = ::ctplab::SplitMix64;
 
 // Random addresses concentrated in a few blocks so that CIDRs nest and overlap often.
 std::string randomAddressText(Rng& rng, bool v6) {
@@ -229,7 +218,7 @@ TEST(CidrSet, AgreesWithBruteForceOnRandomCidrs) {
     auto cidr = IpCidr::parse(text);
     ASSERT_TRUE(cidr) << text;
     // Values repeat now and then so that equal values on different CIDRs are covered too.
-    entries.push_back({*cidr, rng.below(6000)});
+    entries.push_back({*cidr, static_cast<uint32_t>(rng.below(6000))});
   }
   CidrSet set(entries);
   ASSERT_EQ(set.size(), 5000u);

@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "ctplab/common/splitmix64.h"
 #include "ctplab/simulator/scenario/scenario_loader.h"
 
 namespace ctplab::sim::scenario {
@@ -20,14 +21,9 @@ std::string fixture() {
 }
 
 // SplitMix64: a fixed, portable sequence so a failing round reproduces.
-uint64_t next(uint64_t& state) {
-  uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
+uint64_t next(SplitMix64& rng) { return rng.next(); }
 
-std::string mutate(const std::string& base, uint64_t& rng) {
+std::string mutate(const std::string& base, SplitMix64& rng) {
   static const std::string kAlphabet = ":-[]{}'\"\n #&*!|>%@`,?/.0123456789abcsmxyz\t";
   std::string text = base;
   const int edits = 1 + static_cast<int>(next(rng) % 8);
@@ -87,7 +83,7 @@ TEST(ScenarioFuzz, MutatedScenariosNeverCrash) {
   const std::string base = fixture();
   ASSERT_FALSE(base.empty());
   ASSERT_TRUE(loadScenarioText(base, "fuzz.yaml", "").ok());
-  uint64_t rng = 20260601;
+  SplitMix64 rng(20260601);
   int ok = 0;
   for (int round = 0; round < 2000; ++round) {
     const std::string text = mutate(base, rng);
@@ -112,7 +108,7 @@ TEST(ScenarioFuzz, EveryTruncationIsHandled) {
 }
 
 TEST(ScenarioFuzz, LoadingIsDeterministic) {
-  uint64_t rng = 7;
+  SplitMix64 rng(7);
   const std::string base = fixture();
   for (int round = 0; round < 50; ++round) {
     const std::string text = mutate(base, rng);

@@ -5,26 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "ctplab/common/splitmix64.h"
 #include "ctplab/proxy/authz/authz_policy.h"
 
 namespace ctplab::proxy::authz {
 namespace {
 
-// splitmix64 with a fixed seed: the same rules and requests on every run.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  uint32_t below(uint32_t n) { return static_cast<uint32_t>(next() % n); }
-
- private:
-  uint64_t state_;
-};
+// The same inputs on every run and platform.
+using Rng = ::ctplab::SplitMix64;
 
 const std::vector<IpCidr>& blocks() {
   static const std::vector<IpCidr> kBlocks = {*IpCidr::parse("10.0.0.0/12"),

@@ -9,28 +9,15 @@
 #include <string_view>
 #include <vector>
 
+#include "ctplab/common/splitmix64.h"
 #include "ctplab/proxy/http1/codec_config.h"
 #include "ctplab/proxy/http1/server_codec.h"
 
 namespace ctplab::proxy::http1::testing {
 
-// A small deterministic generator (splitmix64): tests must not depend on <random>'s
-// implementation-defined distributions, and reference/ avoids <random> altogether.
-class TestRng {
- public:
-  explicit TestRng(uint64_t seed) : state_(seed) {}
-  uint64_t next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform enough for tests in [0, n); n > 0.
-  size_t below(size_t n) { return static_cast<size_t>(next() % n); }
-
- private:
-  uint64_t state_;
-};
+// Tests must not depend on <random>'s implementation-defined distributions, and reference/
+// avoids <random> altogether: the same inputs on every run and platform.
+using TestRng = ::ctplab::SplitMix64;
 
 CodecConfigPtr makeConfig(const CodecOptions& options = {});
 

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "ctplab/common/splitmix64.h"
+
 namespace ctplab::proxy::request {
 namespace {
 
@@ -149,21 +151,8 @@ TEST(RequestPathNormalization, AFragmentIsRejectedUnderEveryAction) {
   }
 }
 
-// splitmix64 with a fixed seed: the same paths on every run.
-class PathRng {
- public:
-  explicit PathRng(uint64_t seed) : state_(seed) {}
-  uint64_t next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  size_t below(size_t n) { return static_cast<size_t>(next() % n); }
-
- private:
-  uint64_t state_;
-};
+// The same inputs on every run and platform.
+using PathRng = ::ctplab::SplitMix64;
 
 // Paths built from the characters the rules care about, so escapes, dots and slashes collide often.
 std::string randomPath(PathRng& rng) {

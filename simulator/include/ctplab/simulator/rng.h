@@ -5,24 +5,13 @@
 #include <cstdint>
 #include <string_view>
 
+#include "ctplab/common/splitmix64.h"
 #include "ctplab/common/time.h"
 
 namespace ctplab::sim {
 
-// SplitMix64 (Steele, Lea, Flood 2014): expands one 64-bit seed into well-mixed words.
-class SplitMix64 {
- public:
-  constexpr explicit SplitMix64(uint64_t seed) : state_(seed) {}
-  constexpr uint64_t next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
-    return z ^ (z >> 31);
-  }
-
- private:
-  uint64_t state_;
-};
+// SplitMix64 expands one 64-bit seed into well-mixed words (shared with reference/).
+using SplitMix64 = ::ctplab::SplitMix64;
 
 // A stable 64-bit id for a named entity (FNV-1a), so streams follow names, not creation order.
 constexpr uint64_t entityId(std::string_view name) {
