@@ -95,7 +95,9 @@ void attachRoutes(TranslationContext& ctx) {
         if (il == nullptr) continue;
         std::string base = routePrefix(route.kind) + "/" + route.meta.ns + "/" + route.meta.name;
         if (!http) {
-          il->routes.push_back({base, "", false});
+          ir::Route tcp_route;
+          tcp_route.name = base;
+          il->routes.push_back(std::move(tcp_route));
           continue;
         }
         if (route.kind == "GRPCRoute") {
@@ -111,9 +113,11 @@ void attachRoutes(TranslationContext& ctx) {
             size_t matches = route.rules[r].match_count;
             for (size_t m = 0; m < std::max<size_t>(matches, 1); ++m) {
               std::string idx = matches == 0 ? "-1" : std::to_string(m);
-              il->routes.push_back(
-                  {base + "/rule/" + std::to_string(r) + "/match/" + idx + "/" + host_key, host,
-                   false});
+              ir::Route http_route;
+              http_route.name =
+                  base + "/rule/" + std::to_string(r) + "/match/" + idx + "/" + host_key;
+              http_route.hostname = host;
+              il->routes.push_back(std::move(http_route));
             }
           }
         }

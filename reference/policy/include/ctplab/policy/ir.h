@@ -134,10 +134,37 @@ struct ListenerMetadata {
   std::string kind, name, ns, section_name;
 };
 
-// A route as far as client-traffic translation sees it (names, hostname, 500 on policy failure).
+// An HTTPRoute match's path condition, as upstream's IR `pathMatch` holds it.
+struct PathMatch {
+  enum class Kind { kExact, kPrefix, kRegex };  // PathPrefix is segment-wise, as Gateway API says
+  Kind kind = Kind::kPrefix;
+  std::string value;
+};
+
+// One SecurityPolicy `authorization` rule (spec 5.1) as upstream's IR `security.authorization`
+// holds it. Principal kinds other than clientCIDRs are kept only as flags: the data plane treats
+// a rule carrying one as not evaluable (it fails closed).
+struct AuthorizationRule {
+  std::string name;
+  std::string action;                     // "Allow" | "Deny"
+  std::vector<std::string> client_cidrs;  // principal.clientCIDRs as written
+  std::vector<std::string> methods;       // operation.methods
+  bool jwt = false, headers = false, client_ip_geo_locations = false, cel = false;
+};
+
+struct Authorization {
+  std::vector<AuthorizationRule> rules;  // in order; the first match decides
+  std::string default_action = "Deny";
+  std::string policy;  // "<ns>/<name>" of the SecurityPolicy it came from
+};
+
+// A route as far as client-traffic translation sees it: names, hostname, its match, the
+// SecurityPolicy authorization that applies, 500 on policy failure.
 struct Route {
   std::string name;
   std::string hostname;
+  std::optional<PathMatch> path_match;  // unset: any path (TCP/TLS routes, rules without match)
+  std::optional<Authorization> authorization;
   bool direct_response_500 = false;
 };
 
