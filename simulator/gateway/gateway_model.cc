@@ -45,6 +45,9 @@ proxy::Result<std::unique_ptr<GatewayModel>> GatewayModel::fromIr(
       auto client_ip = proxy::client_ip::ClientIpConfig::fromListener(l);
       if (!client_ip) return proxy::Error{l.name + ": " + client_ip.error().message};
       rt.client_ip = client_ip.value();
+      auto routes = proxy::router::RouteTable::build(l);
+      if (!routes) return proxy::Error{l.name + ": " + routes.error().message};
+      rt.routes.emplace(std::move(routes).value());
     }
     index_by_name[l.name] = model->listeners_.size();
     model->listeners_.push_back(std::move(rt));
@@ -69,6 +72,7 @@ proxy::Result<std::unique_ptr<GatewayModel>> GatewayModel::fromIr(
     port.keepalive = proxy::connection::TcpKeepaliveConfig::fromListener(
         *model->listeners_[port.settings_owner].ir,
         {host.keepalive_idle_s, host.keepalive_interval_s, host.keepalive_probes});
+    port.proxy_protocol = proxy::proxy_protocol::ProxyProtocolConfig::fromPort(planned);
     port.address_label = first.address + "_" + std::to_string(planned.port);
     model->ports_.push_back(std::move(port));
   }
@@ -125,7 +129,12 @@ std::map<std::string, uint64_t> GatewayModel::stats() const {
         [&](std::string_view name, uint64_t v) { out[base + std::string(name)] += v; });
     s->client_ip.forEach(
         [&](std::string_view name, uint64_t v) { out[base + std::string(name)] += v; });
+    s->authz.forEach(
+        [&](std::string_view name, uint64_t v) { out[base + std::string(name)] += v; });
   }
+  proxy_protocol_stats_->forEach([&](std::string_view name, uint64_t v) {
+    if (v != 0) out[std::string(name)] += v;
+  });
   for (const auto& g : counters_.groups()) {
     if (!g.config().limit) continue;  // no limit: Envoy installs no connection_limit filter
     const std::string base = "connection_limit." + g.config().stat_prefix + ".";

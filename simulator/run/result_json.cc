@@ -94,6 +94,13 @@ std::string resultToJson(const RunResult& result) {
     w.key("latency_ms");
     writeLatency(w, p.latency);
     w.key("hold_completed").number(p.hold_completed);
+    w.key("decisions").beginObject();
+    for (size_t k = 0; k < kDecisionKinds; ++k) {
+      if (p.decisions[k] != 0) {
+        w.key(std::string(decisionName(static_cast<DecisionKind>(k)))).number(p.decisions[k]);
+      }
+    }
+    w.endObject();
     w.endObject();
   }
   w.endArray();
@@ -118,6 +125,11 @@ std::string resultToJson(const RunResult& result) {
       w.key("end_ms").number(ms(r.end - TimePoint()), 3);
       w.key("outcome").string(outcomeName(r.outcome));
       if (r.outcome == RequestOutcome::kResponse) w.key("status").number(r.status);
+      if (r.client_ip) {
+        w.key("client_ip").string(r.client_ip->toString());
+        w.key("decision").string(std::string(decisionName(r.decision)));
+        if (r.rule >= 0) w.key("rule").number(static_cast<uint64_t>(r.rule));
+      }
       w.endObject();
     }
     w.endArray();

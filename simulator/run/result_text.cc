@@ -46,6 +46,14 @@ std::string resultToText(const RunResult& result) {
     if (p.hold_completed > 0) {
       out += "  held to the end  " + std::to_string(p.hold_completed) + "\n";
     }
+    // Only worth a line when authorization or failClosed decided something.
+    std::string decided;
+    for (size_t k = 0; k < kDecisionKinds; ++k) {
+      if (k == static_cast<size_t>(DecisionKind::kNoPolicy) || p.decisions[k] == 0) continue;
+      decided += "  " + std::string(decisionName(static_cast<DecisionKind>(k))) + " " +
+                 std::to_string(p.decisions[k]);
+    }
+    if (!decided.empty()) out += "  decisions    " + decided.substr(2) + "\n";
   }
   out +=
       "\ngateway: peak active connections " + std::to_string(result.peak_active_connections) + "\n";

@@ -1,6 +1,7 @@
 #include "run/world.h"
 
 #include "ctplab/simulator/clients/request_bytes.h"
+#include "ctplab/simulator/net/hop_path.h"
 
 namespace ctplab::sim::run {
 namespace {
@@ -14,6 +15,32 @@ SimulatorOptions simulatorOptions(const scenario::Scenario& s, const SimulateOpt
 }
 
 }  // namespace
+
+IpAddress gatewayAddressFor(const IpAddress& client) {
+  // A documentation address in the client's family, so PROXY headers can describe the connection.
+  return *IpAddress::parse(client.family() == IpAddress::Family::kV4 ? "198.51.100.10"
+                                                                     : "2001:db8:ffff::10");
+}
+
+std::string_view decisionName(DecisionKind kind) {
+  switch (kind) {
+    case DecisionKind::kNoPolicy:
+      return "no-policy";
+    case DecisionKind::kAllowedByRule:
+      return "allowed-by-rule";
+    case DecisionKind::kDeniedByRule:
+      return "denied-by-rule";
+    case DecisionKind::kDefaultAllow:
+      return "default-allow";
+    case DecisionKind::kDefaultDeny:
+      return "default-deny";
+    case DecisionKind::kUnmodelledDeny:
+      return "unmodelled-rule-deny";
+    case DecisionKind::kFailClosed:
+      return "fail-closed";
+  }
+  return "unknown";
+}
 
 const char* outcomeName(RequestOutcome outcome) {
   switch (outcome) {
@@ -108,6 +135,26 @@ proxy::Result<bool> World::init() {
                  : pop.target.sni;
     rt.request_bytes = clients::buildRequestBytes(pop.behavior.request, host);
     rt.request_head = clients::buildRequestHead(pop.behavior.request, host);
+    for (const auto& name : pop.via) {
+      for (const auto& hop : scenario_.hops) {
+        if (hop.name == name) rt.path.push_back(&hop);
+      }
+    }
+    rt.routed = !rt.path.empty() || pop.proxy_header.has_value();
+    if (rt.routed) {
+      // Whether a hop refuses depends on configuration only, so one probe speaks for every client:
+      // a population that can never reach the gateway is a mistake in the scenario.
+      proxy::http1::HeaderList headers;
+      const auto probe =
+          net::traverse(rt.path, {rt.source.addressAt(0), 40000, 0, pop.proxy_header},
+                        gatewayAddressFor(rt.source.addressAt(0)),
+                        static_cast<uint16_t>(port.external_port), headers);
+      if (probe.refused_by) {
+        return proxy::Error{pop.location.file + ":" + std::to_string(pop.location.line) +
+                            ": population " + pop.name + ": hop " + *probe.refused_by +
+                            " refuses every connection: " + probe.trace.back()};
+      }
+    }
     populations_.push_back(std::move(rt));
     PopulationResult pr;
     pr.name = pop.name;

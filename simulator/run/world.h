@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "ctplab/common/ip_cidr.h"
+#include "ctplab/proxy/authz/decision.h"
 #include "ctplab/proxy/connection/http_connection.h"
+#include "ctplab/proxy/proxy_protocol/proxy_protocol_filter.h"
 #include "ctplab/simulator/clients/arrival_schedule.h"
 #include "ctplab/simulator/clients/response_reader.h"
 #include "ctplab/simulator/gateway/backend_model.h"
@@ -21,6 +23,9 @@
 namespace ctplab::sim::run {
 
 inline constexpr uint32_t kNone = UINT32_MAX;
+// The first byte of a TLS ClientHello (record type handshake): what a PROXY protocol filter sees
+// from a TLS client that sends no PROXY header. The rest of the handshake stays modelled.
+inline constexpr std::string_view kClientHelloMarker = "\x16";
 
 // Per population: its fixed inputs and the streams its clients draw from.
 struct PopulationRuntime {
@@ -33,6 +38,10 @@ struct PopulationRuntime {
   std::string host, sni;
   std::string request_bytes, request_head;
   results::SeriesId responses_series, failures_series;
+  // Hops the population's connections cross, client side first (`via`).
+  std::vector<const scenario::Hop*> path = {};
+  // Whether each connection needs its own arrival (hops or a client-written PROXY header).
+  bool routed = false;
 };
 
 enum class ClientPhase : uint8_t {
@@ -66,6 +75,9 @@ struct Client {
 };
 
 struct ServerSide {
+  // PROXY protocol listener filter, while it inspects the first bytes (ports that enable it).
+  std::unique_ptr<proxy::proxy_protocol::ProxyProtocolFilter> proxy_protocol;
+  bool chain_chosen = false;  // listener filters done: filter chain, counter scope, HTTP
   size_t listener = 0;
   proxy::connection_limit::CounterGroup* group = nullptr;
   bool admitted = false;
@@ -82,9 +94,23 @@ struct ServerSide {
   // The current request as forwarded upstream; kept only when outputs.backendRequests is on.
   std::unique_ptr<proxy::http1::RequestHead> forwarded;
   IpAddress client_ip;        // detected for the current request
+  std::string method, path;   // the current request's, as normalized, for authorization
   std::string held_input;     // bytes TCP holds back while the connection's reading is paused
   int current_listener = -1;  // virtual host's listener of the current request
   TimePoint last_activity;
+};
+
+// How one request fared at the gateway's identity and authorization steps.
+struct RequestVerdict {
+  IpAddress client_ip;  // detected (spec 4.6)
+  DecisionKind decision = DecisionKind::kNoPolicy;
+  int32_t rule = -1;  // the deciding authorization rule, for kAllowedByRule / kDeniedByRule
+};
+
+// A connection whose population crosses hops or writes a PROXY header: what it sends, per client.
+struct RoutedBytes {
+  std::string preamble;  // PROXY header bytes in front of everything else
+  std::string request_bytes, request_head;
 };
 
 struct Connection {
@@ -99,11 +125,17 @@ struct Connection {
   bool client_vanished = false;
   bool peer_fin_pending = false;  // client FIN arrived before the accept
   uint32_t syn_attempt = 0;
-  uint32_t synack_retries = 0;   // final ACKs dropped because the accept queue was full
-  TimePoint c2s_last, s2c_last;  // last delivery time per direction: TCP delivers in order
-  std::string pending_in;        // bytes that arrived before the accept
+  uint32_t synack_retries = 0;          // final ACKs dropped because the accept queue was full
+  TimePoint c2s_last, s2c_last;         // last delivery time per direction: TCP delivers in order
+  std::string pending_in;               // bytes that arrived before the accept
+  std::unique_ptr<RoutedBytes> routed;  // set for populations with hops or a PROXY header
+  // The current request's, once the gateway read its head; cleared when the client sends anew.
+  std::optional<RequestVerdict> verdict;
   std::unique_ptr<ServerSide> server;
 };
+
+// The gateway's own address as clients (and PROXY headers) name it: one per address family.
+IpAddress gatewayAddressFor(const IpAddress& client);
 
 class World {
  public:
@@ -136,6 +168,10 @@ class World {
 
   // --- transport (world_transport.cc)
   uint32_t allocConnection(uint32_t client);
+  // Crosses the population's hops: the gateway's peer and the bytes this connection sends.
+  void routeConnection(uint32_t conn);
+  const std::string& requestBytes(uint32_t conn) const;
+  const std::string& requestHead(uint32_t conn) const;
   void releaseIfDone(uint32_t conn);
   void sendSyn(uint32_t conn);
   void scheduleSynRetry(uint32_t conn);  // a lost or dropped SYN: retransmit or give up
@@ -148,6 +184,9 @@ class World {
   TimePoint deliveryTime(uint32_t conn, bool to_server, uint64_t bytes);
 
   // --- gateway (world_gateway.cc)
+  // Listener filters (PROXY protocol) of an accepted connection, then its filter chain.
+  void inspectProxyProtocol(uint32_t conn, std::string bytes);
+  void chooseFilterChain(uint32_t conn);
   void accept(uint32_t conn);
   void serverBytes(uint32_t conn, std::string bytes);
   void serverPeerClosed(uint32_t conn);

@@ -69,6 +69,12 @@ void World::clientEstablished(uint32_t conn) {
   at(deliveryTime(conn, true, 0), [this, conn, gen] {
     if (conns_[conn].gen == gen) ackArrives(conn);
   });
+  // A PROXY header goes first, before a ClientHello or a request. The TLS model keeps the
+  // ClientHello implicit; only a port that inspects first bytes is shown where it starts.
+  const auto& port = gateway_->ports()[populations_[k.population].port];
+  std::string first = k.routed ? k.routed->preamble : std::string();
+  if (port.tls && port.proxy_protocol.enabled) first += kClientHelloMarker;
+  if (!first.empty()) sendToServer(conn, std::move(first));
   if (gateway_->ports()[populations_[k.population].port].tls) {
     clients_[id].phase = ClientPhase::kTls;  // ClientHello sent; wait for the gateway's flight
     return;
@@ -107,7 +113,8 @@ void World::sendRequest(uint32_t id) {
   PopulationRuntime& pop = populations_[c.population];
   c.phase = ClientPhase::kAwaiting;
   if (c.failures == 0) ++resultOf(id).requests.sent;  // a retry re-sends the same request
-  sendToServer(c.conn, pop.request_bytes);
+  conns_[c.conn].verdict.reset();
+  sendToServer(c.conn, requestBytes(c.conn));
   if (pop.spec->behavior.half_close) sendFinToServer(c.conn);
   if (pop.spec->behavior.request_timeout) {
     setClientTimer(id, sim_.now() + *pop.spec->behavior.request_timeout);
@@ -118,7 +125,7 @@ void World::drip(uint32_t id) {
   Client& c = clients_[id];
   const PopulationRuntime& pop = populations_[c.population];
   const auto& b = pop.spec->behavior;
-  const std::string& head = pop.request_head;
+  const std::string& head = requestHead(c.conn);
   // The head without its final CRLF, then (if it never completes) filler header lines.
   const size_t open_part = head.size() - 2;
   std::string chunk;
@@ -136,8 +143,8 @@ void World::drip(uint32_t id) {
   if (!chunk.empty()) sendToServer(c.conn, std::move(chunk));
   if (b.drip_completes && c.dripped >= head.size()) {
     // The head is complete: the rest of the request (its body) goes at once.
-    if (pop.request_bytes.size() > head.size()) {
-      sendToServer(c.conn, pop.request_bytes.substr(head.size()));
+    if (const std::string& bytes = requestBytes(c.conn); bytes.size() > head.size()) {
+      sendToServer(c.conn, bytes.substr(head.size()));
     }
     c.phase = ClientPhase::kAwaiting;
     return;
@@ -292,11 +299,27 @@ void World::finishRequest(uint32_t id, RequestOutcome outcome, int status) {
     result_.series.add(failed_series_, sim_.now(), 1);
     result_.series.add(pop.failures_series, sim_.now(), 1);
   }
+  const RequestVerdict* verdict =
+      c.conn != kNone && conns_[c.conn].verdict ? &*conns_[c.conn].verdict : nullptr;
+  if (verdict != nullptr) ++r.decisions[static_cast<size_t>(verdict->decision)];
   if (scenario_.outputs.records) {
     const uint32_t request = c.on_conn + (outcome == RequestOutcome::kResponse ? 0 : 1);
-    result_.records.push_back(RequestRecord{c.population, c.index, pop.source.addressAt(c.address),
-                                            c.connections, request, c.intended, sim_.now(), outcome,
-                                            status});
+    RequestRecord record;
+    record.population = c.population;
+    record.client = c.index;
+    record.source = pop.source.addressAt(c.address);
+    record.connection = c.connections;
+    record.request = request;
+    record.start = c.intended;
+    record.end = sim_.now();
+    record.outcome = outcome;
+    record.status = status;
+    if (verdict != nullptr) {
+      record.client_ip = verdict->client_ip;
+      record.decision = verdict->decision;
+      record.rule = verdict->rule;
+    }
+    result_.records.push_back(std::move(record));
   }
 }
 

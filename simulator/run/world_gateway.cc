@@ -2,8 +2,10 @@
 // HttpConnection per admitted connection, routing to the backend model, timers and closes.
 #include <variant>
 
+#include "ctplab/proxy/authz/denial.h"
 #include "ctplab/proxy/client_ip/detection.h"
 #include "ctplab/proxy/client_ip/forwarding_headers.h"
+#include "ctplab/proxy/connection/inspection_timeout.h"
 #include "ctplab/proxy/request/http1_adapter.h"
 #include "ctplab/proxy/request/response_stage.h"
 #include "ctplab/proxy/router/hostname_match.h"
@@ -13,6 +15,19 @@
 namespace ctplab::sim::run {
 
 namespace {
+
+DecisionKind decisionKind(const proxy::authz::Decision& d, proxy::authz::Action default_action) {
+  switch (d.decided_by) {
+    case proxy::authz::DecidedBy::kRule:
+      return d.allowed ? DecisionKind::kAllowedByRule : DecisionKind::kDeniedByRule;
+    case proxy::authz::DecidedBy::kDefaultAction:
+      return default_action == proxy::authz::Action::kAllow ? DecisionKind::kDefaultAllow
+                                                            : DecisionKind::kDefaultDeny;
+    case proxy::authz::DecidedBy::kUnmodelledRule:
+      return DecisionKind::kUnmodelledDeny;
+  }
+  return DecisionKind::kNoPolicy;
+}
 
 std::string_view hostHeader(const proxy::http1::RequestHead& head) {
   const auto* host = proxy::http1::findHeader(head.headers, "host");
@@ -29,15 +44,80 @@ void World::accept(uint32_t id) {
   ++port.socket.downstream_cx_total;
   ++port.socket.downstream_cx_active;
   result_.series.add(opened_series_, sim_.now(), 1);
-  auto server = std::make_unique<ServerSide>();
-  server->last_activity = sim_.now();
-  // Listener filters, then the filter chain: by SNI on TLS ports (the ClientHello came with the
-  // handshake's last ACK), the port's shared chain on plain-HTTP ports.
+  c.server = std::make_unique<ServerSide>();
+  c.server->last_activity = sim_.now();
+  gaugeActive();
+  if (!port.proxy_protocol.enabled) {
+    chooseFilterChain(id);
+    return;
+  }
+  // Listener filters run before any filter chain, so before SNI, the connection limit and TLS.
+  c.server->proxy_protocol = std::make_unique<proxy::proxy_protocol::ProxyProtocolFilter>(
+      port.proxy_protocol, proxy::proxy_protocol::Endpoint{c.peer, 0},
+      gateway_->proxyProtocolStats());
+  if (auto timeout = proxy::connection::connectionInspectionTimeout(
+          *gateway_->listeners()[port.settings_owner].ir)) {
+    const uint32_t gen = c.gen;
+    c.server->timer_at = sim_.now() + *timeout;
+    c.server->timer = at(*c.server->timer_at, [this, id, gen] {
+      Connection& cc = conns_[id];
+      if (cc.gen != gen || cc.server_closed || cc.server->chain_chosen) return;
+      cc.server->timer_at.reset();
+      ++gateway_->ports()[populations_[cc.population].port].phases.downstream_pre_cx_timeout;
+      serverClose(id, false, false);
+    });
+  }
+  if (!c.pending_in.empty()) {
+    std::string bytes = std::move(c.pending_in);
+    c.pending_in.clear();
+    inspectProxyProtocol(id, std::move(bytes));
+    if (c.server_closed) return;
+  }
+  if (c.peer_fin_pending && !c.server->chain_chosen) {
+    serverClose(id, false, true);  // gone before saying who it is: nothing to serve
+  }
+}
+
+void World::inspectProxyProtocol(uint32_t id, std::string bytes) {
+  Connection& c = conns_[id];
+  auto& filter = *c.server->proxy_protocol;
+  const size_t taken = filter.feed(bytes);
+  switch (filter.state()) {
+    case proxy::proxy_protocol::FilterState::kPending:
+      return;
+    case proxy::proxy_protocol::FilterState::kClose:
+      serverClose(id, false, false);
+      return;
+    case proxy::proxy_protocol::FilterState::kContinue:
+      break;
+  }
+  c.peer = filter.peer().address;
+  // What the filter did not take is the connection's payload, after any bytes it held back.
+  c.pending_in = std::string(filter.passthrough()) + bytes.substr(taken);
+  if (gateway_->ports()[populations_[c.population].port].tls &&
+      c.pending_in.starts_with(kClientHelloMarker)) {
+    c.pending_in.erase(0, kClientHelloMarker.size());  // the TLS model consumes the ClientHello
+  }
+  if (c.server->timer_at) {
+    sim_.cancel(c.server->timer);
+    c.server->timer_at.reset();
+  }
+  c.server->proxy_protocol.reset();
+  chooseFilterChain(id);
+}
+
+void World::chooseFilterChain(uint32_t id) {
+  Connection& c = conns_[id];
+  PopulationRuntime& pop = populations_[c.population];
+  gateway::PortRuntime& port = gateway_->ports()[pop.port];
+  ServerSide* server = c.server.get();
+  server->chain_chosen = true;
+  // The filter chain: by SNI on TLS ports (the ClientHello came with the handshake's last ACK),
+  // the port's shared chain on plain-HTTP ports.
   const int listener = gateway_->selectListener(port, pop.sni);
   if (listener < 0) {
     ++port.socket.downstream_cx_no_filter_chain;
     if (c.client != kNone) ++resultOf(c.client).connections.no_filter_chain;
-    c.server = std::move(server);
     serverClose(id, false, false);
     return;
   }
@@ -57,7 +137,6 @@ void World::accept(uint32_t id) {
   if (!decision.admitted) result_.series.add(limited_series_, sim_.now(), 1);
   // A TLS client has sent its ClientHello: data the proxy never reads.
   server->client_sent_data = lrt.tls || !c.pending_in.empty();
-  c.server = std::move(server);
   gaugeActive();
   if (!decision.admitted) {
     const TimePoint close_at = decision.close_at.value_or(sim_.now());
@@ -111,6 +190,10 @@ void World::serverBytes(uint32_t id, std::string bytes) {
   if (c.server_closed) return;
   ServerSide& s = *c.server;
   s.last_activity = sim_.now();
+  if (!s.chain_chosen) {
+    inspectProxyProtocol(id, std::move(bytes));
+    return;
+  }
   if (!s.admitted) {
     s.client_sent_data = true;
     return;
@@ -128,6 +211,10 @@ void World::serverPeerClosed(uint32_t id) {
   }
   if (c.server_closed) return;
   ServerSide& s = *c.server;
+  if (!s.chain_chosen) {
+    serverClose(id, false, true);
+    return;
+  }
   if (!s.admitted) {
     // Spec 4.1 step 5: a remote close frees the slot and cancels the delay timer.
     serverClose(id, false, true);
@@ -182,7 +269,9 @@ void World::serverPump(uint32_t id) {
       // miss is answered before anything else.
       auto detection = proxy::client_ip::detectClientIp(lrt.client_ip, c.peer, head->headers,
                                                         lrt.tls ? "https" : "http");
+      c.verdict = RequestVerdict{detection.client, DecisionKind::kNoPolicy, -1};
       if (detection.reject) {
+        c.verdict->decision = DecisionKind::kFailClosed;
         lrt.stats->client_ip.increment(detection.reject->stat);
         s.answered_early = head->request_id;
         respondLocal(id, detection.reject->status, detection.reject->body);
@@ -203,6 +292,8 @@ void World::serverPump(uint32_t id) {
       const auto& port = gateway_->ports()[populations_[c.population].port];
       proxy::client_ip::applyForwardingHeaders(lrt.client_ip, detection, head->headers);
       s.route_host = std::string(proxy::router::hostWithoutPort(hostHeader(*head)));
+      s.method = head->method;
+      s.path = head->target;
       if (scenario_.outputs.backend_requests) {
         s.forwarded = std::make_unique<proxy::http1::RequestHead>(*head);
       }
@@ -221,8 +312,8 @@ void World::handleRequest(uint32_t id, uint64_t request_id) {
     respondLocal(id, 404, "");
     return;
   }
-  const auto& listener = *gateway_->listeners()[static_cast<size_t>(s.current_listener)].ir;
-  const auto decision = proxy::router::routeRequest(listener, s.route_host);
+  const auto& lrt = gateway_->listeners()[static_cast<size_t>(s.current_listener)];
+  const auto decision = lrt.routes->route(s.route_host, s.path);
   switch (decision.kind) {
     case proxy::router::RouteDecision::Kind::kNoRoute:
       respondLocal(id, 404, "");
@@ -232,6 +323,19 @@ void World::handleRequest(uint32_t id, uint64_t request_id) {
       return;
     case proxy::router::RouteDecision::Kind::kBackend:
       break;
+  }
+  // The route's RBAC filter sees the detected client address (spec 5.1).
+  if (const auto* policy = lrt.routes->authorization(decision.index)) {
+    const auto verdict = policy->evaluateHttp(s.client_ip, s.method, s.path);
+    lrt.stats->authz.record(verdict);
+    if (c.verdict) {
+      c.verdict->decision = decisionKind(verdict, policy->defaultAction());
+      c.verdict->rule = verdict.rule ? static_cast<int32_t>(*verdict.rule) : -1;
+    }
+    if (auto denial = proxy::authz::httpDenial(verdict)) {
+      respondLocal(id, denial->head.status, denial->body);
+      return;
+    }
   }
   if (s.forwarded) {
     BackendRequest seen{c.population,        c.client_index, s.forwarded->method,

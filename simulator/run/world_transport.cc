@@ -1,5 +1,7 @@
 // The TCP model between clients and the gateway: handshake with SYN retries and the listen
 // backlog, in-order delivery per direction, FIN and RST.
+#include "ctplab/simulator/clients/request_bytes.h"
+#include "ctplab/simulator/net/hop_path.h"
 #include "run/world.h"
 
 namespace ctplab::sim::run {
@@ -24,7 +26,38 @@ uint32_t World::allocConnection(uint32_t client) {
   c.client_index = clients_[client].index;
   c.peer = populations_[c.population].source.addressAt(clients_[client].address);
   c.c2s_last = c.s2c_last = sim_.now();
+  if (populations_[c.population].routed) routeConnection(id);
   return id;
+}
+
+void World::routeConnection(uint32_t id) {
+  Connection& c = conns_[id];
+  const PopulationRuntime& pop = populations_[c.population];
+  const auto& tmpl = pop.spec->behavior.request;
+  proxy::http1::HeaderList headers;
+  for (const auto& [name, value] : tmpl.headers) headers.push_back({name, value});
+  const uint16_t port = static_cast<uint16_t>(gateway_->ports()[pop.port].external_port);
+  const auto arrival =
+      net::traverse(pop.path, {c.peer, 40000, c.client_index, pop.spec->proxy_header},
+                    gatewayAddressFor(c.peer), port, headers);
+  c.peer = arrival.peer;
+  scenario::RequestTemplate edited = tmpl;
+  edited.headers.clear();
+  for (auto& h : headers) edited.headers.emplace_back(std::move(h.name), std::move(h.value));
+  c.routed = std::make_unique<RoutedBytes>();
+  c.routed->preamble = arrival.preamble;
+  c.routed->request_bytes = clients::buildRequestBytes(edited, pop.host);
+  c.routed->request_head = clients::buildRequestHead(edited, pop.host);
+}
+
+const std::string& World::requestBytes(uint32_t id) const {
+  const Connection& c = conns_[id];
+  return c.routed ? c.routed->request_bytes : populations_[c.population].request_bytes;
+}
+
+const std::string& World::requestHead(uint32_t id) const {
+  const Connection& c = conns_[id];
+  return c.routed ? c.routed->request_head : populations_[c.population].request_head;
 }
 
 void World::releaseIfDone(uint32_t id) {

@@ -94,8 +94,8 @@ void checkArrivalsFit(const Keys& keys, const Field& f, const Population& p, Dur
 Population decodePopulation(const Keys& keys, const Field& f, const ScenarioFrame& frame) {
   Population p;
   p.location = f.location();
-  if (!keys.open(
-          f, {"name", "clients", "arrival", "target", "source", "network", "behavior", "retry"})) {
+  if (!keys.open(f, {"name", "clients", "arrival", "target", "source", "network", "behavior",
+                     "retry", "via", "proxyHeader"})) {
     if (!f.present()) f.error("expected a population (a mapping), found null");
     return p;
   }
@@ -119,6 +119,9 @@ Population decodePopulation(const Keys& keys, const Field& f, const ScenarioFram
   if (network.present()) p.link = decodeLink(keys, network, frame.network);
   p.behavior = decodeBehavior(keys, keys.get(f, "behavior"));
   p.retry = decodeRetry(keys, keys.get(f, "retry"));
+  static const std::vector<Hop> kNoHops;
+  p.via = decodeVia(keys.get(f, "via"), frame.hops != nullptr ? *frame.hops : kNoHops);
+  p.proxy_header = decodeClientProxyHeader(keys, keys.get(f, "proxyHeader"));
   if (arrival.isMap()) checkArrivalsFit(keys, arrival, p, frame.duration);
   return p;
 }

@@ -11,6 +11,7 @@ namespace ctplab::sim::scenario::loader {
 struct ScenarioFrame {
   Duration duration;
   LinkProfile network;
+  const std::vector<Hop>* hops = nullptr;  // the scenario's, for `via`
 };
 
 // Fields left out keep the value in `base` (the defaults, or the scenario's network).
@@ -25,5 +26,12 @@ ArrivalProcess decodeArrival(const Keys& keys, const Field& f, std::optional<uin
 Behavior decodeBehavior(const Keys& keys, const Field& f);
 RetryPolicy decodeRetry(const Keys& keys, const Field& f);
 Population decodePopulation(const Keys& keys, const Field& f, const ScenarioFrame& frame);
+
+// `hops`: the devices between clients and the gateway. Names are unique.
+std::vector<Hop> decodeHops(const Keys& keys, const Field& f);
+// A population's `via`: names of `hops`, client side first; unknown names are errors.
+std::vector<std::string> decodeVia(const Field& f, const std::vector<Hop>& hops);
+// A population's `proxyHeader`: a PROXY header the client writes itself.
+std::optional<ClientProxyHeader> decodeClientProxyHeader(const Keys& keys, const Field& f);
 
 }  // namespace ctplab::sim::scenario::loader

@@ -119,9 +119,20 @@ void decodeScenario(const YAML::Node& doc, std::string_view text, const std::str
     root.error("expected a scenario (a mapping of name, populations, ...)");
     return;
   }
-  std::vector<std::string_view> known = {
-      "name",    "description", "seed",    "duration",    "now",     "gateway",         "resources",
-      "network", "host",        "backend", "populations", "outputs", "enforceAdmission"};
+  std::vector<std::string_view> known = {"name",
+                                         "description",
+                                         "seed",
+                                         "duration",
+                                         "now",
+                                         "gateway",
+                                         "resources",
+                                         "network",
+                                         "host",
+                                         "backend",
+                                         "populations",
+                                         "outputs",
+                                         "enforceAdmission",
+                                         "hops"};
   known.insert(known.end(), options.extra_keys.begin(), options.extra_keys.end());
   keys.open(root, known);
   Scenario& s = out.scenario;
@@ -142,7 +153,8 @@ void decodeScenario(const YAML::Node& doc, std::string_view text, const std::str
   s.network = loader::decodeLink(keys, keys.get(root, "network"), LinkProfile{});
   s.host = loader::decodeHost(keys, keys.get(root, "host"));
   s.backend = loader::decodeBackend(keys, keys.get(root, "backend"));
-  decodePopulations(keys, root, {s.duration, s.network}, options.require_populations, s);
+  s.hops = loader::decodeHops(keys, keys.get(root, "hops"));
+  decodePopulations(keys, root, {s.duration, s.network, &s.hops}, options.require_populations, s);
   s.outputs = loader::decodeOutputs(keys, keys.get(root, "outputs"), s.duration);
 }
 

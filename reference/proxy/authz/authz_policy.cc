@@ -1,5 +1,7 @@
 #include "ctplab/proxy/authz/authz_policy.h"
 
+#include <re2/re2.h>
+
 #include <string>
 #include <utility>
 
@@ -39,6 +41,16 @@ Result<AuthzPolicy> AuthzPolicy::compile(AuthzConfig config) {
     CompiledRule compiled;
     compiled.has_operation = !rule.methods.empty() || rule.path.has_value();
     compiled.unmodelled = !rule.unmodelled.empty();
+    if (rule.path && rule.path->type == PathMatch::Type::kRegex) {
+      re2::RE2::Options options;
+      options.set_log_errors(false);
+      auto regex = std::make_shared<const re2::RE2>(rule.path->value, options);
+      if (!regex->ok()) {
+        return Error{field(i, ".operation.path.value: invalid regular expression \"" +
+                                  rule.path->value + "\": " + regex->error())};
+      }
+      compiled.path_regex = std::move(regex);
+    }
     for (size_t c = 0; c < rule.client_cidrs.size(); ++c) {
       auto cidr = IpCidr::parse(rule.client_cidrs[c]);
       if (!cidr) {
@@ -79,7 +91,8 @@ Decision AuthzPolicy::evaluate(const IpAddress& client, const Operation* operati
        k = with_conditions_.smallestIndexMatchingAfter(client, *k)) {
     const CompiledRule& rule = rules_[*k];
     if (rule.has_operation &&
-        (!operation || !operationMatches(config_.rules[*k], operation->method, operation->path))) {
+        (!operation || !operationMatches(config_.rules[*k], rule.path_regex.get(),
+                                         operation->method, operation->path))) {
       continue;  // a condition that is evaluated failed: the rule cannot match
     }
     if (rule.unmodelled) return ruleDecision(*k, DecidedBy::kUnmodelledRule);

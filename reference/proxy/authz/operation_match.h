@@ -6,9 +6,14 @@
 
 #include "ctplab/proxy/authz/authz_config.h"
 
+namespace re2 {
+class RE2;
+}
+
 namespace ctplab::proxy::authz {
 
-// The path is compared without its query, as Envoy's RBAC path matcher does.
-bool operationMatches(const AuthzRule& rule, std::string_view method, std::string_view path);
+// `path_regex` is the rule's compiled RegularExpression (nullptr for other path types).
+bool operationMatches(const AuthzRule& rule, const re2::RE2* path_regex, std::string_view method,
+                      std::string_view path);
 
 }  // namespace ctplab::proxy::authz

@@ -138,7 +138,8 @@ TEST(AuthzPolicy, OperationConditionsNeedBothIpAndRequest) {
              rule("deny-10", Action::kDeny, {"10.0.0.0/8"})};
   const AuthzPolicy p = compileOk(std::move(c));
   EXPECT_EQ(p.evaluateHttp(ip("10.1.2.3"), "POST", "/admin/users").rule, 0u);
-  EXPECT_EQ(p.evaluateHttp(ip("10.1.2.3"), "POST", "/adminx?a=b").rule, 0u);  // plain prefix
+  EXPECT_EQ(p.evaluateHttp(ip("10.1.2.3"), "POST", "/admin?a=b").rule, 0u);
+  EXPECT_EQ(p.evaluateHttp(ip("10.1.2.3"), "POST", "/adminx").rule, 2u);      // whole segments
   EXPECT_EQ(p.evaluateHttp(ip("10.1.2.3"), "GET", "/admin/users").rule, 2u);  // method differs
   EXPECT_EQ(p.evaluateHttp(ip("10.2.2.3"), "GET", "/admin/users").rule, 3u);
   EXPECT_EQ(p.evaluateHttp(ip("10.1.2.3"), "GET", "/login?next=/").rule, 1u);  // query ignored
@@ -148,6 +149,36 @@ TEST(AuthzPolicy, OperationConditionsNeedBothIpAndRequest) {
   // A connection has no method or path: operation rules never match it.
   EXPECT_EQ(p.evaluateTcp(ip("10.1.2.3")).rule, 2u);
   EXPECT_EQ(p.evaluateTcp(ip("11.0.0.1")).decided_by, DecidedBy::kDefaultAction);
+}
+
+TEST(AuthzPolicy, PathTypesFollowTheRbacMatcher) {
+  auto decide = [](PathMatch path, std::string_view request_path) {
+    AuthzConfig c;
+    c.default_action = Action::kAllow;
+    AuthzRule r = rule("r", Action::kDeny, {"0.0.0.0/0"});
+    r.path = std::move(path);
+    c.rules = {r};
+    return compileOk(std::move(c)).evaluateHttp(ip("192.0.2.1"), "GET", request_path).allowed;
+  };
+  using T = PathMatch::Type;
+  EXPECT_FALSE(decide({T::kExact, "/login"}, "/login;jsessionid=1"));
+  EXPECT_FALSE(decide({T::kExact, "/login"}, "/login#top"));
+  EXPECT_TRUE(decide({T::kExact, "/login"}, "/login2"));
+  EXPECT_FALSE(decide({T::kPrefix, "/api/"}, "/api"));
+  EXPECT_FALSE(decide({T::kPrefix, "/"}, "/anything"));
+  EXPECT_FALSE(decide({T::kRegex, "/v[0-9]+/.*"}, "/v2/users"));
+  EXPECT_TRUE(decide({T::kRegex, "/v[0-9]+/.*"}, "/x/v2/users"));  // a full match
+  EXPECT_TRUE(decide({T::kRegex, "/v[0-9]+"}, "/v2?debug=1"));     // the query is part of :path
+  EXPECT_TRUE(decide({T::kPrefix, "/api", true}, "/api/x"));       // inverted
+  EXPECT_FALSE(decide({T::kPrefix, "/api", true}, "/other"));
+  AuthzConfig bad;
+  AuthzRule r = rule("r", Action::kDeny, {"0.0.0.0/0"});
+  r.path = PathMatch{T::kRegex, "(unclosed"};
+  bad.rules = {r};
+  auto compiled = AuthzPolicy::compile(std::move(bad));
+  ASSERT_FALSE(compiled.ok());
+  EXPECT_NE(compiled.error().message.find("rules[0].operation.path.value: invalid regular"),
+            std::string::npos);
 }
 
 TEST(AuthzPolicy, UnmodelledConditionsFailClosedOnlyWhenTheyCouldDecide) {

@@ -94,9 +94,11 @@ struct LinearScan {
         if (method == nullptr) continue;
         bool method_ok = r.methods.empty();
         for (const std::string& m : r.methods) method_ok = method_ok || m == method;
+        // Prefixes match whole segments; "/" matches every path.
+        const auto& v = r.path ? r.path->value : std::string();
         bool path_ok = !r.path || (r.path->type == PathMatch::Type::kExact
-                                       ? path == r.path->value
-                                       : path.compare(0, r.path->value.size(), r.path->value) == 0);
+                                       ? path == v
+                                       : v == "/" || path == v || path.starts_with(v + "/"));
         if (!method_ok || !path_ok) continue;
       }
       Decision d;

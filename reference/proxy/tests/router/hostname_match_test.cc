@@ -41,15 +41,5 @@ TEST(HostnameMatch, HostWithoutPort) {
   EXPECT_EQ(hostWithoutPort("example.com"), "example.com");
 }
 
-TEST(RouteTable, MostSpecificRouteAndDirect500) {
-  policy::ir::Listener listener;
-  listener.routes = {{"any", "*", false}, {"www", "www.example.com", true}};
-  EXPECT_EQ(routeRequest(listener, "www.example.com").kind, RouteDecision::Kind::kDirect500);
-  EXPECT_EQ(routeRequest(listener, "www.example.com").route, "www");
-  EXPECT_EQ(routeRequest(listener, "other").kind, RouteDecision::Kind::kBackend);
-  policy::ir::Listener empty;
-  EXPECT_EQ(routeRequest(empty, "x").kind, RouteDecision::Kind::kNoRoute);
-}
-
 }  // namespace
 }  // namespace ctplab::proxy::router

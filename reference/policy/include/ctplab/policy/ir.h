@@ -149,6 +149,8 @@ struct AuthorizationRule {
   std::string action;                     // "Allow" | "Deny"
   std::vector<std::string> client_cidrs;  // principal.clientCIDRs as written
   std::vector<std::string> methods;       // operation.methods
+  std::optional<PathMatch> path;          // operation.path; unset: any path
+  bool path_invert = false;               // operation.path.invert: match paths NOT matching
   bool jwt = false, headers = false, client_ip_geo_locations = false, cel = false;
 };
 
@@ -163,6 +165,7 @@ struct Authorization {
 struct Route {
   std::string name;
   std::string hostname;
+  std::string rule_name;  // the xRoute rule's name (upstream's metadata.sectionName); "" if none
   std::optional<PathMatch> path_match;  // unset: any path (TCP/TLS routes, rules without match)
   std::optional<Authorization> authorization;
   bool direct_response_500 = false;
@@ -180,6 +183,8 @@ struct Listener {
   std::optional<TLSConfig> tls;
   // Certificates overlap another HTTPS listener's on this port: default ALPN is HTTP/1.1 only.
   bool tls_overlaps = false;
+  // HTTP: in match-precedence order (upstream's route sort), so among the routes of the chosen
+  // hostname the first whose path matches wins. TCP/TLS: in attachment order.
   std::vector<Route> routes;
   // Settings a ClientTrafficPolicy writes.
   std::optional<TCPKeepalive> tcp_keepalive;

@@ -4,11 +4,13 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "ctplab/policy/ir.h"
+#include "ctplab/proxy/authz/authz_stats.h"
 #include "ctplab/proxy/client_ip/client_ip_config.h"
 #include "ctplab/proxy/client_ip/client_ip_stats.h"
 #include "ctplab/proxy/connection/connection_stats.h"
@@ -18,10 +20,13 @@
 #include "ctplab/proxy/connection_limit/counter_groups.h"
 #include "ctplab/proxy/http1/codec_config.h"
 #include "ctplab/proxy/http1/codec_stats.h"
+#include "ctplab/proxy/proxy_protocol/proxy_protocol_config.h"
+#include "ctplab/proxy/proxy_protocol/proxy_protocol_stats.h"
 #include "ctplab/proxy/request/pipeline_config.h"
 #include "ctplab/proxy/request/request_stats.h"
 #include "ctplab/proxy/result.h"
 #include "ctplab/proxy/router/hcm_stats.h"
+#include "ctplab/proxy/router/route_table.h"
 #include "ctplab/simulator/scenario/scenario.h"
 
 namespace ctplab::sim::gateway {
@@ -33,6 +38,7 @@ struct PrefixStats {
   proxy::connection::HttpConnectionStats connection;
   proxy::request::RequestStats request;
   proxy::client_ip::ClientIpStats client_ip;
+  proxy::authz::AuthzStats authz;
 };
 
 // Socket-level counters of one proxy port (`listener.0.0.0.0_<port>.`).
@@ -50,6 +56,7 @@ struct ListenerRuntime {
   proxy::connection::HttpConnectionSettings settings;
   proxy::request::RequestPipelineConfig pipeline;
   proxy::client_ip::ClientIpConfig client_ip;
+  std::optional<proxy::router::RouteTable> routes;  // HTTP(S) only
   PrefixStats* stats = nullptr;
   bool tls = false;
 };
@@ -62,6 +69,7 @@ struct PortRuntime {
   std::vector<size_t> listeners;  // indices into GatewayModel::listeners(), IR order
   size_t settings_owner = 0;      // the listener whose port-level settings apply
   proxy::connection::TcpKeepaliveConfig keepalive;
+  proxy::proxy_protocol::ProxyProtocolConfig proxy_protocol;
   ListenerSocketStats socket;
   proxy::connection::ListenerConnectionStats phases;  // TLS handshake / inspection timeouts
   std::string address_label;  // `0.0.0.0_10080`, as Envoy names listener stats
@@ -87,6 +95,7 @@ class GatewayModel {
   std::map<std::string, uint64_t> stats() const;
   // Sum of the connections every counter scope holds (admitted and waiting out closeDelay).
   uint64_t activeConnections() const;
+  proxy::proxy_protocol::ProxyProtocolStats& proxyProtocolStats() { return *proxy_protocol_stats_; }
 
  private:
   const policy::ir::Gateway* ir_ = nullptr;
@@ -94,6 +103,9 @@ class GatewayModel {
   std::vector<PortRuntime> ports_;
   proxy::connection_limit::CounterGroups counters_;
   std::map<std::string, std::unique_ptr<PrefixStats>> prefix_stats_;
+  // Envoy roots the PROXY protocol filter's counters at one scope shared by every listener.
+  std::unique_ptr<proxy::proxy_protocol::ProxyProtocolStats> proxy_protocol_stats_ =
+      std::make_unique<proxy::proxy_protocol::ProxyProtocolStats>();
 };
 
 }  // namespace ctplab::sim::gateway

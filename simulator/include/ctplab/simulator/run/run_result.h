@@ -2,9 +2,12 @@
 // histograms, the gateway's stats under Envoy's names, time series and optional request records.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ctplab/common/ip_address.h"
@@ -39,6 +42,20 @@ enum class RequestOutcome : uint8_t {
   kUnfinished,     // still waiting when the run ended
 };
 
+// Who let a request through or stopped it at the gateway's identity and authorization steps.
+enum class DecisionKind : uint8_t {
+  kNoPolicy,        // no authorization applies to its route (or it never got that far)
+  kAllowedByRule,   // a rule with action Allow matched first
+  kDeniedByRule,    // a rule with action Deny matched first
+  kDefaultAllow,    // no rule matched; defaultAction Allow
+  kDefaultDeny,     // no rule matched; defaultAction Deny (or unset)
+  kUnmodelledDeny,  // a rule with conditions this model does not evaluate might match: denied
+  kFailClosed,      // customHeader failClosed: no address in the header, 403 before routing
+};
+inline constexpr size_t kDecisionKinds = 7;
+// "no-policy", "allowed-by-rule", ... as results print them.
+std::string_view decisionName(DecisionKind kind);
+
 struct RequestCounts {
   uint64_t sent = 0;  // requests started (first byte written), retries not counted again
   std::map<int, uint64_t> by_status;
@@ -59,6 +76,8 @@ struct PopulationResult {
   // to the last response byte, connection setup included: free of coordinated omission.
   results::LatencyHistogram latency;
   uint64_t hold_completed = 0;  // hold behaviour: connections held for the full time
+  // Requests the gateway read, by who decided them (index: DecisionKind).
+  std::array<uint64_t, kDecisionKinds> decisions{};
 };
 
 struct RequestRecord {
@@ -70,6 +89,10 @@ struct RequestRecord {
   TimePoint start, end;
   RequestOutcome outcome = RequestOutcome::kResponse;
   int status = 0;
+  // What the gateway made of it; unset when the request never reached the HTTP stage.
+  std::optional<IpAddress> client_ip;
+  DecisionKind decision = DecisionKind::kNoPolicy;
+  int32_t rule = -1;  // index of the deciding rule, or -1
 };
 
 // A request as the backend received it: after the gateway's request stage (header rules,

@@ -114,6 +114,46 @@ struct Target {
   std::string sni;     // TLS SNI; empty: the Host
 };
 
+// A device between clients and the gateway. Each client connection crosses the population's hops
+// in order; every hop opens its own connection to the next one (one upstream connection per
+// client connection: no pooling), so the gateway's peer is the last hop's egress address unless
+// that hop preserves the source.
+struct Hop {
+  enum class Kind {
+    kL4LoadBalancer,  // forwards bytes; may prepend a PROXY protocol header of its own
+    kL7LoadBalancer,  // terminates HTTP (a CDN, an ingress proxy): rewrites forwarding headers
+    kNat,             // rewrites the source address only
+  };
+  enum class ProxyProtocol { kNone, kV1, kV2 };
+  enum class Xff {
+    kAppend,   // append the address it received the request from (what nearly every proxy does)
+    kReplace,  // drop what the client sent, keep only that address
+    kLeave,    // forward X-Forwarded-For untouched
+  };
+  std::string name;
+  Kind kind = Kind::kL4LoadBalancer;
+  // The addresses it connects onwards from; a client uses the one at its index modulo the size.
+  std::string egress_cidr = "10.255.0.0/24";
+  policy::SourceLocation location;
+  // kL4LoadBalancer
+  ProxyProtocol proxy_protocol = ProxyProtocol::kNone;
+  bool preserve_source = false;  // transparent (e.g. DSR): the next hop sees the client's address
+  // kL7LoadBalancer
+  Xff xff = Xff::kAppend;
+  // A header set (overwriting any the client sent) to the address the hop received the request
+  // from, e.g. `CF-Connecting-IP`; empty: none.
+  std::string client_header;
+  // Reads a PROXY header from the previous hop (else such a header makes the request malformed).
+  bool accept_proxy_protocol = false;
+};
+
+// A PROXY protocol header the client writes itself: a legitimate proxy client, or a forgery.
+struct ClientProxyHeader {
+  Hop::ProxyProtocol version = Hop::ProxyProtocol::kV1;  // kV1 or kV2
+  std::string source;                                    // the address it claims (IPv4 or IPv6)
+  uint16_t source_port = 40000;
+};
+
 struct Population {
   std::string name;
   uint64_t clients = 1;
@@ -123,6 +163,8 @@ struct Population {
   AddressPool source;
   Target target;
   std::optional<LinkProfile> link;  // else the scenario's network
+  std::vector<std::string> via;     // names of Scenario::hops, client side first
+  std::optional<ClientProxyHeader> proxy_header;
   policy::SourceLocation location;  // where it was declared, for messages
 };
 
@@ -149,6 +191,7 @@ struct Scenario {
   LinkProfile network;
   GatewayHostProfile host;
   BackendProfile backend;
+  std::vector<Hop> hops;  // the devices populations may go through (`via`)
   std::vector<Population> populations;
   Outputs outputs;
 };

@@ -12,12 +12,15 @@ namespace ctplab::proxy::authz {
 enum class Action { kAllow, kDeny };
 std::string_view actionName(Action action);  // "Allow" / "Deny", as the API spells them
 
-// operation.path. Prefix is a plain string prefix (Envoy's string matcher), not Gateway API's
-// segment-wise PathPrefix.
+// operation.path, matched against the request's whole :path as Envoy Gateway's RBAC matcher
+// does: Exact and PathPrefix (whole segments) end where the path does or at `?`, `#` or `;`
+// (PathPrefix also at `/`; "/" matches everything); RegularExpression is an RE2 full match of the
+// whole :path, query included. `invert` matches the paths that do not match.
 struct PathMatch {
-  enum class Type { kExact, kPrefix };
-  Type type = Type::kExact;
+  enum class Type { kExact, kPrefix, kRegex };
+  Type type = Type::kPrefix;
   std::string value;
+  bool invert = false;
 };
 
 // Rule conditions this reference does not evaluate yet. A rule carrying any of them is kept (its

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -12,6 +13,10 @@
 #include "ctplab/proxy/authz/authz_config.h"
 #include "ctplab/proxy/authz/decision.h"
 #include "ctplab/proxy/result.h"
+
+namespace re2 {
+class RE2;
+}
 
 namespace ctplab::proxy::authz {
 
@@ -30,7 +35,8 @@ namespace ctplab::proxy::authz {
 class AuthzPolicy {
  public:
   // Errors name the field: an unparsable CIDR, a rule with no principal or CEL condition, an
-  // empty method, more than 16 methods, a name over 253 characters.
+  // empty method, more than 16 methods, a name over 253 characters, a path expression RE2
+  // rejects.
   static Result<AuthzPolicy> compile(AuthzConfig config);
 
   // `client` is the detected client IP (spec 4.6, after PROXY protocol); `path` is the request
@@ -49,6 +55,7 @@ class AuthzPolicy {
  private:
   struct CompiledRule {
     std::vector<IpCidr> cidrs;
+    std::shared_ptr<const re2::RE2> path_regex;  // operation.path RegularExpression
     bool has_operation = false;
     bool unmodelled = false;
   };
