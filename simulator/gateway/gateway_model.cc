@@ -48,6 +48,9 @@ proxy::Result<std::unique_ptr<GatewayModel>> GatewayModel::fromIr(
       auto routes = proxy::router::RouteTable::build(l);
       if (!routes) return proxy::Error{l.name + ": " + routes.error().message};
       rt.routes.emplace(std::move(routes).value());
+      auto flow = proxy::http_flow::ListenerFlow::fromListener(l);
+      if (!flow) return proxy::Error{flow.error().message};
+      rt.flow.emplace(std::move(flow).value());
     }
     index_by_name[l.name] = model->listeners_.size();
     model->listeners_.push_back(std::move(rt));

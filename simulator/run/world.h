@@ -90,11 +90,10 @@ struct ServerSide {
   EventId backend{};
   uint64_t backend_request = 0;  // request the backend is working on (0: none)
   uint64_t answered_early = 0;   // request the request stage answered at its head
-  std::string route_host;        // the current request's normalized Host, for routing
   // The current request as forwarded upstream; kept only when outputs.backendRequests is on.
   std::unique_ptr<proxy::http1::RequestHead> forwarded;
-  IpAddress client_ip;        // detected for the current request
-  std::string method, path;   // the current request's, as normalized, for authorization
+  // The current request after its head: detected client, normalized host and path.
+  std::unique_ptr<proxy::http_flow::HeadOutcome> head;
   std::string held_input;     // bytes TCP holds back while the connection's reading is paused
   int current_listener = -1;  // virtual host's listener of the current request
   TimePoint last_activity;

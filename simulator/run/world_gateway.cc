@@ -2,14 +2,9 @@
 // HttpConnection per admitted connection, routing to the backend model, timers and closes.
 #include <variant>
 
-#include "ctplab/proxy/authz/denial.h"
-#include "ctplab/proxy/client_ip/detection.h"
-#include "ctplab/proxy/client_ip/forwarding_headers.h"
 #include "ctplab/proxy/connection/inspection_timeout.h"
-#include "ctplab/proxy/request/http1_adapter.h"
+#include "ctplab/proxy/http_flow/request_flow.h"
 #include "ctplab/proxy/request/response_stage.h"
-#include "ctplab/proxy/router/hostname_match.h"
-#include "ctplab/proxy/router/route_table.h"
 #include "run/world.h"
 
 namespace ctplab::sim::run {
@@ -29,9 +24,8 @@ DecisionKind decisionKind(const proxy::authz::Decision& d, proxy::authz::Action 
   return DecisionKind::kNoPolicy;
 }
 
-std::string_view hostHeader(const proxy::http1::RequestHead& head) {
-  const auto* host = proxy::http1::findHeader(head.headers, "host");
-  return host == nullptr ? std::string_view() : std::string_view(host->value);
+proxy::http_flow::FlowStats flowStats(gateway::PrefixStats& stats) {
+  return {&stats.client_ip, &stats.request, &stats.authz};
 }
 
 }  // namespace
@@ -265,40 +259,26 @@ void World::serverPump(uint32_t id) {
     if (!event) return;
     if (auto* head = std::get_if<proxy::http1::RequestHead>(&*event)) {
       const auto& lrt = gateway_->listeners()[s.listener];
-      // Client-IP detection reads the headers as the client sent them (spec 4.6); a failClosed
-      // miss is answered before anything else.
-      auto detection = proxy::client_ip::detectClientIp(lrt.client_ip, c.peer, head->headers,
-                                                        lrt.tls ? "https" : "http");
-      c.verdict = RequestVerdict{detection.client, DecisionKind::kNoPolicy, -1};
-      if (detection.reject) {
-        c.verdict->decision = DecisionKind::kFailClosed;
-        lrt.stats->client_ip.increment(detection.reject->stat);
-        s.answered_early = head->request_id;
-        respondLocal(id, detection.reject->status, detection.reject->body);
-        continue;
-      }
-      s.client_ip = detection.client;
       proxy::request::RequestContext context;
       context.request_id_bits = {request_id_rng_.next(), request_id_rng_.next()};
-      context.edge_request = detection.edge_request;
-      auto verdict = proxy::request::processHttp1Request(lrt.pipeline, context, *head);
-      if (auto* reply = std::get_if<proxy::request::LocalReply>(&verdict)) {
-        if (reply->stat) lrt.stats->request.increment(*reply->stat);
+      auto outcome =
+          std::make_unique<proxy::http_flow::HeadOutcome>(proxy::http_flow::onRequestHead(
+              *lrt.flow, flowStats(*lrt.stats), c.peer, context, *head));
+      c.verdict = RequestVerdict{outcome->detection.client, DecisionKind::kNoPolicy, -1};
+      if (outcome->detection.reject) c.verdict->decision = DecisionKind::kFailClosed;
+      if (auto& reply = outcome->reply) {
         s.answered_early = head->request_id;
         respondLocal(id, reply->status, reply->body, std::move(reply->headers),
-                     !reply->health_check);
+                     reply->count_status);
         continue;
       }
       const auto& port = gateway_->ports()[populations_[c.population].port];
-      proxy::client_ip::applyForwardingHeaders(lrt.client_ip, detection, head->headers);
-      s.route_host = std::string(proxy::router::hostWithoutPort(hostHeader(*head)));
-      s.method = head->method;
-      s.path = head->target;
       if (scenario_.outputs.backend_requests) {
         s.forwarded = std::make_unique<proxy::http1::RequestHead>(*head);
       }
       s.current_listener =
-          port.tls ? static_cast<int>(s.listener) : gateway_->listenerForHost(port, s.route_host);
+          port.tls ? static_cast<int>(s.listener) : gateway_->listenerForHost(port, outcome->host);
+      s.head = std::move(outcome);
     } else if (auto* done = std::get_if<proxy::http1::RequestComplete>(&*event)) {
       if (done->request_id != s.answered_early) handleRequest(id, done->request_id);
     }
@@ -313,33 +293,19 @@ void World::handleRequest(uint32_t id, uint64_t request_id) {
     return;
   }
   const auto& lrt = gateway_->listeners()[static_cast<size_t>(s.current_listener)];
-  const auto decision = lrt.routes->route(s.route_host, s.path);
-  switch (decision.kind) {
-    case proxy::router::RouteDecision::Kind::kNoRoute:
-      respondLocal(id, 404, "");
-      return;
-    case proxy::router::RouteDecision::Kind::kDirect500:
-      respondLocal(id, 500, "");
-      return;
-    case proxy::router::RouteDecision::Kind::kBackend:
-      break;
+  auto routed = proxy::http_flow::routeRequest(*lrt.flow, flowStats(*lrt.stats), *s.head);
+  if (routed.authz && c.verdict) {
+    const auto* policy = lrt.flow->routes().authorization(routed.route.index);
+    c.verdict->decision = decisionKind(*routed.authz, policy->defaultAction());
+    c.verdict->rule = routed.authz->rule ? static_cast<int32_t>(*routed.authz->rule) : -1;
   }
-  // The route's RBAC filter sees the detected client address (spec 5.1).
-  if (const auto* policy = lrt.routes->authorization(decision.index)) {
-    const auto verdict = policy->evaluateHttp(s.client_ip, s.method, s.path);
-    lrt.stats->authz.record(verdict);
-    if (c.verdict) {
-      c.verdict->decision = decisionKind(verdict, policy->defaultAction());
-      c.verdict->rule = verdict.rule ? static_cast<int32_t>(*verdict.rule) : -1;
-    }
-    if (auto denial = proxy::authz::httpDenial(verdict)) {
-      respondLocal(id, denial->head.status, denial->body);
-      return;
-    }
+  if (auto& reply = routed.reply) {
+    respondLocal(id, reply->status, reply->body, std::move(reply->headers), reply->count_status);
+    return;
   }
   if (s.forwarded) {
-    BackendRequest seen{c.population,        c.client_index, s.forwarded->method,
-                        s.forwarded->target, s.client_ip,    {}};
+    BackendRequest seen{c.population,        c.client_index,           s.forwarded->method,
+                        s.forwarded->target, s.head->detection.client, {}};
     for (const auto& h : s.forwarded->headers) seen.headers.emplace_back(h.name, h.value);
     result_.backend_requests.push_back(std::move(seen));
     s.forwarded.reset();
@@ -371,7 +337,8 @@ void World::backendDone(uint32_t id, uint64_t request_id) {
   head.headers = {{"content-length", std::to_string(body.size())},
                   {"content-type", "application/octet-stream"}};
   proxy::request::applyLateResponseHeaders(
-      gateway_->listeners()[static_cast<size_t>(std::max(0, s.current_listener))].pipeline, head);
+      gateway_->listeners()[static_cast<size_t>(std::max(0, s.current_listener))].flow->pipeline(),
+      head);
   s.http->respond(sim_.now(), head, body);
   afterServerActivity(id);
 }

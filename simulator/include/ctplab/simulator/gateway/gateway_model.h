@@ -20,6 +20,7 @@
 #include "ctplab/proxy/connection_limit/counter_groups.h"
 #include "ctplab/proxy/http1/codec_config.h"
 #include "ctplab/proxy/http1/codec_stats.h"
+#include "ctplab/proxy/http_flow/request_flow.h"
 #include "ctplab/proxy/proxy_protocol/proxy_protocol_config.h"
 #include "ctplab/proxy/proxy_protocol/proxy_protocol_stats.h"
 #include "ctplab/proxy/request/pipeline_config.h"
@@ -56,7 +57,8 @@ struct ListenerRuntime {
   proxy::connection::HttpConnectionSettings settings;
   proxy::request::RequestPipelineConfig pipeline;
   proxy::client_ip::ClientIpConfig client_ip;
-  std::optional<proxy::router::RouteTable> routes;  // HTTP(S) only
+  std::optional<proxy::router::RouteTable> routes;     // HTTP(S) only
+  std::optional<proxy::http_flow::ListenerFlow> flow;  // HTTP(S) only: the per-request flow
   PrefixStats* stats = nullptr;
   bool tls = false;
 };
