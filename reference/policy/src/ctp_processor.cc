@@ -142,18 +142,6 @@ Resolved resolve(TranslationContext& ctx, const Target& t) {
   return r;
 }
 
-std::string conditionMessage(const std::vector<std::string>& errs) {
-  std::string m;
-  for (size_t i = 0; i < errs.size(); ++i) m += (i ? "\n" : "") + errs[i];
-  if (m.empty()) return m;
-  if (std::isalpha(static_cast<unsigned char>(m[0]))) m[0] = static_cast<char>(std::toupper(m[0]));
-  if (m.back() != '.') m += '.';
-  constexpr size_t kMaxMessage = 32768;
-  const std::string suffix = " (message truncated).";
-  if (m.size() > kMaxMessage) m = m.substr(0, kMaxMessage - suffix.size()) + suffix;
-  return m;
-}
-
 std::string deprecationMessage(const ClientTrafficPolicy& p) {
   std::map<std::string, std::string> fields;
   if (p.spec.enable_proxy_protocol) fields["spec.enableProxyProtocol"] = "spec.proxyProtocol";
@@ -290,7 +278,8 @@ class Processor {
     const auto& ctrl = ctx_.options.controller_name;
     int64_t gen = r.policy->meta.generation;
     if (!errs.empty()) {
-      r.status.setCondition(a, ctrl, {"Accepted", "False", "Invalid", conditionMessage(errs), gen});
+      r.status.setCondition(a, ctrl,
+                            {"Accepted", "False", "Invalid", errorConditionMessage(errs), gen});
     }
     r.status.setAcceptedIfUnset(a, ctrl, gen);
     std::string h3 = http3Warning(http3_disabled);
@@ -428,30 +417,6 @@ class Processor {
 
 void processClientTrafficPolicies(TranslationContext& ctx, TranslationResult& result) {
   Processor(ctx, result).run();
-}
-
-TranslationResult translate(const ResourceSet& resources, const TranslateOptions& options) {
-  TranslationContext ctx;
-  ctx.resources = &resources;
-  ctx.options = options;
-  TranslationResult result;
-  result.policies.reserve(resources.client_traffic_policies.size());
-  translateGateways(ctx, result);
-  attachRoutes(ctx);
-  collectListenerStatuses(ctx, result);
-  processClientTrafficPolicies(ctx, result);
-  // Policies that resolved nothing still appear (with no ancestors), after the others.
-  for (const auto& p : resources.client_traffic_policies) {
-    bool seen = std::any_of(result.policies.begin(), result.policies.end(),
-                            [&](const PolicyResult& r) { return r.policy == &p; });
-    if (!seen) {
-      PolicyResult r;
-      r.policy = &p;
-      r.admission_errors = admissionErrors(p.spec);
-      result.policies.push_back(std::move(r));
-    }
-  }
-  return result;
 }
 
 }  // namespace ctplab::policy

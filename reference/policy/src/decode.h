@@ -20,6 +20,13 @@ void decodeObject(const std::string& kind, const YAML::Node& node, const std::st
 
 ObjectMeta decodeMeta(const Field& root);
 void decodeClientTrafficPolicySpec(const Field& spec, ClientTrafficPolicySpec& out);
+// Unknown fields of `authorization` are errors; the features the engine does not model (cors,
+// jwt providers, oidc, ...) are accepted as written.
+void decodeSecurityPolicySpec(const Field& spec, SecurityPolicySpec& out);
+
+// Policy target references shared by the policy kinds (targetRef(s) and targetSelectors).
+PolicyTargetRef decodeTargetRef(const Field& f);
+TargetSelectorSpec decodeTargetSelector(const Field& f);
 
 // Standard base64 (Kubernetes Secret data); nullopt on malformed input.
 std::optional<std::string> decodeBase64(std::string_view in);

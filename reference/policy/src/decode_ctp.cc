@@ -1,8 +1,21 @@
-// Decoding of ClientTrafficPolicy.spec: every field of the API, unknown fields rejected.
+// Decoding of ClientTrafficPolicy.spec (every field, unknown ones rejected) and of the policy
+// target references all policy kinds share.
 #include "decode.h"
 
 namespace ctplab::policy {
 namespace {
+
+std::vector<TargetSelectorSpec::Expression> decodeExpressions(const Field& f) {
+  std::vector<TargetSelectorSpec::Expression> out;
+  for (const auto& e : f.items()) {
+    e.rejectUnknown({"key", "operator", "values"});
+    out.push_back(
+        {e["key"].required("key"), e["operator"].required("operator"), e["values"].strings()});
+  }
+  return out;
+}
+
+}  // namespace
 
 PolicyTargetRef decodeTargetRef(const Field& f) {
   f.rejectUnknown({"group", "kind", "name", "sectionName"});
@@ -13,16 +26,6 @@ PolicyTargetRef decodeTargetRef(const Field& f) {
   r.name = f["name"].required("name");
   r.section_name = f["sectionName"].str();
   return r;
-}
-
-std::vector<TargetSelectorSpec::Expression> decodeExpressions(const Field& f) {
-  std::vector<TargetSelectorSpec::Expression> out;
-  for (const auto& e : f.items()) {
-    e.rejectUnknown({"key", "operator", "values"});
-    out.push_back(
-        {e["key"].required("key"), e["operator"].required("operator"), e["values"].strings()});
-  }
-  return out;
 }
 
 TargetSelectorSpec decodeTargetSelector(const Field& f) {
@@ -47,6 +50,8 @@ TargetSelectorSpec decodeTargetSelector(const Field& f) {
   }
   return s;
 }
+
+namespace {
 
 StringMatchSpec decodeStringMatch(const Field& f) {
   f.rejectUnknown({"type", "value"});

@@ -1,5 +1,6 @@
 #include <set>
 
+#include "ctplab/policy/engine.h"
 #include "decode.h"
 #include "pki/go_pem.h"
 
@@ -82,6 +83,30 @@ Listener decodeListener(const Field& f) {
   return l;
 }
 
+// Only the path condition is read: header, query and method conditions do not change which
+// routes exist or how policies attach to them.
+Route::Match decodeRouteMatch(const Field& m, bool grpc) {
+  Route::Match match;
+  if (grpc) {
+    Field method = m["method"];
+    if (method.expectMap()) {
+      Route::GRPCMethod gm;
+      gm.type = method["type"].str().value_or("Exact");
+      gm.service = method["service"].str();
+      gm.method = method["method"].str();
+      match.method = std::move(gm);
+    }
+    return match;
+  }
+  Field path = m["path"];
+  if (path.expectMap()) {
+    // The API server defaults type to PathPrefix and value to "/".
+    match.path = Route::PathCondition{path["type"].str().value_or("PathPrefix"),
+                                      path["value"].str().value_or("/")};
+  }
+  return match;
+}
+
 void decodeRoute(const std::string& kind, const Field& root, ResourceSet& out) {
   Route r;
   r.kind = kind;
@@ -89,10 +114,12 @@ void decodeRoute(const std::string& kind, const Field& root, ResourceSet& out) {
   Field spec = root["spec"];
   for (const auto& p : spec["parentRefs"].items()) r.parents.push_back(decodeParentRef(p));
   r.hostnames = spec["hostnames"].strings();
+  const bool grpc = kind == "GRPCRoute";
   for (const auto& rule : spec["rules"].items()) {
     Route::Rule rr;
-    rr.match_count = rule["matches"].items().size();
-    r.rules.push_back(rr);
+    rr.name = rule["name"].str();
+    for (const auto& m : rule["matches"].items()) rr.matches.push_back(decodeRouteMatch(m, grpc));
+    r.rules.push_back(std::move(rr));
   }
   out.routes.push_back(std::move(r));
 }
@@ -157,6 +184,19 @@ void decodeObject(const std::string& kind, const YAML::Node& node, const std::st
     p.raw = toTree(node);
     if (Tree* st = p.raw.get("status")) *st = Tree::null();
     out.client_traffic_policies.push_back(std::move(p));
+  } else if (kind == "SecurityPolicy") {
+    SecurityPolicy p;
+    p.meta = decodeMeta(root);
+    root.rejectUnknown({"apiVersion", "kind", "metadata", "spec", "status"});
+    if (!spec.expectMap()) {
+      spec.error("missing required field (spec)");
+    } else {
+      decodeSecurityPolicySpec(spec, p.spec);
+    }
+    p.admission_errors = admissionErrors(p.spec);
+    p.raw = toTree(node);
+    if (Tree* st = p.raw.get("status")) *st = Tree::null();
+    out.security_policies.push_back(std::move(p));
   } else if (kind == "GatewayClass") {
     GatewayClass gc;
     gc.meta = decodeMeta(root);
@@ -236,6 +276,21 @@ void decodeObject(const std::string& kind, const YAML::Node& node, const std::st
     e.meta = decodeMeta(root);
     e.merge_gateways = spec["mergeGateways"].boolean();
     e.ip_family = spec["ipFamily"].str();
+    Field provider = spec["geoIP"]["provider"];
+    if (provider.expectMap()) {
+      EnvoyProxy::GeoIP geo;
+      geo.provider_type = provider["type"].str().value_or("");
+      Field mm = provider["maxMind"];
+      if (mm.expectMap()) {
+        geo.has_max_mind = true;
+        geo.city_db = mm["cityDbSource"]["local"]["path"].str();
+        geo.country_db = mm["countryDbSource"]["local"]["path"].str();
+        geo.asn_db = mm["asnDbSource"]["local"]["path"].str();
+        geo.isp_db = mm["ispDbSource"]["local"]["path"].str();
+        geo.anonymous_ip_db = mm["anonymousIpDbSource"]["local"]["path"].str();
+      }
+      e.geo_ip = std::move(geo);
+    }
     out.envoy_proxies.push_back(std::move(e));
   } else if (kind == "Service" || kind == "EndpointSlice") {
     // Backends matter for routing, not for client-traffic translation: accepted and not modelled.

@@ -252,6 +252,7 @@ void translateGateways(TranslationContext& ctx, TranslationResult& result) {
     any_merged = any_merged || merged;
     g.result->ir_key = merged ? gw.class_name : gw.meta.ns + "/" + gw.meta.name;
     g.ir = irFor(result, g.result->ir_key, gw);
+    g.envoy_proxy = proxy;
     g.ip_family = proxy ? proxy->ip_family : std::nullopt;
     for (const auto& l : gw.listeners) {
       ListenerContext lc;

@@ -1,6 +1,7 @@
 #include "ctplab/policy/status.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace ctplab::policy {
 
@@ -80,6 +81,18 @@ void PolicyStatus::truncate(const std::string& controller, int64_t gen) {
   ancestors_.back().conditions.push_back(
       {"Aggregated", "True", "Aggregated",
        "Ancestors have been truncated because the number of policy ancestors exceeds 16.", gen});
+}
+
+std::string errorConditionMessage(const std::vector<std::string>& errors) {
+  std::string m;
+  for (size_t i = 0; i < errors.size(); ++i) m += (i ? "\n" : "") + errors[i];
+  if (m.empty()) return m;
+  if (std::isalpha(static_cast<unsigned char>(m[0]))) m[0] = static_cast<char>(std::toupper(m[0]));
+  if (m.back() != '.') m += '.';
+  constexpr size_t kMaxMessage = 32768;
+  const std::string suffix = " (message truncated).";
+  if (m.size() > kMaxMessage) m = m.substr(0, kMaxMessage - suffix.size()) + suffix;
+  return m;
 }
 
 }  // namespace ctplab::policy

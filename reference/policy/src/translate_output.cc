@@ -2,6 +2,7 @@
 
 #include "ctplab/policy/output.h"
 #include "ctplab/policy/units.h"
+#include "route_output.h"
 
 namespace ctplab::policy {
 namespace {
@@ -185,7 +186,7 @@ Tree connectionTree(const ir::ClientConnection& c) {
 
 }  // namespace
 
-Tree listenerToTree(const ir::Listener& l) {
+Tree listenerToTree(const ir::Listener& l, const TranslationResult* result) {
   Tree t = Tree::map();
   t.set("name", Tree::string(l.name));
   t.set("address", Tree::string(l.address));
@@ -219,11 +220,7 @@ Tree listenerToTree(const ir::Listener& l) {
   if (!l.isHTTP()) {
     if (!l.routes.empty()) {
       Tree routes = Tree::list();
-      for (const auto& r : l.routes) {
-        Tree e = Tree::map();
-        e.set("name", Tree::string(r.name));
-        routes.push(std::move(e));
-      }
+      for (const auto& r : l.routes) routes.push(routeToTree(r, false, result));
       t.set("routes", std::move(routes));
     }
     return t;
@@ -315,17 +312,7 @@ Tree listenerToTree(const ir::Listener& l) {
   if (l.match_backend_scheme) t.set("matchBackendScheme", Tree::boolean(true));
   if (!l.routes.empty()) {
     Tree routes = Tree::list();
-    for (const auto& r : l.routes) {
-      Tree e = Tree::map();
-      e.set("name", Tree::string(r.name));
-      e.set("hostname", Tree::string(r.hostname));
-      if (r.direct_response_500) {
-        Tree d = Tree::map();
-        d.set("statusCode", Tree::integer(500));
-        e.set("directResponse", std::move(d));
-      }
-      routes.push(std::move(e));
-    }
+    for (const auto& r : l.routes) routes.push(routeToTree(r, true, result));
     t.set("routes", std::move(routes));
   }
   return t;
@@ -367,9 +354,9 @@ Tree listenerStatusesTree(const std::vector<ListenerStatus>& statuses) {
   return listeners;
 }
 
-Tree policyStatusTree(const PolicyResult& r) {
+Tree policyStatusTree(const PolicyStatus& s) {
   Tree ancestors = Tree::list();
-  for (const auto& a : r.status.ancestors()) {
+  for (const auto& a : s.ancestors()) {
     Tree ref = Tree::map();
     ref.set("group", Tree::string(a.ref.group));
     ref.set("kind", Tree::string(a.ref.kind));
@@ -396,10 +383,20 @@ Tree translationToTree(const TranslationResult& result) {
   Tree policies = Tree::list();
   for (const auto& r : result.policies) {
     Tree p = r.policy->raw;
-    p.set("status", policyStatusTree(r));
+    p.set("status", policyStatusTree(r.status));
     policies.push(std::move(p));
   }
   if (!policies.items().empty()) root.set("clientTrafficPolicies", std::move(policies));
+  Tree security_policies = Tree::list();
+  for (const auto& r : result.security_policies) {
+    if (!r.handled) continue;  // upstream lists only the policies it handled
+    Tree p = r.policy->raw;
+    p.set("status", policyStatusTree(r.status));
+    security_policies.push(std::move(p));
+  }
+  if (!security_policies.items().empty()) {
+    root.set("securityPolicies", std::move(security_policies));
+  }
 
   Tree gateways = Tree::list();
   Tree xds = Tree::map();
@@ -419,11 +416,11 @@ Tree translationToTree(const TranslationResult& result) {
       Tree http = Tree::list(), tcp = Tree::list(), udp = Tree::list();
       for (const auto& l : ir.listeners) {
         if (l.isHTTP()) {
-          http.push(listenerToTree(l));
+          http.push(listenerToTree(l, &result));
         } else if (l.isTCP()) {
-          tcp.push(listenerToTree(l));
+          tcp.push(listenerToTree(l, &result));
         } else {
-          udp.push(listenerToTree(l));
+          udp.push(listenerToTree(l, &result));
         }
       }
       if (!http.items().empty()) x.set("http", std::move(http));

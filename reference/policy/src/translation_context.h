@@ -25,8 +25,9 @@ struct GatewayContext {
   const Gateway* gateway = nullptr;
   std::vector<ListenerContext> listeners;  // own listeners, then ListenerSet listeners
   GatewayResult* result = nullptr;
-  ir::Gateway* ir = nullptr;             // shared by all gateways merged onto one proxy
-  std::optional<std::string> ip_family;  // from the EnvoyProxy that configures this gateway
+  ir::Gateway* ir = nullptr;                // shared by all gateways merged onto one proxy
+  const EnvoyProxy* envoy_proxy = nullptr;  // the gateway's own, else its GatewayClass's
+  std::optional<std::string> ip_family;     // from that EnvoyProxy
   std::string key() const { return gateway->meta.ns + "/" + gateway->meta.name; }
 };
 
@@ -48,6 +49,20 @@ struct TranslationContext {
                         const std::string& to_name) const;
 };
 
+// Which listeners of this controller one parentRef of a route selects, after the listeners'
+// allowed kinds and namespaces (upstream's GetReferencedListeners + allowed-listener filter).
+struct ParentRefListeners {
+  bool managed = false;  // names a Gateway (or a ListenerSet of one) this controller translates
+  std::vector<std::pair<GatewayContext*, ListenerContext*>> listeners;
+};
+ParentRefListeners resolveParentRef(TranslationContext& ctx, const Route& route,
+                                    const ParentReference& parent);
+
+// Routes in the order the translator processes them: HTTPRoutes, GRPCRoutes, TLSRoutes,
+// TCPRoutes, UDPRoutes, each by creation time then namespace/name (test bundles keep input order
+// for equal times, as upstream's translator tests do).
+std::vector<const Route*> orderedRoutes(const ResourceSet& resources);
+
 // Stage 1: Gateways and ListenerSets → listener contexts, listener statuses and the IR.
 void translateGateways(TranslationContext& ctx, TranslationResult& result);
 // Stage 1b: routes → attachedRoutes, per-hostname IR routes, gRPC defaults.
@@ -56,5 +71,9 @@ void attachRoutes(TranslationContext& ctx);
 void collectListenerStatuses(const TranslationContext& ctx, TranslationResult& result);
 // Stage 2: ClientTrafficPolicies → statuses, applied onto the IR.
 void processClientTrafficPolicies(TranslationContext& ctx, TranslationResult& result);
+// Stage 3: SecurityPolicies → statuses, authorization (or 500s) on the IR routes.
+void processSecurityPolicies(TranslationContext& ctx, TranslationResult& result);
+// Last: each HTTP listener's routes in upstream's match-precedence order.
+void sortRoutes(TranslationResult& result);
 
 }  // namespace ctplab::policy

@@ -1,5 +1,6 @@
 // The `validate` rendering: verdicts per policy ancestor and effective settings per listener.
 #include <algorithm>
+#include <map>
 
 #include "ctplab/policy/output.h"
 #include "ctplab/policy/port_plan.h"
@@ -58,6 +59,33 @@ const ir::Listener* portOwner(const ir::Gateway& g, const ir::Listener& l) {
   return nullptr;
 }
 
+template <typename Policy>
+void policyReport(const char* kind, const Policy& policy, const PolicyStatus& status,
+                  const std::vector<std::string>& admission_errors, bool rejected,
+                  const char* unresolved, std::string& out) {
+  out += std::string("  ") + kind + " " + policy.meta.ns + "/" + policy.meta.name + "\n";
+  if (rejected) {
+    out += "    Rejected by the API server:\n";
+    for (const auto& e : admission_errors) out += "      " + e + "\n";
+    return;
+  }
+  for (const auto& e : admission_errors)
+    out += "    note: the API server would reject: " + e + "\n";
+  if (status.ancestors().empty())
+    out += std::string("    no target resolved (") + unresolved + ")\n";
+  for (const auto& a : status.ancestors()) {
+    out += "    " + refText(a.ref) + ": " + verdict(a) + "\n";
+    for (const auto& c : a.conditions) {
+      if (c.type == "Accepted" && c.status == "True") continue;
+      std::string msg = c.message;
+      for (size_t pos = 0; (pos = msg.find('\n', pos)) != std::string::npos; pos += 8) {
+        msg.replace(pos, 1, "\n       ");
+      }
+      out += "      " + c.type + " (" + c.reason + "): " + msg + "\n";
+    }
+  }
+}
+
 }  // namespace
 
 std::string validationReport(const TranslationResult& result) {
@@ -70,28 +98,18 @@ std::string validationReport(const TranslationResult& result) {
   });
   for (const PolicyResult* rp : ordered) {
     const PolicyResult& r = *rp;
-    out += "  ClientTrafficPolicy " + r.policy->meta.ns + "/" + r.policy->meta.name + "\n";
-    if (r.rejected) {
-      out += "    Rejected by the API server:\n";
-      for (const auto& e : r.admission_errors) out += "      " + e + "\n";
-      continue;
-    }
-    for (const auto& e : r.admission_errors)
-      out += "    note: the API server would reject: " + e + "\n";
-    if (r.status.ancestors().empty()) {
-      out += "    no target resolved (no Gateway or ListenerSet of this controller matches)\n";
-    }
-    for (const auto& a : r.status.ancestors()) {
-      out += "    " + refText(a.ref) + ": " + verdict(a) + "\n";
-      for (const auto& c : a.conditions) {
-        if (c.type == "Accepted" && c.status == "True") continue;
-        std::string msg = c.message;
-        for (size_t pos = 0; (pos = msg.find('\n', pos)) != std::string::npos; pos += 8) {
-          msg.replace(pos, 1, "\n       ");
-        }
-        out += "      " + c.type + " (" + c.reason + "): " + msg + "\n";
-      }
-    }
+    policyReport("ClientTrafficPolicy", *r.policy, r.status, r.admission_errors, r.rejected,
+                 "no Gateway or ListenerSet of this controller matches", out);
+  }
+  std::vector<const SecurityPolicyResult*> security;
+  for (const auto& r : result.security_policies) security.push_back(&r);
+  std::stable_sort(security.begin(), security.end(), [](const auto* a, const auto* b) {
+    if (a->policy->meta.ns != b->policy->meta.ns) return a->policy->meta.ns < b->policy->meta.ns;
+    return a->policy->meta.name < b->policy->meta.name;
+  });
+  for (const SecurityPolicyResult* r : security) {
+    policyReport("SecurityPolicy", *r->policy, r->status, r->admission_errors, r->rejected,
+                 "no Gateway or route of this controller matches", out);
   }
   out += "Listeners\n";
   for (const auto& g : result.gateways) {
@@ -124,6 +142,20 @@ std::string validationReport(const TranslationResult& result) {
       out += "  " + l.name + " (" + l.protocol + " port " + std::to_string(l.external_port) +
              ", proxy port " + std::to_string(l.port) + ")\n";
       out += "    policy: " + (l.policy.empty() ? std::string("none (defaults)") : l.policy) + "\n";
+      std::map<std::string, size_t> authorized;
+      size_t failed = 0;
+      for (const auto& r : l.routes) {
+        if (r.authorization) ++authorized[r.authorization->policy];
+        if (r.direct_response_500) ++failed;
+      }
+      if (failed > 0) {
+        out += "    " + std::to_string(failed) + " of " + std::to_string(l.routes.size()) +
+               " routes answer 500 (a policy applied to them failed)\n";
+      }
+      for (const auto& [source, n] : authorized) {
+        out += "    authorization from SecurityPolicy " + source + " on " + std::to_string(n) +
+               " of " + std::to_string(l.routes.size()) + " routes\n";
+      }
       if (const ir::Listener* owner = portOwner(*irg, l)) {
         out += "    shares port " + std::to_string(l.external_port) + " with " + owner->name +
                ": one filter chain and one connection-limit counter\n";

@@ -66,7 +66,7 @@ bool isFloatText(const std::string& s) {
 }  // namespace
 
 SourceLocation Field::location() const {
-  SourceLocation loc{ctx_->file, 0, 0};
+  SourceLocation loc{ctx_->file, absent_at_.line, absent_at_.column};
   if (node_.IsDefined()) {
     auto mark = node_.Mark();
     if (mark.line >= 0) {
@@ -94,7 +94,7 @@ void Field::warning(const std::string& message) const {
 
 Field Field::operator[](const char* key) const {
   std::string child = path_.empty() ? key : path_ + "." + key;
-  if (!node_.IsMap()) return Field(YAML::Node(YAML::NodeType::Undefined), child, ctx_);
+  if (!node_.IsMap()) return Field(child, ctx_, location());
   YAML::Node found(YAML::NodeType::Undefined);
   std::string matched;
   for (const auto& kv : node_) {
@@ -112,7 +112,7 @@ Field Field::operator[](const char* key) const {
               "rejects it");
     return f;
   }
-  return Field(YAML::Node(YAML::NodeType::Undefined), child, ctx_);
+  return Field(child, ctx_, location());
 }
 
 void Field::rejectUnknown(std::initializer_list<const char*> known, bool strict) const {

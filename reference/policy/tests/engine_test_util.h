@@ -47,6 +47,34 @@ struct Run {
     }
     return nullptr;
   }
+  const SecurityPolicyResult* securityPolicy(const std::string& name) const {
+    for (const auto& p : result.security_policies) {
+      if (p.policy->meta.name == name) return &p;
+    }
+    return nullptr;
+  }
+  // The condition `type` of the SecurityPolicy's ancestor named `ancestor` with the given section
+  // ("" = none).
+  const Condition* spCondition(const std::string& name, const std::string& ancestor,
+                               const std::string& section, const std::string& type) const {
+    const SecurityPolicyResult* p = securityPolicy(name);
+    if (p == nullptr) return nullptr;
+    for (const auto& a : p->status.ancestors()) {
+      if (a.ref.name == ancestor && a.ref.section_name.value_or("") == section) {
+        return a.find(type);
+      }
+    }
+    return nullptr;
+  }
+  // The IR route of `listener` whose name starts with `prefix`.
+  const ir::Route* route(const std::string& listener_name, const std::string& prefix) const {
+    const ir::Listener* l = listener(listener_name);
+    if (l == nullptr) return nullptr;
+    for (const auto& r : l->routes) {
+      if (r.name.rfind(prefix, 0) == 0) return &r;
+    }
+    return nullptr;
+  }
   const ir::Listener* listener(const std::string& name) const {
     for (const auto& g : result.irs) {
       for (const auto& l : g.listeners) {
@@ -71,6 +99,24 @@ inline std::string policy(const std::string& name, const std::string& created,
   return "---\napiVersion: gateway.envoyproxy.io/v1alpha1\nkind: ClientTrafficPolicy\n"
          "metadata: {name: " +
          name + ", namespace: ns, creationTimestamp: \"" + created + "\"}\nspec:\n" + spec + "\n";
+}
+
+inline std::string securityPolicy(const std::string& name, const std::string& created,
+                                  const std::string& spec) {
+  return "---\napiVersion: gateway.envoyproxy.io/v1alpha1\nkind: SecurityPolicy\n"
+         "metadata: {name: " +
+         name + ", namespace: ns, creationTimestamp: \"" + created + "\"}\nspec:\n" + spec + "\n";
+}
+
+// HTTPRoute ns/<name> attached to ns/gw (optionally one listener) with the given rules (YAML list
+// items at two-space indent, e.g. "  - matches: [{path: {type: Exact, value: /a}}]").
+inline std::string httpRoute(const std::string& name, const std::string& rules,
+                             const std::string& section = "") {
+  std::string parent = section.empty() ? "{name: gw}" : "{name: gw, sectionName: " + section + "}";
+  return "---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\n"
+         "metadata: {name: " +
+         name + ", namespace: ns}\nspec:\n  parentRefs: [" + parent + "]\n  rules:\n" + rules +
+         "\n";
 }
 
 }  // namespace ctplab::policy::testing

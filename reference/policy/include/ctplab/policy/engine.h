@@ -28,6 +28,16 @@ struct PolicyResult {
   bool rejected = false;                      // admission enforced and failed
 };
 
+struct SecurityPolicyResult {
+  const SecurityPolicy* policy = nullptr;
+  PolicyStatus status;
+  std::vector<std::string> admission_errors;  // `spec.x: Invalid value: ...: message`
+  bool rejected = false;                      // admission enforced and failed
+  // Some target reference has a kind upstream's translator processes; only such policies are
+  // listed in its output.
+  bool handled = false;
+};
+
 struct GatewayResult {
   const Gateway* gateway = nullptr;
   bool accepted = false;
@@ -46,6 +56,8 @@ struct TranslationResult {
   std::vector<GatewayResult> gateways;           // input order
   std::vector<ListenerSetResult> listener_sets;  // those whose parent Gateway is ours
   std::vector<ir::Gateway> irs;                  // one per IR key, in order of first use
+  // Handled policies in the order the translator first handled them, then the others.
+  std::vector<SecurityPolicyResult> security_policies;
   const ir::Gateway* findIR(const std::string& key) const;
 };
 
@@ -53,5 +65,6 @@ TranslationResult translate(const ResourceSet& resources, const TranslateOptions
 
 // Admission-time (API server) validation of one policy: CEL rules and schema patterns.
 std::vector<std::string> admissionErrors(const ClientTrafficPolicySpec& spec);
+std::vector<std::string> admissionErrors(const SecurityPolicySpec& spec);
 
 }  // namespace ctplab::policy

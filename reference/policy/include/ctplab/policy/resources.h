@@ -10,6 +10,7 @@
 
 #include "ctplab/policy/ctp_spec.h"
 #include "ctplab/policy/diagnostics.h"
+#include "ctplab/policy/security_policy_spec.h"
 #include "ctplab/policy/yaml_tree.h"
 
 namespace ctplab::policy {
@@ -106,8 +107,23 @@ struct Route {
   ObjectMeta meta;
   std::vector<ParentReference> parents;
   std::vector<std::string> hostnames;
+  // HTTPRoute `matches[].path` and GRPCRoute `matches[].method`, the parts route order and
+  // path routing need.
+  struct PathCondition {
+    std::string type;  // Exact | PathPrefix | RegularExpression
+    std::string value;
+  };
+  struct GRPCMethod {
+    std::string type = "Exact";  // Exact | RegularExpression
+    std::optional<std::string> service, method;
+  };
+  struct Match {
+    std::optional<PathCondition> path;  // unset: no path condition
+    std::optional<GRPCMethod> method;
+  };
   struct Rule {
-    size_t match_count = 0;  // 0: no matches listed (one catch-all route)
+    std::optional<std::string> name;  // the sectionName policies use to target this rule
+    std::vector<Match> matches;       // empty: no matches listed (one catch-all route)
   };
   std::vector<Rule> rules;
 };
@@ -150,6 +166,14 @@ struct EnvoyProxy {
   std::optional<bool> merge_gateways;
   std::optional<std::string> ip_family;  // IPv4 | IPv6 | DualStack
   bool for_gateway_class = false;        // bundle key envoyProxyForGatewayClass
+  // spec.geoIP.provider: what SecurityPolicy clientIPGeoLocations rules require.
+  struct GeoIP {
+    std::string provider_type;  // MaxMind is the only type upstream supports
+    bool has_max_mind = false;
+    // maxMind.<x>DbSource.local.path
+    std::optional<std::string> city_db, country_db, asn_db, isp_db, anonymous_ip_db;
+  };
+  std::optional<GeoIP> geo_ip;
 };
 
 struct ClientTrafficPolicy {
@@ -157,6 +181,13 @@ struct ClientTrafficPolicy {
   ClientTrafficPolicySpec spec;
   Tree raw;
   std::vector<std::string> admission_errors;  // API-server rejections (section 1.5 of the spec)
+};
+
+struct SecurityPolicy {
+  ObjectMeta meta;
+  SecurityPolicySpec spec;
+  Tree raw;  // echoed in translate output, with every feature the engine does not model
+  std::vector<std::string> admission_errors;  // API-server rejections
 };
 
 // Everything loaded from the input files, in load order.
@@ -172,6 +203,7 @@ struct ResourceSet {
   std::vector<Namespace> namespaces;
   std::vector<EnvoyProxy> envoy_proxies;
   std::vector<ClientTrafficPolicy> client_traffic_policies;
+  std::vector<SecurityPolicy> security_policies;
   // True when any file used Envoy Gateway's test-bundle format; policies then keep input order
   // for equal creation timestamps (as upstream's translator tests do) instead of ns/name order.
   bool bundle_format = false;

@@ -56,6 +56,11 @@ class PolicyStatus {
   std::vector<AncestorStatus> ancestors_;
 };
 
+// A condition message from translation errors, as upstream's Error2ConditionMsg writes it: the
+// errors joined with "\n", the first letter upper-cased, a final "." added when missing, and the
+// text cut to the condition message limit.
+std::string errorConditionMessage(const std::vector<std::string>& errors);
+
 struct ListenerStatus {
   std::string name;
   int64_t attached_routes = 0;

@@ -27,6 +27,12 @@ class Field {
  public:
   Field(YAML::Node node, std::string path, ReadContext* ctx)
       : node_(std::move(node)), path_(std::move(path)), ctx_(ctx) {}
+  // An absent child: diagnostics about it (e.g. a missing required field) point at `parent`.
+  Field(std::string path, ReadContext* ctx, SourceLocation parent)
+      : node_(YAML::NodeType::Undefined),
+        path_(std::move(path)),
+        ctx_(ctx),
+        absent_at_(std::move(parent)) {}
 
   bool present() const { return node_.IsDefined() && !node_.IsNull(); }
   bool isMap() const { return node_.IsMap(); }
@@ -62,6 +68,7 @@ class Field {
   YAML::Node node_;
   std::string path_;
   ReadContext* ctx_;
+  SourceLocation absent_at_;
 };
 
 // Converts a YAML node to an output Tree, keeping plain numbers and bools typed.

@@ -1,0 +1,13 @@
+// IR routes as upstream's xdsIR YAML (pathMatch, directResponse, SecurityPolicy authorization:
+// `security.authorization` on HTTP routes, `authorization` on TCP routes). Internal.
+#pragma once
+
+#include "ctplab/policy/engine.h"
+#include "ctplab/policy/yaml_tree.h"
+
+namespace ctplab::policy {
+
+// `result` (optional) supplies the SecurityPolicy whose principal kinds the IR only flags.
+Tree routeToTree(const ir::Route& route, bool http, const TranslationResult* result);
+
+}  // namespace ctplab::policy
