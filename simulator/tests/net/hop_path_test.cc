@@ -38,8 +38,8 @@ std::string xff(const proxy::http1::HeaderList& headers) {
 
 TEST(HopPath, DirectClientArrivesAsItself) {
   proxy::http1::HeaderList headers;
-  auto a = traverse({}, {ip("203.0.113.7"), 40000, 0, std::nullopt}, ip("198.51.100.10"), 80,
-                    headers);
+  auto a =
+      traverse({}, {ip("203.0.113.7"), 40000, 0, std::nullopt}, ip("198.51.100.10"), 80, headers);
   EXPECT_EQ(a.peer, ip("203.0.113.7"));
   EXPECT_TRUE(a.preamble.empty());
   EXPECT_FALSE(a.refused_by);
@@ -61,8 +61,7 @@ TEST(HopPath, ReplacingHopAndClientHeaderOverwriteForgeries) {
   cdn.client_header = "CF-Connecting-IP";
   proxy::http1::HeaderList headers = {{"x-forwarded-for", "10.0.0.1"},
                                       {"cf-connecting-ip", "10.0.0.1"}};
-  traverse({&cdn}, {ip("198.51.100.9"), 40000, 0, std::nullopt}, ip("198.51.100.10"), 80,
-           headers);
+  traverse({&cdn}, {ip("198.51.100.9"), 40000, 0, std::nullopt}, ip("198.51.100.10"), 80, headers);
   EXPECT_EQ(xff(headers), "198.51.100.9");
   ASSERT_NE(proxy::http1::findHeader(headers, "CF-Connecting-IP"), nullptr);
   EXPECT_EQ(proxy::http1::findHeader(headers, "CF-Connecting-IP")->value, "198.51.100.9");
@@ -79,8 +78,8 @@ TEST(HopPath, L4WithProxyProtocolDescribesTheClientAndNatHidesIt) {
   }();
   const Hop nlb = l4("nlb", "172.31.0.0/24", Hop::ProxyProtocol::kV2);
   proxy::http1::HeaderList headers;
-  auto a = traverse({&nat, &nlb}, {ip("192.168.1.20"), 40000, 5, std::nullopt},
-                    ip("198.51.100.10"), 443, headers);
+  auto a = traverse({&nat, &nlb}, {ip("192.168.1.20"), 40000, 5, std::nullopt}, ip("198.51.100.10"),
+                    443, headers);
   EXPECT_EQ(a.peer, ip("172.31.0.5"));
   auto parsed = proxy::proxy_protocol::parseHeader(a.preamble);
   ASSERT_TRUE(std::holds_alternative<proxy::proxy_protocol::ParsedHeader>(parsed));
@@ -96,12 +95,12 @@ TEST(HopPath, ForgedProxyHeaderPassesAnL4HopWithoutProxyProtocolAndStaysInnermos
   forged.source = "10.0.0.1";
   const Hop plain = l4("plain", "172.31.0.0/24", Hop::ProxyProtocol::kNone);
   proxy::http1::HeaderList headers;
-  auto a = traverse({&plain}, {ip("198.51.100.9"), 40000, 0, forged}, ip("198.51.100.10"), 80,
-                    headers);
+  auto a =
+      traverse({&plain}, {ip("198.51.100.9"), 40000, 0, forged}, ip("198.51.100.10"), 80, headers);
   EXPECT_EQ(a.preamble, "PROXY TCP4 10.0.0.1 198.51.100.10 40000 80\r\n");
   const Hop pp = l4("pp", "172.31.1.0/24", Hop::ProxyProtocol::kV1);
-  auto b = traverse({&pp}, {ip("198.51.100.9"), 40000, 0, forged}, ip("198.51.100.10"), 80,
-                    headers);
+  auto b =
+      traverse({&pp}, {ip("198.51.100.9"), 40000, 0, forged}, ip("198.51.100.10"), 80, headers);
   // The load balancer's header comes first; the forged one follows as payload.
   EXPECT_TRUE(b.preamble.starts_with("PROXY TCP4 198.51.100.9 "));
   EXPECT_TRUE(b.preamble.ends_with("PROXY TCP4 10.0.0.1 198.51.100.10 40000 80\r\n"));
@@ -112,14 +111,14 @@ TEST(HopPath, L7HopRefusesAProxyHeaderUnlessItReadsThem) {
   forged.source = "10.0.0.1";
   Hop cdn = l7("cdn", "172.16.0.0/24");
   proxy::http1::HeaderList headers;
-  auto refused = traverse({&cdn}, {ip("198.51.100.9"), 40000, 0, forged}, ip("198.51.100.10"),
-                          80, headers);
+  auto refused =
+      traverse({&cdn}, {ip("198.51.100.9"), 40000, 0, forged}, ip("198.51.100.10"), 80, headers);
   ASSERT_TRUE(refused.refused_by);
   EXPECT_EQ(*refused.refused_by, "cdn");
   cdn.accept_proxy_protocol = true;
   headers.clear();
-  auto read = traverse({&cdn}, {ip("198.51.100.9"), 40000, 0, forged}, ip("198.51.100.10"), 80,
-                       headers);
+  auto read =
+      traverse({&cdn}, {ip("198.51.100.9"), 40000, 0, forged}, ip("198.51.100.10"), 80, headers);
   EXPECT_FALSE(read.refused_by);
   EXPECT_EQ(xff(headers), "10.0.0.1");  // it believes the header it was told to read
   EXPECT_TRUE(read.preamble.empty());
