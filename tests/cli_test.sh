@@ -83,5 +83,55 @@ printf 'name: Broken\nfeatures: [Nope]\nexpect: {stats: {a.b: 1}}\n' >"$tmp/brok
 check "a broken case exits 2" test $? -eq 2
 check "a broken case names file:line" grep -q "broken-case.yaml:2:" "$tmp/err"
 
+# explain and audit-xff
+identity="$root/scenarios/identity"
+"$ctplab" explain "$identity/gateway-base.yaml" "$identity/ctp-hops-2.yaml" --port 80 \
+  --hops "$identity/hops.yaml" --via cdn,lb --host www.example.com --path /admin \
+  --header 'X-Forwarded-For: 192.168.1.1' >"$tmp/explain.txt" 2>"$tmp/err"
+check "explain exits 0 when the request is traced" test $? -eq 0
+check "explain starts with what the client sends" \
+  grep -q "^1\. client 203.0.113.7 sends GET /admin Host: www.example.com, X-Forwarded-For: 192.168.1.1$" "$tmp/explain.txt"
+check "explain shows each hop appending" \
+  grep -q "^3\. hop lb (L7): X-Forwarded-For: 192.168.1.1, 203.0.113.7, 10.1.0.4; connects from 10.2.0.4$" "$tmp/explain.txt"
+check "explain shows the detected client IP" \
+  grep -q "client IP: numTrustedHops 2 (skips 1 from the right) → 203.0.113.7 from X-Forwarded-For" "$tmp/explain.txt"
+check "explain ends with the authorization verdict" \
+  grep -q "^=> 403 RBAC: access denied, answered by authorization" "$tmp/explain.txt"
+"$ctplab" explain "$identity/gateway-base.yaml" "$identity/ctp-hops-2.yaml" --port 80 \
+  --hops "$identity/hops.yaml" --via cdn,lb --host www.example.com --path /admin \
+  --header 'X-Forwarded-For: 192.168.1.1' --json >"$tmp/explain.json" 2>/dev/null
+check "explain --json parses" /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['outcome']['status'] == 403 and d['client_ip'] == '203.0.113.7'" "$tmp/explain.json"
+"$ctplab" explain "$identity/gateway-base.yaml" --port 80 --via cdn >/dev/null 2>&1
+check "explain --via without --hops is a usage error" test $? -eq 2
+"$ctplab" explain "$identity/gateway-base.yaml" --port 80 --hops "$tmp/bad.yaml" --via cdn >/dev/null 2>"$tmp/err"
+check "explain with a malformed hops file exits 2 with file:line" \
+  grep -Eq "bad.yaml:[0-9]+:[0-9]+: error" "$tmp/err"
+"$ctplab" audit-xff "$identity/gateway-base.yaml" "$identity/ctp-hops-2.yaml" \
+  --topology "$identity/topology-cdn-lb.yaml" >"$tmp/audit.txt" 2>"$tmp/err"
+check "audit-xff exits 0 without findings" test $? -eq 0
+check "audit-xff says so" grep -q "^no findings" "$tmp/audit.txt"
+"$ctplab" audit-xff "$identity/gateway-base.yaml" "$identity/ctp-hops-3.yaml" \
+  --topology "$identity/topology-cdn-lb.yaml" >"$tmp/audit.txt" 2>"$tmp/err"
+check "audit-xff exits 1 with findings" test $? -eq 1
+check "audit-xff computes the numTrustedHops fix" \
+  grep -q "fix:      numTrustedHops should be 2 (is 3)" "$tmp/audit.txt"
+"$ctplab" audit-xff "$identity/gateway-base.yaml" "$identity/ctp-hops-3.yaml" \
+  --topology "$identity/topology-cdn-lb.yaml" --json >"$tmp/a1.json" 2>/dev/null
+"$ctplab" audit-xff "$identity/gateway-base.yaml" "$identity/ctp-hops-3.yaml" \
+  --topology "$identity/topology-cdn-lb.yaml" --json >"$tmp/a2.json" 2>/dev/null
+check "audit-xff JSON is byte-identical across runs" cmp -s "$tmp/a1.json" "$tmp/a2.json"
+check "audit-xff JSON parses" /usr/bin/python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$tmp/a1.json"
+"$ctplab" audit-xff "$identity/gateway-base.yaml" "$identity/ctp-proxy-protocol.yaml" \
+  --topology "$identity/topology-nlb-direct.yaml" >"$tmp/audit.txt" 2>"$tmp/err"
+check "audit-xff flags a forged PROXY header sent around the load balancer" \
+  grep -q "^1\. direct :80: forged PROXY header$" "$tmp/audit.txt"
+printf 'paths:\n  - {name: p, port: 80, clients: 10.0.0.0/33}\n' >"$tmp/topology.yaml"
+"$ctplab" audit-xff "$identity/gateway-base.yaml" --topology "$tmp/topology.yaml" >/dev/null 2>"$tmp/err"
+check "audit-xff exits 2 on a bad topology" test $? -eq 2
+check "a bad topology names file:line:col and the field" \
+  grep -q "topology.yaml:2:34: error: paths\[0\].clients" "$tmp/err"
+"$ctplab" audit-xff "$identity/gateway-base.yaml" >/dev/null 2>&1
+check "audit-xff without --topology is a usage error" test $? -eq 2
+
 echo "cli: $passed passed, $failed failed"
 test "$failed" -eq 0

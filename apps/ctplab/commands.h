@@ -11,5 +11,9 @@ int runTranslate(const std::vector<std::string>& args);
 int runValidate(const std::vector<std::string>& args);
 int runSimulate(const std::vector<std::string>& args);
 int runConformance(const std::vector<std::string>& args);
+// Exit 0 when the trace was produced, whatever the request's outcome.
+int runExplain(const std::vector<std::string>& args);
+// Exit 0 without findings, 1 with findings.
+int runAuditXff(const std::vector<std::string>& args);
 
 }  // namespace ctplab::cli

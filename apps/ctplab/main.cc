@@ -22,6 +22,12 @@ constexpr const char* kUsage =
     "      (exit 0: ran, 2: bad scenario or resources)\n"
     "  conformance [CASE.yaml|DIR ...] [--features +A,-B] [--junit FILE] [--report FILE]\n"
     "      run the conformance cases in simulation (exit 0: none failed, 1: one failed)\n"
+    "  explain FILE... --port N [--source IP] [--hops FILE --via A,B] [--header 'N: v']...\n"
+    "      trace one request through its hops and the gateway: PROXY protocol, client IP,\n"
+    "      route, authorization (exit 0: traced, 2: bad input; --help for every option)\n"
+    "  audit-xff FILE... --topology FILE [--gateway NS/NAME] [--json]\n"
+    "      run honest and forged requests along the topology's paths against the gateway's\n"
+    "      client-IP detection and propose fixes (exit 0: no findings, 1: findings)\n"
     "exit code 3 means an internal error (please report it with the input)\n";
 
 }  // namespace
@@ -39,6 +45,8 @@ int main(int argc, char** argv) {
     if (cmd == "validate") return ctplab::cli::runValidate(args);
     if (cmd == "simulate") return ctplab::cli::runSimulate(args);
     if (cmd == "conformance") return ctplab::cli::runConformance(args);
+    if (cmd == "explain") return ctplab::cli::runExplain(args);
+    if (cmd == "audit-xff") return ctplab::cli::runAuditXff(args);
   } catch (const std::exception& e) {
     // The engine reports bad input as diagnostics; reaching here is a bug, reported as such.
     std::cerr << "ctplab: internal error: " << e.what() << "\n";

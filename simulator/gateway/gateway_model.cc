@@ -39,15 +39,6 @@ proxy::Result<std::unique_ptr<GatewayModel>> GatewayModel::fromIr(
       if (!config) return proxy::Error{l.name + ": " + config.error().message};
       rt.codec = config.value();
       rt.settings = proxy::connection::HttpConnectionSettings::fromListener(l);
-      auto pipeline = proxy::request::RequestPipelineConfig::fromListener(l);
-      if (!pipeline) return proxy::Error{l.name + ": " + pipeline.error().message};
-      rt.pipeline = pipeline.value();
-      auto client_ip = proxy::client_ip::ClientIpConfig::fromListener(l);
-      if (!client_ip) return proxy::Error{l.name + ": " + client_ip.error().message};
-      rt.client_ip = client_ip.value();
-      auto routes = proxy::router::RouteTable::build(l);
-      if (!routes) return proxy::Error{l.name + ": " + routes.error().message};
-      rt.routes.emplace(std::move(routes).value());
       auto flow = proxy::http_flow::ListenerFlow::fromListener(l);
       if (!flow) return proxy::Error{flow.error().message};
       rt.flow.emplace(std::move(flow).value());

@@ -11,7 +11,6 @@
 
 #include "ctplab/policy/ir.h"
 #include "ctplab/proxy/authz/authz_stats.h"
-#include "ctplab/proxy/client_ip/client_ip_config.h"
 #include "ctplab/proxy/client_ip/client_ip_stats.h"
 #include "ctplab/proxy/connection/connection_stats.h"
 #include "ctplab/proxy/connection/http_connection.h"
@@ -23,7 +22,6 @@
 #include "ctplab/proxy/http_flow/request_flow.h"
 #include "ctplab/proxy/proxy_protocol/proxy_protocol_config.h"
 #include "ctplab/proxy/proxy_protocol/proxy_protocol_stats.h"
-#include "ctplab/proxy/request/pipeline_config.h"
 #include "ctplab/proxy/request/request_stats.h"
 #include "ctplab/proxy/result.h"
 #include "ctplab/proxy/router/hcm_stats.h"
@@ -55,9 +53,6 @@ struct ListenerRuntime {
   const policy::ir::Listener* ir = nullptr;
   proxy::http1::CodecConfigPtr codec;  // HTTP(S) only
   proxy::connection::HttpConnectionSettings settings;
-  proxy::request::RequestPipelineConfig pipeline;
-  proxy::client_ip::ClientIpConfig client_ip;
-  std::optional<proxy::router::RouteTable> routes;     // HTTP(S) only
   std::optional<proxy::http_flow::ListenerFlow> flow;  // HTTP(S) only: the per-request flow
   PrefixStats* stats = nullptr;
   bool tls = false;
