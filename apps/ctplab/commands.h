@@ -15,5 +15,7 @@ int runConformance(const std::vector<std::string>& args);
 int runExplain(const std::vector<std::string>& args);
 // Exit 0 without findings, 1 with findings.
 int runAuditXff(const std::vector<std::string>& args);
+// Serves until a signal; exit 0 after the drain, 1 when it cannot start, 2 on bad input.
+int runServe(const std::vector<std::string>& args);
 
 }  // namespace ctplab::cli

@@ -28,6 +28,9 @@ constexpr const char* kUsage =
     "  audit-xff FILE... --topology FILE [--gateway NS/NAME] [--json]\n"
     "      run honest and forged requests along the topology's paths against the gateway's\n"
     "      client-IP detection and propose fixes (exit 0: no findings, 1: findings)\n"
+    "  serve FILE... [--gateway NS/NAME] [--any-port] [--backend echo|HOST:PORT] [--admin A:P]\n"
+    "      run the gateway's plain-HTTP listeners on real sockets with the reference data plane\n"
+    "      until SIGTERM (exit 0 after draining; --help for every option)\n"
     "exit code 3 means an internal error (please report it with the input)\n";
 
 }  // namespace
@@ -47,6 +50,7 @@ int main(int argc, char** argv) {
     if (cmd == "conformance") return ctplab::cli::runConformance(args);
     if (cmd == "explain") return ctplab::cli::runExplain(args);
     if (cmd == "audit-xff") return ctplab::cli::runAuditXff(args);
+    if (cmd == "serve") return ctplab::cli::runServe(args);
   } catch (const std::exception& e) {
     // The engine reports bad input as diagnostics; reaching here is a bug, reported as such.
     std::cerr << "ctplab: internal error: " << e.what() << "\n";

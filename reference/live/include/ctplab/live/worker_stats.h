@@ -1,0 +1,57 @@
+// The counters one worker thread keeps while it serves connections, under the same Envoy names the
+// simulator exports; only that worker writes them, and snapshots are taken on its own thread.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "ctplab/live/gateway_plan.h"
+#include "ctplab/live/stat_map.h"
+#include "ctplab/proxy/authz/authz_stats.h"
+#include "ctplab/proxy/client_ip/client_ip_stats.h"
+#include "ctplab/proxy/connection/connection_stats.h"
+#include "ctplab/proxy/connection/listener_stats.h"
+#include "ctplab/proxy/http1/codec_stats.h"
+#include "ctplab/proxy/http_flow/request_flow.h"
+#include "ctplab/proxy/proxy_protocol/proxy_protocol_stats.h"
+#include "ctplab/proxy/request/request_stats.h"
+#include "ctplab/proxy/router/hcm_stats.h"
+
+namespace ctplab::live {
+
+// Everything counted under one HCM stat prefix (`http.<prefix>.`).
+struct PrefixStats {
+  proxy::router::HcmStats hcm;
+  proxy::http1::CodecStats codec;
+  proxy::connection::HttpConnectionStats connection;
+  proxy::request::RequestStats request;
+  proxy::client_ip::ClientIpStats client_ip;
+  proxy::authz::AuthzStats authz;
+
+  proxy::http_flow::FlowStats flowStats() { return {&client_ip, &request, &authz}; }
+};
+
+// Socket-level counters of one proxy port (`listener.<address>.`).
+struct PortStats {
+  uint64_t downstream_cx_total = 0;
+  uint64_t downstream_cx_destroy = 0;
+  uint64_t downstream_cx_active = 0;
+  uint64_t no_filter_chain_match = 0;
+  proxy::connection::ListenerConnectionStats phases;  // inspection (and later TLS) timeouts
+};
+
+struct WorkerStats {
+  explicit WorkerStats(const GatewayPlan& plan)
+      : prefixes(plan.statPrefixes().size()), ports(plan.ports().size()) {}
+
+  std::vector<PrefixStats> prefixes;  // by GatewayPlan::statPrefixes() index
+  std::vector<PortStats> ports;       // by GatewayPlan::ports() index
+  // Envoy roots the PROXY protocol filter's counters at one scope shared by every listener.
+  proxy::proxy_protocol::ProxyProtocolStats proxy_protocol;
+
+  // Adds every stat under its full Envoy name, as the simulator's GatewayModel::stats() names
+  // them. Ports this driver does not serve are left out.
+  void addTo(const GatewayPlan& plan, StatMap& out) const;
+};
+
+}  // namespace ctplab::live

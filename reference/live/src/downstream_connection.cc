@@ -1,0 +1,629 @@
+#include "downstream_connection.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <algorithm>
+#include <variant>
+
+#include "ctplab/live/upstream_codec.h"
+#include "ctplab/proxy/request/response_stage.h"
+#include "upstream_client.h"
+#include "worker.h"
+
+namespace ctplab::live {
+
+namespace {
+
+constexpr size_t kReadChunk = 16384;
+constexpr size_t kWriteChunk = 65536;
+// Envoy's delayed_close_timeout default: how long a closing connection waits for the peer to read
+// what is left, and then for the peer's FIN after ours.
+constexpr Duration kDelayedClose = Duration::seconds(1);
+
+using TcpKeepIdle = asio::detail::socket_option::integer<IPPROTO_TCP, TCP_KEEPIDLE>;
+using TcpKeepInterval = asio::detail::socket_option::integer<IPPROTO_TCP, TCP_KEEPINTVL>;
+using TcpKeepCount = asio::detail::socket_option::integer<IPPROTO_TCP, TCP_KEEPCNT>;
+
+// SO_KEEPALIVE and the fields the policy sets (spec 4.4); unset fields keep the kernel's
+// defaults. Zero values are refused by Linux; the option is then left as it was.
+void applyKeepalive(tcp::socket& socket, const std::optional<policy::ir::TCPKeepalive>& ka) {
+  if (!ka) return;
+  error_code ignored;
+  socket.set_option(asio::socket_base::keep_alive(true), ignored);
+  if (ka->idle_time_s) socket.set_option(TcpKeepIdle(static_cast<int>(*ka->idle_time_s)), ignored);
+  if (ka->interval_s) {
+    socket.set_option(TcpKeepInterval(static_cast<int>(*ka->interval_s)), ignored);
+  }
+  if (ka->probes) socket.set_option(TcpKeepCount(static_cast<int>(*ka->probes)), ignored);
+}
+
+// The peer as the data plane sees addresses: an IPv4-mapped IPv6 peer (a dual-stack socket) is
+// the IPv4 client it stands for.
+IpAddress peerAddress(const tcp::endpoint& endpoint) {
+  auto address = endpoint.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+  }
+  return IpAddress::parse(address.to_string()).value_or(IpAddress());
+}
+
+bool isHopByHopResponseField(std::string_view name) {
+  using proxy::http1::equalsIgnoreCase;
+  for (std::string_view h : {"connection", "keep-alive", "proxy-connection", "transfer-encoding",
+                             "upgrade", "te", "trailer"}) {
+    if (equalsIgnoreCase(name, h)) return true;
+  }
+  return false;
+}
+
+std::chrono::nanoseconds toChrono(Duration d) { return std::chrono::nanoseconds(d.ns()); }
+
+}  // namespace
+
+DownstreamConnection::DownstreamConnection(Worker& worker, uint64_t id, tcp::socket socket,
+                                           size_t port_index)
+    : worker_(worker),
+      id_(id),
+      socket_(std::move(socket)),
+      timer_(socket_.get_executor()),
+      backend_timer_(socket_.get_executor()),
+      port_index_(port_index),
+      read_buffer_(kReadChunk) {}
+
+DownstreamConnection::~DownstreamConnection() = default;
+
+void DownstreamConnection::start() {
+  const GatewayShared& shared = worker_.shared();
+  const PlannedPort& port = shared.plan->ports()[port_index_];
+  PortStats& port_stats = worker_.stats().ports[port_index_];
+  ++port_stats.downstream_cx_total;
+  ++port_stats.downstream_cx_active;
+  const TimePoint now = shared.clock->now();
+  error_code ec;
+  const tcp::endpoint remote = socket_.remote_endpoint(ec);
+  if (ec) {  // gone between accept and now
+    close(true, false);
+    return;
+  }
+  peer_ = peerAddress(remote);
+  socket_.set_option(tcp::no_delay(true), ec);
+  applyKeepalive(socket_, port.keepalive);
+  if (!port.proxy_protocol.enabled) {
+    chooseFilterChain(now);
+    return;
+  }
+  // Listener filters run before any filter chain: before the connection limit and HTTP.
+  phase_ = Phase::kInspecting;
+  proxy_protocol_ = std::make_unique<proxy::proxy_protocol::ProxyProtocolFilter>(
+      port.proxy_protocol, proxy::proxy_protocol::Endpoint{peer_, remote.port()},
+      worker_.stats().proxy_protocol);
+  if (port.inspection_timeout) inspect_deadline_ = now + *port.inspection_timeout;
+  armTimer();
+  maybeRead();
+}
+
+void DownstreamConnection::inspect(TimePoint now, std::string_view bytes) {
+  auto& filter = *proxy_protocol_;
+  const size_t taken = filter.feed(bytes);
+  switch (filter.state()) {
+    case proxy::proxy_protocol::FilterState::kPending:
+      maybeRead();
+      return;
+    case proxy::proxy_protocol::FilterState::kClose:
+      // Envoy's listener filters peek, so the refused bytes are still unread when it closes:
+      // the client sees a reset (spec 4.5), not an orderly end.
+      close(false, true);
+      return;
+    case proxy::proxy_protocol::FilterState::kContinue:
+      break;
+  }
+  peer_ = filter.peer().address;
+  // What the filter did not take is the connection's payload, after any bytes it held back.
+  held_ = std::string(filter.passthrough()) + std::string(bytes.substr(taken));
+  inspect_deadline_.reset();
+  proxy_protocol_.reset();
+  chooseFilterChain(now);
+}
+
+void DownstreamConnection::chooseFilterChain(TimePoint now) {
+  const GatewayShared& shared = worker_.shared();
+  const PlannedPort& port = shared.plan->ports()[port_index_];
+  const int listener = shared.plan->chainListener(port);
+  if (listener < 0) {
+    ++worker_.stats().ports[port_index_].no_filter_chain_match;
+    close(false, false);
+    return;
+  }
+  listener_ = listener;
+  chain_chosen_ = true;
+  const PlannedListener& pl = shared.plan->listeners()[static_cast<size_t>(listener)];
+  auto& hcm = worker_.stats().prefixes[pl.prefix_index].hcm;
+  ++hcm.downstream_cx_total;
+  ++hcm.downstream_cx_active;
+  if (pl.tls) ++hcm.downstream_cx_ssl_total;
+  const auto decision = shared.counters->onOpened(static_cast<size_t>(listener), now);
+  if (!decision.admitted) {
+    // Spec 4.1: nothing it sends is processed; it is closed at closeDelay (or now).
+    phase_ = Phase::kRejected;
+    client_sent_data_ = !held_.empty();
+    held_.clear();
+    reject_close_at_ = decision.close_at.value_or(now);
+    if (*reject_close_at_ <= now) {
+      close(false, client_sent_data_);
+      return;
+    }
+    armTimer();
+    maybeRead();  // only to notice a remote close, which frees the slot at once
+    return;
+  }
+  phase_ = Phase::kHttp;
+  auto& prefix = worker_.stats().prefixes[pl.prefix_index];
+  http_ = std::make_unique<proxy::connection::HttpConnection>(
+      now, decision, pl.codec, prefix.codec, prefix.connection, pl.settings,
+      &worker_.stats().ports[port_index_].phases);
+  afterActivity(now);
+}
+
+void DownstreamConnection::afterActivity(TimePoint now) {
+  // Bounded: each round hands the connection at least one byte or stops.
+  for (int round = 0; round < 1024; ++round) {
+    if (phase_ != Phase::kHttp) return;
+    if (!held_.empty() && !http_->readPaused() && !http_->shouldClose()) {
+      const size_t n = std::min(held_.size(), http_->readAllowance());
+      if (n > 0) {
+        http_->onBytes(now, std::string_view(held_).substr(0, n));
+        held_.erase(0, n);
+      }
+    }
+    pump(now);
+    if (phase_ != Phase::kHttp) return;
+    if (held_.empty() || http_->readPaused() || http_->shouldClose()) break;
+  }
+  flush();
+  if (http_->shouldClose() || peer_closed_) {
+    if (!writing_ && http_->pendingOutput().empty()) {
+      const bool remote =
+          peer_closed_ || http_->closeReason() == proxy::connection::CloseReason::kPeer;
+      close(remote, false);
+      return;
+    }
+    if (!flush_deadline_) flush_deadline_ = now + kDelayedClose;
+  } else if (draining_ && idle()) {
+    close(false, false);
+    return;
+  }
+  armTimer();
+  maybeRead();
+}
+
+void DownstreamConnection::pump(TimePoint now) {
+  for (int guard = 0; guard < 4096; ++guard) {
+    if (phase_ != Phase::kHttp) return;
+    auto event = http_->nextEvent();
+    if (!event) return;
+    if (auto* head = std::get_if<proxy::http1::RequestHead>(&*event)) {
+      onRequestHead(now, *head);
+    } else if (auto* body = std::get_if<proxy::http1::BodyData>(&*event)) {
+      // The forwarding backend gets the whole body; the echo backend ignores it.
+      if (worker_.shared().backend && body->request_id == http_->openRequest() &&
+          !body_too_large_) {
+        if (body_.size() + body->data.size() > worker_.shared().options->max_buffered_body_bytes) {
+          body_too_large_ = true;
+          body_.clear();
+        } else {
+          body_ += body->data;
+        }
+      }
+    } else if (auto* done = std::get_if<proxy::http1::RequestComplete>(&*event)) {
+      if (done->request_id != answered_early_) handleRequest(now, done->request_id);
+    }
+    // ProtocolError and PeerReset: the codec has answered or will close; nothing to add.
+  }
+}
+
+void DownstreamConnection::onRequestHead(TimePoint now, proxy::http1::RequestHead& head) {
+  const GatewayPlan& plan = *worker_.shared().plan;
+  const PlannedListener& chain = plan.listeners()[static_cast<size_t>(listener_)];
+  proxy::request::RequestContext context;
+  context.request_id_bits = {worker_.random(), worker_.random()};
+  context.draining = worker_.draining();
+  auto& stats = worker_.stats().prefixes[chain.prefix_index];
+  auto outcome =
+      proxy::http_flow::onRequestHead(*chain.flow, stats.flowStats(), peer_, context, head);
+  body_.clear();
+  body_too_large_ = false;
+  if (auto& reply = outcome.reply) {
+    answered_early_ = head.request_id;
+    respondLocal(now, reply->status, reply->body, std::move(reply->headers), reply->count_status);
+    return;
+  }
+  const PlannedPort& port = plan.ports()[port_index_];
+  current_listener_ = port.tls ? listener_ : plan.listenerForHost(port, outcome.host);
+  forwarded_ = std::move(head);  // rewritten by the flow: what goes upstream
+  head_ = std::move(outcome);
+}
+
+void DownstreamConnection::handleRequest(TimePoint now, uint64_t request_id) {
+  if (current_listener_ < 0 || !head_) {
+    respondLocal(now, 404, "");
+    return;
+  }
+  const PlannedListener& vhost =
+      worker_.shared().plan->listeners()[static_cast<size_t>(current_listener_)];
+  auto& stats = worker_.stats().prefixes[vhost.prefix_index];
+  auto routed = proxy::http_flow::routeRequest(*vhost.flow, stats.flowStats(), *head_);
+  if (auto& reply = routed.reply) {
+    respondLocal(now, reply->status, reply->body, std::move(reply->headers), reply->count_status);
+    return;
+  }
+  if (body_too_large_) {
+    respondLocal(now, 413, "Payload Too Large");
+    return;
+  }
+  if (worker_.shared().backend) {
+    answerFromUpstream(request_id);
+  } else {
+    answerFromEcho(now, request_id, routed.route.name);
+  }
+}
+
+void DownstreamConnection::answerFromEcho(TimePoint now, uint64_t request_id,
+                                          std::string_view route) {
+  const PlannedListener& vhost =
+      worker_.shared().plan->listeners()[static_cast<size_t>(current_listener_)];
+  const std::string client = head_->detection.client.toString();
+  const std::string peer = peer_.toString();
+  EchoReply reply = echoRespond({&*forwarded_, route, vhost.ir->name, client, peer});
+  if (reply.delay <= Duration()) {
+    respondBackend(now, reply.status, "", std::move(reply.headers), reply.body, false);
+    return;
+  }
+  backend_timer_.expires_after(toChrono(reply.delay));
+  backend_timer_.async_wait([self = shared_from_this(), request_id,
+                             reply = std::move(reply)](const error_code& ec) mutable {
+    // A local reply (a timeout) may have answered the request while the backend waited.
+    if (ec || self->phase_ != Phase::kHttp || self->http_->openRequest() != request_id) return;
+    const TimePoint at = self->worker_.shared().clock->now();
+    self->respondBackend(at, reply.status, "", std::move(reply.headers), reply.body, false);
+    self->afterActivity(at);
+  });
+}
+
+void DownstreamConnection::answerFromUpstream(uint64_t request_id) {
+  const GatewayShared& shared = worker_.shared();
+  if (!upstream_) {
+    const LiveOptions& o = *shared.options;
+    upstream_ = std::make_shared<UpstreamClient>(
+        socket_.get_executor(), *shared.backend,
+        UpstreamClient::Limits{toChrono(o.upstream_connect_timeout),
+                               toChrono(o.upstream_response_timeout), o.max_buffered_body_bytes});
+  }
+  std::weak_ptr<DownstreamConnection> weak = shared_from_this();
+  upstream_->send(serializeUpstreamRequest(*forwarded_, body_), forwarded_->method == "HEAD",
+                  [weak, request_id](UpstreamResult result) {
+                    if (auto self = weak.lock()) {
+                      self->onUpstreamResult(request_id, std::move(result));
+                    }
+                  });
+  body_.clear();
+}
+
+void DownstreamConnection::onUpstreamResult(uint64_t request_id, UpstreamResult result) {
+  if (phase_ != Phase::kHttp || http_->openRequest() != request_id) return;
+  const TimePoint now = worker_.shared().clock->now();
+  switch (result.kind) {
+    case UpstreamResult::Kind::kOk: {
+      proxy::http1::HeaderList headers;
+      for (auto& h : result.headers) {
+        if (isHopByHopResponseField(h.name)) continue;
+        // The body is relayed whole, so its length is ours to state (HEAD keeps the upstream's).
+        if (proxy::http1::equalsIgnoreCase(h.name, "content-length") &&
+            forwarded_->method != "HEAD") {
+          continue;
+        }
+        headers.push_back(std::move(h));
+      }
+      respondBackend(now, result.status, result.reason, std::move(headers), result.body,
+                     forwarded_->method == "HEAD");
+      break;
+    }
+    case UpstreamResult::Kind::kTimeout:
+      respondLocal(now, 504, "upstream request timeout");
+      break;
+    case UpstreamResult::Kind::kConnectFailure:
+      respondLocal(now, 503,
+                   "upstream connect error or disconnect/reset before headers. reset reason: "
+                   "connection failure");
+      break;
+    case UpstreamResult::Kind::kReset:
+      respondLocal(now, 503,
+                   "upstream connect error or disconnect/reset before headers. reset reason: "
+                   "connection termination");
+      break;
+    case UpstreamResult::Kind::kProtocolError:
+      respondLocal(now, 503,
+                   "upstream connect error or disconnect/reset before headers. reset reason: "
+                   "protocol error");
+      break;
+  }
+  afterActivity(now);
+}
+
+void DownstreamConnection::respondLocal(TimePoint now, int status, std::string_view body,
+                                        proxy::http1::HeaderList extra, bool count_status) {
+  proxy::http1::ResponseHead head;
+  head.status = status;
+  head.headers = std::move(extra);
+  head.headers.push_back({"content-length", std::to_string(body.size())});
+  if (!body.empty()) head.headers.push_back({"content-type", "text/plain"});
+  http_->respond(now, head, body, count_status);
+}
+
+void DownstreamConnection::respondBackend(TimePoint now, int status, std::string_view reason,
+                                          proxy::http1::HeaderList headers, std::string_view body,
+                                          bool keep_length) {
+  proxy::http1::ResponseHead head;
+  head.status = status;
+  head.reason = std::string(reason);
+  head.headers = std::move(headers);
+  if (!keep_length) head.headers.push_back({"content-length", std::to_string(body.size())});
+  const PlannedListener& vhost =
+      worker_.shared().plan->listeners()[static_cast<size_t>(std::max(0, current_listener_))];
+  proxy::request::applyLateResponseHeaders(vhost.flow->pipeline(), head);
+  const auto result = http_->respond(now, head, body);
+  if (result == proxy::http1::EncodeResult::kInvalidHeader ||
+      result == proxy::http1::EncodeResult::kBodyTooLong) {
+    // Nothing was written: the backend's answer cannot be relayed as it is.
+    respondLocal(now, 502, "upstream sent a response the proxy cannot relay");
+  }
+}
+
+bool DownstreamConnection::idle() const {
+  // No open request also means no backend work that matters: a late answer is dropped.
+  return phase_ == Phase::kHttp && http_->openRequest() == 0 && !writing_ &&
+         http_->pendingOutput().empty() && held_.empty() && http_->bufferedInputBytes() == 0;
+}
+
+void DownstreamConnection::drain() {
+  draining_ = true;
+  switch (phase_) {
+    case Phase::kInspecting:
+    case Phase::kRejected:
+      close(false, false);
+      return;
+    case Phase::kHttp:
+      if (idle()) close(false, false);
+      return;
+    case Phase::kLingering:
+    case Phase::kClosed:
+      return;
+  }
+}
+
+void DownstreamConnection::forceClose() {
+  if (phase_ == Phase::kLingering) {
+    finalClose();
+    return;
+  }
+  close(false, true);
+}
+
+void DownstreamConnection::maybeRead() {
+  if (reading_ || phase_ == Phase::kClosed || peer_closed_) return;
+  size_t size = read_buffer_.size();
+  if (phase_ == Phase::kHttp) {
+    if (http_->shouldClose() || http_->readPaused() || !held_.empty()) return;
+    size = std::min(size, http_->readAllowance());
+    if (size == 0) return;
+  }
+  reading_ = true;
+  socket_.async_read_some(
+      asio::buffer(read_buffer_.data(), size),
+      [self = shared_from_this()](const error_code& ec, size_t n) { self->onRead(ec, n); });
+}
+
+void DownstreamConnection::onRead(const error_code& ec, size_t n) {
+  reading_ = false;
+  if (phase_ == Phase::kClosed) return;
+  const TimePoint now = worker_.shared().clock->now();
+  if (ec == asio::error::eof) {
+    onPeerEof(now);
+    return;
+  }
+  if (ec) {
+    if (phase_ == Phase::kLingering) {
+      finalClose();
+    } else {
+      close(true, false);
+    }
+    return;
+  }
+  const std::string_view bytes(read_buffer_.data(), n);
+  switch (phase_) {
+    case Phase::kInspecting:
+      inspect(now, bytes);
+      return;
+    case Phase::kRejected:
+      client_sent_data_ = true;
+      maybeRead();
+      return;
+    case Phase::kLingering:
+      maybeRead();  // discarded: the connection is over, only the peer's FIN is awaited
+      return;
+    case Phase::kHttp:
+      held_.append(bytes);
+      afterActivity(now);
+      return;
+    case Phase::kClosed:
+      return;
+  }
+}
+
+void DownstreamConnection::onPeerEof(TimePoint now) {
+  switch (phase_) {
+    case Phase::kInspecting:  // gone before saying who it is: nothing to serve
+    case Phase::kRejected:    // spec 4.1 step 5: a remote close frees the slot at once
+      close(true, false);
+      return;
+    case Phase::kLingering:
+      finalClose();
+      return;
+    case Phase::kHttp:
+      peer_closed_ = true;
+      http_->onPeerClosed(now);
+      afterActivity(now);
+      return;
+    case Phase::kClosed:
+      return;
+  }
+}
+
+void DownstreamConnection::flush() {
+  if (writing_ || phase_ != Phase::kHttp) return;
+  const std::string_view out = http_->pendingOutput();
+  if (out.empty()) return;
+  // The connection keeps its output until the socket took it, so its flow control sees
+  // what the peer has not read yet.
+  write_buffer_.assign(out.substr(0, kWriteChunk));
+  writing_ = true;
+  asio::async_write(
+      socket_, asio::buffer(write_buffer_),
+      [self = shared_from_this()](const error_code& ec, size_t n) { self->onWritten(ec, n); });
+}
+
+void DownstreamConnection::onWritten(const error_code& ec, size_t n) {
+  writing_ = false;
+  if (phase_ != Phase::kHttp) return;
+  if (ec) {
+    close(true, false);
+    return;
+  }
+  const TimePoint now = worker_.shared().clock->now();
+  http_->consumeOutput(now, n);
+  afterActivity(now);
+}
+
+std::optional<TimePoint> DownstreamConnection::nextDeadline() const {
+  std::optional<TimePoint> next;
+  auto earliest = [&next](const std::optional<TimePoint>& t) {
+    if (t && (!next || *t < *next)) next = t;
+  };
+  switch (phase_) {
+    case Phase::kInspecting:
+      earliest(inspect_deadline_);
+      break;
+    case Phase::kRejected:
+      earliest(reject_close_at_);
+      break;
+    case Phase::kHttp:
+      earliest(http_->nextDeadline());
+      earliest(flush_deadline_);
+      break;
+    case Phase::kLingering:
+      earliest(linger_deadline_);
+      break;
+    case Phase::kClosed:
+      break;
+  }
+  return next;
+}
+
+void DownstreamConnection::armTimer() {
+  const std::optional<TimePoint> next = nextDeadline();
+  if (next == timer_at_) return;
+  timer_at_ = next;
+  const uint64_t generation = ++timer_generation_;
+  if (!next) {
+    timer_.cancel();
+    return;
+  }
+  timer_.expires_at(worker_.shared().clock->toSteady(*next));
+  timer_.async_wait([self = shared_from_this(), generation](const error_code& ec) {
+    if (ec || generation != self->timer_generation_ || self->phase_ == Phase::kClosed) return;
+    self->timer_at_.reset();
+    self->onTimer(self->worker_.shared().clock->now());
+  });
+}
+
+void DownstreamConnection::onTimer(TimePoint now) {
+  switch (phase_) {
+    case Phase::kInspecting:
+      if (inspect_deadline_ && now >= *inspect_deadline_) {
+        ++worker_.stats().ports[port_index_].phases.downstream_pre_cx_timeout;
+        close(false, false);
+        return;
+      }
+      break;
+    case Phase::kRejected:
+      if (reject_close_at_ && now >= *reject_close_at_) {
+        close(false, client_sent_data_);
+        return;
+      }
+      break;
+    case Phase::kHttp:
+      if (flush_deadline_ && now >= *flush_deadline_) {
+        close(false, true);  // the peer does not read: drop what is left, as Envoy does
+        return;
+      }
+      http_->onDeadline(now);
+      afterActivity(now);
+      return;
+    case Phase::kLingering:
+      if (linger_deadline_ && now >= *linger_deadline_) {
+        finalClose();
+        return;
+      }
+      break;
+    case Phase::kClosed:
+      return;
+  }
+  armTimer();
+}
+
+void DownstreamConnection::close(bool remote, bool reset) {
+  if (phase_ == Phase::kClosed || phase_ == Phase::kLingering) return;
+  const GatewayShared& shared = worker_.shared();
+  PortStats& port_stats = worker_.stats().ports[port_index_];
+  --port_stats.downstream_cx_active;
+  ++port_stats.downstream_cx_destroy;
+  if (chain_chosen_) {
+    shared.counters->onClosed(static_cast<size_t>(listener_));
+    const PlannedListener& pl = shared.plan->listeners()[static_cast<size_t>(listener_)];
+    auto& hcm = worker_.stats().prefixes[pl.prefix_index].hcm;
+    if (hcm.downstream_cx_active > 0) --hcm.downstream_cx_active;
+    ++hcm.downstream_cx_destroy;
+    ++(remote ? hcm.downstream_cx_destroy_remote : hcm.downstream_cx_destroy_local);
+  }
+  backend_timer_.cancel();
+  if (upstream_) upstream_->cancel();
+  error_code ignored;
+  if (reset || remote) {
+    // Abortive close (RST) where the peer's bytes are left unread (a refused PROXY header, a
+    // rejected connection that sent data, a peer not reading our output); a peer that already
+    // closed needs no FIN exchange either.
+    if (reset) socket_.set_option(asio::socket_base::linger(true, 0), ignored);
+    finalClose();
+    return;
+  }
+  // Delayed close: send our FIN, then discard input until the peer's FIN (or a second), so the
+  // kernel does not answer late client bytes with a reset that could destroy our last response.
+  phase_ = Phase::kLingering;
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);
+  linger_deadline_ = shared.clock->now() + kDelayedClose;
+  armTimer();
+  maybeRead();
+  worker_.remove(id_);  // the connection is over for every count; the socket goes on alone
+}
+
+void DownstreamConnection::finalClose() {
+  if (phase_ == Phase::kClosed) return;
+  const bool was_registered = phase_ != Phase::kLingering;
+  phase_ = Phase::kClosed;
+  error_code ignored;
+  timer_.cancel();
+  socket_.close(ignored);
+  if (was_registered) worker_.remove(id_);
+}
+
+}  // namespace ctplab::live

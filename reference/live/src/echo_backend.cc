@@ -1,0 +1,247 @@
+#include "ctplab/live/echo_backend.h"
+
+#include <algorithm>
+#include <map>
+#include <vector>
+
+#include "ctplab/live/duration_text.h"
+
+namespace ctplab::live {
+
+namespace {
+
+constexpr Duration kMaxDelay = Duration::seconds(60);
+
+// The length of the valid UTF-8 sequence at `s[i]`, or 0 when it is not one.
+size_t utf8Length(std::string_view s, size_t i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = byte(i);
+  size_t n = 0;
+  uint32_t cp = 0;
+  if (c < 0x80) return 1;
+  if ((c & 0xE0) == 0xC0) {
+    n = 2;
+    cp = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 3;
+    cp = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 4;
+    cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+  static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[n] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return 0;
+  return n;
+}
+
+// The route's namespace from its IR name (`httproute/<namespace>/<name>/rule/...`).
+std::string routeNamespace(std::string_view route) {
+  const size_t first = route.find('/');
+  if (first == std::string_view::npos) return "";
+  const size_t second = route.find('/', first + 1);
+  if (second == std::string_view::npos) return "";
+  return std::string(route.substr(first + 1, second - first - 1));
+}
+
+// `key=value` of the query, undecoded; empty when absent.
+std::string_view queryValue(std::string_view target, std::string_view key) {
+  const size_t q = target.find('?');
+  if (q == std::string_view::npos) return {};
+  std::string_view query = target.substr(q + 1);
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    const size_t eq = pair.find('=');
+    if (pair.substr(0, eq) == key) {
+      return eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return {};
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// `X-Echo-Set-Header: A: 1, B: 2`: comma-separated name:value pairs become response headers; a
+// repeated name is joined with a comma, as the conformance server does.
+void addEchoSetHeaders(const proxy::http1::HeaderList& request, proxy::http1::HeaderList& out) {
+  for (const auto& h : request) {
+    if (!proxy::http1::equalsIgnoreCase(h.name, "x-echo-set-header")) continue;
+    std::string_view rest = h.value;
+    while (!rest.empty()) {
+      const size_t comma = rest.find(',');
+      const std::string_view pair = trim(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      const size_t colon = pair.find(':');
+      const std::string name(trim(pair.substr(0, colon)));
+      const std::string value(colon == std::string_view::npos ? "" : trim(pair.substr(colon + 1)));
+      // A header the codec would refuse is skipped rather than failing the whole answer.
+      if (!proxy::http1::isValidFieldName(name) || !proxy::http1::isValidFieldValue(value))
+        continue;
+      auto same = std::find_if(out.begin(), out.end(),
+                               [&](const proxy::http1::Header& e) { return e.name == name; });
+      if (same != out.end()) {
+        same->value += "," + value;
+      } else {
+        out.push_back({name, value});
+      }
+    }
+  }
+}
+
+std::string protoOf(const proxy::http1::RequestHead& head) {
+  return "HTTP/" + std::to_string(head.version.major) + "." + std::to_string(head.version.minor);
+}
+
+std::string requestJson(const EchoRequest& r) {
+  const auto& head = *r.forwarded;
+  std::map<std::string, std::vector<std::string>> headers;
+  std::string host;
+  for (const auto& h : head.headers) {
+    if (proxy::http1::equalsIgnoreCase(h.name, "host")) {
+      if (host.empty()) host = h.value;
+      continue;  // Go moves Host out of the header map
+    }
+    headers[canonicalHeaderKey(h.name)].push_back(h.value);
+  }
+  // Laid out as Go's json.MarshalIndent(v, "", " ") lays it out.
+  std::string out = "{\n";
+  out += " \"path\": " + jsonString(head.target) + ",\n";
+  out += " \"host\": " + jsonString(host) + ",\n";
+  out += " \"method\": " + jsonString(head.method) + ",\n";
+  out += " \"proto\": " + jsonString(protoOf(head)) + ",\n";
+  out += " \"headers\": {";
+  bool first = true;
+  for (const auto& [name, values] : headers) {
+    out += first ? "\n" : ",\n";
+    first = false;
+    out += "  " + jsonString(name) + ": [";
+    for (size_t i = 0; i < values.size(); ++i) {
+      out += (i == 0 ? "\n   " : ",\n   ") + jsonString(values[i]);
+    }
+    out += "\n  ]";
+  }
+  out += headers.empty() ? "},\n" : "\n },\n";
+  out += " \"namespace\": " + jsonString(routeNamespace(r.route)) + ",\n";
+  out += " \"ingress\": \"\",\n";
+  out += " \"service\": \"\",\n";
+  out += " \"pod\": \"\",\n";
+  out += " \"sni\": \"\",\n";
+  out += " \"ctplab\": {\n";
+  out += "  \"clientAddress\": " + jsonString(r.client_address) + ",\n";
+  out += "  \"peerAddress\": " + jsonString(r.peer_address) + ",\n";
+  out += "  \"listener\": " + jsonString(r.listener) + ",\n";
+  out += "  \"route\": " + jsonString(r.route) + "\n";
+  out += " }\n}";
+  return out;
+}
+
+EchoReply jsonError(const std::string& message) {
+  EchoReply reply;
+  reply.status = 500;
+  reply.headers = {{"content-type", "application/json"}, {"x-content-type-options", "nosniff"}};
+  reply.body = "{\"message\":" + jsonString(message) + "}";
+  return reply;
+}
+
+}  // namespace
+
+std::string canonicalHeaderKey(std::string_view name) {
+  for (char c : name) {
+    if (!proxy::http1::isTokenChar(c)) return std::string(name);
+  }
+  std::string out(name);
+  bool upper = true;
+  for (char& c : out) {
+    if (upper && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (!upper && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    upper = c == '-';
+  }
+  return out;
+}
+
+std::string jsonString(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
+      // Go escapes <, > and & too, so an echoed value never reads as markup.
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    } else if (c >= 0x80) {
+      const size_t n = utf8Length(text, i);
+      if (n == 0) {
+        out += "\\ufffd";
+        ++i;
+        continue;
+      }
+      out.append(text.substr(i, n));
+      i += n;
+      continue;
+    } else {
+      out += static_cast<char>(c);
+    }
+    ++i;
+  }
+  out += '"';
+  return out;
+}
+
+EchoReply echoRespond(const EchoRequest& request) {
+  const auto& head = *request.forwarded;
+  const std::string_view target = head.target;
+  const std::string_view path = target.substr(0, target.find('?'));
+  EchoReply reply;
+  const std::string_view delay_text = queryValue(target, "delay");
+  if (!delay_text.empty()) {
+    auto delay = parseDurationText(delay_text);
+    if (!delay) return jsonError("time: invalid duration \"" + std::string(delay_text) + "\"");
+    reply.delay = std::min(*delay, kMaxDelay);
+  }
+  if (path == "/health") {
+    reply.body = "OK";
+    reply.headers = {{"content-type", "text/plain; charset=utf-8"}};
+    return reply;
+  }
+  if (path.starts_with("/status/")) {
+    const std::string_view code = path.substr(8);
+    const bool three_digits = code.size() == 3 && std::all_of(code.begin(), code.end(), [](char c) {
+                                return c >= '0' && c <= '9';
+                              });
+    reply.status = three_digits ? std::stoi(std::string(code)) : 400;
+    // An informational code cannot end a request; the codec refuses codes past 599.
+    if (reply.status < 200 || reply.status > 599) reply.status = 400;
+    return reply;
+  }
+  addEchoSetHeaders(head.headers, reply.headers);
+  reply.headers.push_back({"content-type", "application/json"});
+  reply.headers.push_back({"x-content-type-options", "nosniff"});
+  reply.body = requestJson(request);
+  return reply;
+}
+
+}  // namespace ctplab::live

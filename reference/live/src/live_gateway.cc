@@ -1,0 +1,338 @@
+#include "ctplab/live/live_gateway.h"
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <mutex>
+
+#include "admin_server.h"
+#include "asio_signals.h"
+#include "ctplab/live/config_dump.h"
+#include "ctplab/live/gateway_plan.h"
+#include "ctplab/live/live_clock.h"
+#include "ctplab/live/shared_counters.h"
+#include "worker.h"
+
+namespace ctplab::live {
+
+namespace {
+
+constexpr auto kDrainPoll = std::chrono::milliseconds(20);
+constexpr auto kSnapshotWait = std::chrono::milliseconds(1000);
+
+// The port a planned port listens on, or an error when the offset leaves 1..65535.
+proxy::Result<uint16_t> listenPort(const PlannedPort& port, const LiveOptions& options) {
+  if (options.any_port) return uint16_t{0};
+  const int64_t wanted = options.port_offset
+                             ? int64_t{port.gateway_port} + int64_t{*options.port_offset}
+                             : int64_t{port.proxy_port};
+  if (wanted < 1 || wanted > 65535) {
+    return proxy::Error{"gateway port " + std::to_string(port.gateway_port) + " with offset " +
+                        std::to_string(options.port_offset.value_or(0)) + " is outside 1..65535"};
+  }
+  return static_cast<uint16_t>(wanted);
+}
+
+std::string pathOf(const std::string& target) { return target.substr(0, target.find('?')); }
+
+}  // namespace
+
+struct LiveGateway::Impl {
+  struct Acceptor {
+    Acceptor(asio::io_context& context, size_t port)
+        : acceptor(context), port_index(port), retry(context) {}
+    tcp::acceptor acceptor;
+    size_t port_index;
+    asio::steady_timer retry;  // backs off after an accept error
+  };
+
+  Impl(const policy::ir::Gateway& ir_in, LiveOptions options_in, GatewayPlan plan_in)
+      : ir(ir_in),
+        options(std::move(options_in)),
+        plan(std::move(plan_in)),
+        counters(ir, plan),
+        signals(main, SIGINT, SIGTERM),
+        drain_timer(main) {
+    if (!options.log) {
+      options.log = [](std::string_view line) {
+        static std::mutex mutex;  // workers log too: whole lines, never interleaved
+        std::lock_guard<std::mutex> lock(mutex);
+        std::cerr << line << std::endl;
+      };
+    }
+  }
+  ~Impl() { shutdownNow(); }
+
+  proxy::Result<bool> bind();
+  void accept(size_t index);
+  void awaitSignal();
+  void beginShutdown();
+  void pollDrain();
+  void shutdownNow();
+  StatMap collectStats();
+  AdminResponse admin(const std::string& method, const std::string& target);
+
+  // Declaration order is destruction order reversed: the main loop (whose pending accepts hold
+  // sockets of worker loops) goes before the workers, and its objects before it.
+  const policy::ir::Gateway& ir;
+  LiveOptions options;
+  GatewayPlan plan;
+  SharedCounters counters;
+  LiveClock clock;
+  GatewayShared shared;
+  std::vector<std::unique_ptr<Worker>> workers;
+  asio::io_context main;  // acceptors, admin, signals, shutdown
+  asio::signal_set signals;
+  asio::steady_timer drain_timer;
+  std::vector<std::unique_ptr<Acceptor>> acceptors;
+  std::unique_ptr<AdminServer> admin_server;
+  std::vector<ListenerReport> reports;
+  std::vector<BoundPort> bound;
+  std::optional<HostPort> admin_address;
+  size_t next_worker = 0;
+  std::atomic<bool> draining{false};
+  bool stopped = false;
+  TimePoint drain_deadline;
+};
+
+proxy::Result<bool> LiveGateway::Impl::bind() {
+  error_code ec;
+  const auto address = asio::ip::make_address(options.bind_address, ec);
+  if (ec) return proxy::Error{"--bind: \"" + options.bind_address + "\" is not an IP address"};
+  for (size_t i = 0; i < plan.ports().size(); ++i) {
+    const PlannedPort& port = plan.ports()[i];
+    auto report = [&](std::optional<HostPort> where) {
+      for (size_t l : port.listeners) {
+        const auto& ir_listener = *plan.listeners()[l].ir;
+        reports.push_back({ir_listener.name, ir_listener.protocol, port.gateway_port,
+                           port.proxy_port, where, port.unsupported});
+      }
+    };
+    if (port.unsupported) {
+      report(std::nullopt);
+      continue;
+    }
+    auto wanted = listenPort(port, options);
+    if (!wanted) return wanted.error();
+    auto acceptor = std::make_unique<Acceptor>(main, i);
+    const tcp::endpoint endpoint(address, wanted.value());
+    auto& a = acceptor->acceptor;
+    a.open(endpoint.protocol(), ec);
+    if (!ec) a.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) a.bind(endpoint, ec);
+    if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return proxy::Error{
+          "cannot listen on " + formatHostPort(options.bind_address, wanted.value()) +
+          " for gateway port " + std::to_string(port.gateway_port) + ": " + ec.message()};
+    }
+    const uint16_t actual = a.local_endpoint(ec).port();
+    bound.push_back({i, options.bind_address, actual});
+    report(HostPort{options.bind_address, actual});
+    acceptors.push_back(std::move(acceptor));
+  }
+  if (options.admin) {
+    const auto admin_ip = asio::ip::make_address(options.admin->host, ec);
+    if (ec) return proxy::Error{"--admin: \"" + options.admin->host + "\" is not an IP address"};
+    admin_server = std::make_unique<AdminServer>(
+        main, tcp::endpoint(admin_ip, options.admin->port),
+        [this](const std::string& method, const std::string& target) {
+          return admin(method, target);
+        },
+        ec);
+    if (ec) {
+      return proxy::Error{"cannot listen on " +
+                          formatHostPort(options.admin->host, options.admin->port) +
+                          " for the admin endpoint: " + ec.message()};
+    }
+    admin_address = HostPort{options.admin->host, admin_server->localEndpoint().port()};
+  }
+  return true;
+}
+
+void LiveGateway::Impl::accept(size_t index) {
+  Acceptor& a = *acceptors[index];
+  Worker& worker = *workers[next_worker++ % workers.size()];
+  // The socket belongs to the worker's loop from the start; the accept runs on the main loop.
+  auto socket = std::make_shared<tcp::socket>(worker.context());
+  a.acceptor.async_accept(*socket, [this, index, &worker, socket](const error_code& ec) {
+    if (ec == asio::error::operation_aborted || draining) return;
+    Acceptor& acc = *acceptors[index];
+    if (ec) {
+      error_code ignored;
+      options.log(
+          "accept on " +
+          formatHostPort(options.bind_address, acc.acceptor.local_endpoint(ignored).port()) +
+          " failed: " + ec.message());
+      // Out of descriptors or memory: back off instead of spinning on the same error.
+      acc.retry.expires_after(std::chrono::milliseconds(100));
+      acc.retry.async_wait([this, index](const error_code& e) {
+        if (!e && !draining) accept(index);
+      });
+      return;
+    }
+    worker.adopt(socket, acc.port_index);
+    accept(index);
+  });
+}
+
+void LiveGateway::Impl::awaitSignal() {
+  signals.async_wait([this](const error_code& ec, int signal) {
+    if (ec) return;
+    if (draining) {
+      // A second signal does not wait for the drain.
+      options.log("signal " + std::to_string(signal) + " again: stopping now");
+      shutdownNow();
+      return;
+    }
+    beginShutdown();
+    awaitSignal();
+  });
+}
+
+void LiveGateway::Impl::beginShutdown() {
+  if (draining.exchange(true)) return;
+  options.log("shutting down: no new connections; draining for up to " +
+              std::to_string(options.drain_time.wholeMilliseconds()) + " ms");
+  error_code ignored;
+  for (auto& a : acceptors) {
+    a->acceptor.close(ignored);
+    a->retry.cancel();
+  }
+  for (auto& w : workers) w->startDrain();
+  drain_deadline = clock.now() + options.drain_time;
+  pollDrain();
+}
+
+void LiveGateway::Impl::pollDrain() {
+  size_t live = 0;
+  for (auto& w : workers) live += w->liveConnections();
+  if (live == 0 || clock.now() >= drain_deadline) {
+    if (live > 0) {
+      options.log("drain time over: closing " + std::to_string(live) + " connection(s)");
+    }
+    shutdownNow();
+    options.log("stopped");
+    return;
+  }
+  drain_timer.expires_after(kDrainPoll);
+  drain_timer.async_wait([this](const error_code& ec) {
+    if (!ec) pollDrain();
+  });
+}
+
+void LiveGateway::Impl::shutdownNow() {
+  if (stopped) return;
+  stopped = true;
+  draining = true;
+  error_code ignored;
+  for (auto& a : acceptors) {
+    a->acceptor.close(ignored);
+    a->retry.cancel();
+  }
+  for (auto& w : workers) w->stop();
+  if (admin_server) admin_server->stop();
+  signals.cancel(ignored);
+  drain_timer.cancel();
+  main.stop();
+}
+
+StatMap LiveGateway::Impl::collectStats() {
+  StatMap out;
+  counters.addTo(out);
+  for (auto& w : workers) {
+    if (auto s = w->snapshot(kSnapshotWait)) {
+      for (const auto& [name, v] : *s) addStat(out, name, v.value, v.gauge);
+    }
+  }
+  return out;
+}
+
+AdminResponse LiveGateway::Impl::admin(const std::string& method, const std::string& target) {
+  const std::string path = pathOf(target);
+  if (path == "/ready") {
+    if (draining) return {503, "text/plain; charset=UTF-8", "DRAINING\n"};
+    return {200, "text/plain; charset=UTF-8", "LIVE\n"};
+  }
+  if (path == "/stats") {
+    const bool prometheus = target.find("format=prometheus") != std::string::npos;
+    StatMap stats = collectStats();
+    if (prometheus) return {200, "text/plain; version=0.0.4", formatPrometheus(stats)};
+    return {200, "text/plain; charset=UTF-8", formatEnvoyText(stats)};
+  }
+  if (path == "/stats/prometheus") {
+    return {200, "text/plain; version=0.0.4", formatPrometheus(collectStats())};
+  }
+  if (path == "/config_dump") return {200, "text/yaml", configDumpYaml(plan, bound)};
+  if (path == "/quitquitquit") {
+    if (method != "POST") return {405, "text/plain; charset=UTF-8", "use POST\n"};
+    asio::post(main, [this] { beginShutdown(); });
+    return {200, "text/plain; charset=UTF-8", "OK\n"};
+  }
+  if (path == "/" || path == "/help") {
+    return {200, "text/plain; charset=UTF-8",
+            "admin commands are:\n"
+            "  /config_dump: the gateway IR and where each port listens (YAML)\n"
+            "  /quitquitquit (POST): drain and exit\n"
+            "  /ready: LIVE while serving, DRAINING after a shutdown began\n"
+            "  /stats: counters and gauges, Envoy names (?format=prometheus)\n"
+            "  /stats/prometheus: the same in Prometheus text format\n"};
+  }
+  return {404, "text/plain; charset=UTF-8", "invalid path. try /help\n"};
+}
+
+proxy::Result<std::unique_ptr<LiveGateway>> LiveGateway::start(const policy::ir::Gateway& gateway,
+                                                               LiveOptions options) {
+  if (options.workers == 0) return proxy::Error{"--workers must be at least 1"};
+  auto plan = GatewayPlan::fromIr(gateway);
+  if (!plan) return plan.error();
+  auto impl = std::make_unique<Impl>(gateway, std::move(options), std::move(plan).value());
+  Impl& g = *impl;
+  if (g.options.backend) {
+    tcp::resolver resolver(g.main);
+    error_code ec;
+    auto results =
+        resolver.resolve(g.options.backend->host, std::to_string(g.options.backend->port), ec);
+    if (ec || results.empty()) {
+      return proxy::Error{"--backend: cannot resolve " +
+                          formatHostPort(g.options.backend->host, g.options.backend->port) + ": " +
+                          (ec ? ec.message() : "no address")};
+    }
+    g.shared.backend = results.begin()->endpoint();
+  }
+  g.shared.plan = &g.plan;
+  g.shared.counters = &g.counters;
+  g.shared.clock = &g.clock;
+  g.shared.options = &g.options;
+  auto bound = g.bind();
+  if (!bound) return bound.error();
+  for (uint32_t i = 0; i < g.options.workers; ++i) {
+    g.workers.push_back(std::make_unique<Worker>(i, g.shared));
+  }
+  for (auto& w : g.workers) w->startThread();
+  for (size_t i = 0; i < g.acceptors.size(); ++i) g.accept(i);
+  if (g.admin_server) g.admin_server->start();
+  g.awaitSignal();
+  return std::make_unique<LiveGateway>(Key{}, std::move(impl));
+}
+
+LiveGateway::LiveGateway(Key, std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+LiveGateway::~LiveGateway() = default;
+
+const std::vector<ListenerReport>& LiveGateway::listeners() const { return impl_->reports; }
+
+std::optional<HostPort> LiveGateway::adminAddress() const { return impl_->admin_address; }
+
+int LiveGateway::run() {
+  impl_->main.run();
+  impl_->shutdownNow();
+  return 0;
+}
+
+void LiveGateway::requestShutdown() {
+  asio::post(impl_->main, [impl = impl_.get()] { impl->beginShutdown(); });
+}
+
+}  // namespace ctplab::live
