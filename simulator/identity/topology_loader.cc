@@ -1,28 +1,19 @@
 // Topology files: YAML with the scenario loader's strict readers; hops are decoded exactly as a
 // scenario's, so one hop list can be shared between scenarios, explanations and audits.
-#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
-#include <system_error>
 
 #include "ctplab/proxy/http1/header_list.h"
 #include "ctplab/simulator/identity/topology.h"
 #include "scenario/decoders.h"
+#include "scenario/yaml_document.h"
 
 namespace ctplab::sim::identity {
 namespace {
 
 using scenario::loader::Field;
 using scenario::loader::Keys;
-
-policy::SourceLocation at(const std::string& file, const YAML::Mark& mark) {
-  if (mark.line < 0) return {file, 0, 0};
-  return {file, mark.line + 1, mark.column + 1};
-}
 
 void readString(const Keys& keys, const Field& map, const char* key, std::string& out,
                 bool (*valid)(const std::string&), const char* expectation) {
@@ -131,60 +122,19 @@ LoadedTopology loadTopologyText(std::string_view text, const std::string& file_l
                                 const TopologyLoadOptions& options) {
   LoadedTopology out;
   out.topology.file = file_label;
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(std::string(text));
-  } catch (const YAML::DeepRecursion& e) {
-    out.diagnostics.error(at(file_label, e.mark), "", "malformed YAML: nested too deeply");
-    return out;
-  } catch (const YAML::Exception& e) {
-    out.diagnostics.error(at(file_label, e.mark), "", "malformed YAML: " + e.msg);
-    return out;
-  } catch (const std::exception& e) {
-    out.diagnostics.error({file_label, 0, 0}, "", std::string("cannot parse YAML: ") + e.what());
-    return out;
-  }
-  std::erase_if(docs, [](const YAML::Node& d) { return d.IsNull(); });
-  if (docs.empty()) {
-    out.diagnostics.error({file_label, 0, 0}, "", "empty file: expected a topology");
-    return out;
-  }
-  if (docs.size() > 1) {
-    out.diagnostics.error(
-        at(file_label, docs[1].Mark()), "",
-        "a topology file holds one YAML document; found " + std::to_string(docs.size()));
-    return out;
-  }
-  // yaml-cpp can throw on odd node shapes (aliases, complex keys) while decoding.
-  try {
-    decodeTopology(docs[0], file_label, options, out);
-  } catch (const YAML::Exception& e) {
-    out.diagnostics.error(at(file_label, e.mark), "", "unreadable YAML structure: " + e.msg);
-  } catch (const std::exception& e) {
-    out.diagnostics.error({file_label, 0, 0}, "", std::string("cannot read topology: ") + e.what());
-  }
+  auto doc = scenario::loader::singleDocument(text, file_label, "topology", out.diagnostics);
+  if (!doc) return out;
+  scenario::loader::decodeGuarded(file_label, "topology", out.diagnostics,
+                                  [&] { decodeTopology(*doc, file_label, options, out); });
   return out;
 }
 
 LoadedTopology loadTopologyFile(const std::string& path, const TopologyLoadOptions& options) {
-  std::error_code ec;
-  const bool directory = std::filesystem::is_directory(path, ec);
-  std::ifstream in(path, std::ios::binary);
-  if (directory || !in) {
-    LoadedTopology out;
-    out.topology.file = path;
-    out.diagnostics.error({path, 0, 0}, "",
-                          directory ? "is a directory, not a topology file" : "cannot open file");
-    return out;
-  }
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    LoadedTopology out;
-    out.topology.file = path;
-    out.diagnostics.error({path, 0, 0}, "", "cannot read file");
-    return out;
-  }
-  return loadTopologyText(text, path, options);
+  LoadedTopology out;
+  out.topology.file = path;
+  auto text = scenario::loader::readInputFile(path, "topology", out.diagnostics);
+  if (!text) return out;
+  return loadTopologyText(*text, path, options);
 }
 
 }  // namespace ctplab::sim::identity

@@ -2,17 +2,14 @@
 // profiles, populations) and turns every failure, parser exceptions included, into diagnostics.
 #include "ctplab/simulator/scenario/scenario_loader.h"
 
-#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
-#include <system_error>
 #include <vector>
 
 #include "scenario/decoders.h"
+#include "scenario/yaml_document.h"
 
 namespace ctplab::sim::scenario {
 namespace {
@@ -158,81 +155,25 @@ void decodeScenario(const YAML::Node& doc, std::string_view text, const std::str
   s.outputs = loader::decodeOutputs(keys, keys.get(root, "outputs"), s.duration);
 }
 
-policy::SourceLocation at(const std::string& file, const YAML::Mark& mark) {
-  if (mark.line < 0) return {file, 0, 0};
-  return {file, mark.line + 1, mark.column + 1};
-}
-
 }  // namespace
 
 LoadedScenario loadScenarioText(std::string_view text, const std::string& file_label,
                                 const std::string& base_dir, const ScenarioLoadOptions& options) {
   LoadedScenario out;
   out.scenario.file = file_label;
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(std::string(text));
-  } catch (const YAML::DeepRecursion& e) {
-    // yaml-cpp's own message for this is "bad file".
-    out.diagnostics.error(at(file_label, e.mark), "", "malformed YAML: nested too deeply");
-    return out;
-  } catch (const YAML::Exception& e) {
-    out.diagnostics.error(at(file_label, e.mark), "", "malformed YAML: " + e.msg);
-    return out;
-  } catch (const std::exception& e) {
-    out.diagnostics.error({file_label, 0, 0}, "", std::string("cannot parse YAML: ") + e.what());
-    return out;
-  }
-  // Comment-only documents (a trailing `---`, say) are nothing written, not a second scenario.
-  std::erase_if(docs, [](const YAML::Node& d) { return d.IsNull(); });
-  if (docs.empty()) {
-    out.diagnostics.error({file_label, 0, 0}, "", "empty file: expected a scenario");
-    return out;
-  }
-  const YAML::Node& first = docs[0];  // const: a lookup must not add the key
-  if (first.IsMap() && first["apiVersion"] && first["kind"]) {
-    out.diagnostics.error(at(file_label, docs[0].Mark()), "",
-                          "this is a Kubernetes manifest, not a scenario; list it under a "
-                          "scenario's resources");
-    return out;
-  }
-  if (docs.size() > 1) {
-    out.diagnostics.error(
-        at(file_label, docs[1].Mark()), "",
-        "a scenario file holds one YAML document; found " + std::to_string(docs.size()));
-    return out;
-  }
-  // Decoding reads only what the parser built, but yaml-cpp can still throw on odd node shapes
-  // (aliases, complex keys); none of that may escape the loader.
-  try {
-    decodeScenario(docs[0], text, file_label, base_dir, options, out);
-  } catch (const YAML::Exception& e) {
-    out.diagnostics.error(at(file_label, e.mark), "", "unreadable YAML structure: " + e.msg);
-  } catch (const std::exception& e) {
-    out.diagnostics.error({file_label, 0, 0}, "", std::string("cannot read scenario: ") + e.what());
-  }
+  auto doc = loader::singleDocument(text, file_label, "scenario", out.diagnostics);
+  if (!doc) return out;
+  loader::decodeGuarded(file_label, "scenario", out.diagnostics,
+                        [&] { decodeScenario(*doc, text, file_label, base_dir, options, out); });
   return out;
 }
 
 LoadedScenario loadScenarioFile(const std::string& path, const ScenarioLoadOptions& options) {
-  std::error_code ec;
-  const bool directory = std::filesystem::is_directory(path, ec);
-  std::ifstream in(path, std::ios::binary);
-  if (directory || !in) {
-    LoadedScenario out;
-    out.scenario.file = path;
-    out.diagnostics.error({path, 0, 0}, "",
-                          directory ? "is a directory, not a scenario file" : "cannot open file");
-    return out;
-  }
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    LoadedScenario out;
-    out.scenario.file = path;
-    out.diagnostics.error({path, 0, 0}, "", "cannot read file");
-    return out;
-  }
-  return loadScenarioText(text, path, std::filesystem::path(path).parent_path().string(), options);
+  LoadedScenario out;
+  out.scenario.file = path;
+  auto text = loader::readInputFile(path, "scenario", out.diagnostics);
+  if (!text) return out;
+  return loadScenarioText(*text, path, std::filesystem::path(path).parent_path().string(), options);
 }
 
 }  // namespace ctplab::sim::scenario
