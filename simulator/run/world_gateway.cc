@@ -80,7 +80,9 @@ void World::inspectProxyProtocol(uint32_t id, std::string bytes) {
     case proxy::proxy_protocol::FilterState::kPending:
       return;
     case proxy::proxy_protocol::FilterState::kClose:
-      serverClose(id, false, false);
+      // The filter only peeked: the client's bytes are still unread in the socket, so closing
+      // it sends RST (what `curl --haproxy-protocol` against a plain port reports as a reset).
+      serverClose(id, true, false);
       return;
     case proxy::proxy_protocol::FilterState::kContinue:
       break;

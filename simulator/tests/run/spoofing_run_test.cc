@@ -70,8 +70,8 @@ TEST(SpoofingScenarios, ProxyProtocolThroughTheLoadBalancerAndAroundIt) {
   EXPECT_EQ(status(population(*r, "staff"), 200), 20u);
   EXPECT_EQ(status(population(*r, "outsiders"), 403), 200u);
   const auto& direct = population(*r, "direct-without-header");
-  EXPECT_EQ(direct.requests.closed, 50u);
-  EXPECT_EQ(direct.connections.closed_by_server, 50u);
+  EXPECT_EQ(direct.requests.reset, 50u);
+  EXPECT_EQ(direct.connections.reset_by_server, 50u);
   EXPECT_EQ(status(population(*r, "forged-proxy-header"), 200), 50u);
   EXPECT_EQ(stat(*r, "proxy_proto.not_found_disallowed"), 50u);
   EXPECT_EQ(stat(*r, "proxy_proto.versions.v2.found"), 470u);
