@@ -192,10 +192,8 @@ RequestDecision decideRequest(const DecisionGateway& gateway, const RequestDescr
   proxy::http1::HeaderList headers = request.headers;
   net::Origin origin{request.source, request.source_port, request.client_index,
                      request.proxy_header};
-  const IpAddress gateway_address = request.gateway_address.value_or(*IpAddress::parse(
-      request.source.family() == IpAddress::Family::kV6 ? "fd00:10:96::10" : "10.96.0.10"));
-  const net::Arrival arrival = net::traverse(request.hops, origin, gateway_address,
-                                             static_cast<uint16_t>(request.port), headers);
+  const net::Arrival arrival =
+      net::traverse(request.hops, origin, static_cast<uint16_t>(request.port), headers);
   for (const auto& line : arrival.trace) {
     // traverse() also narrates what the client itself wrote, which the first step already says.
     if (line.rfind("client ", 0) == 0) continue;

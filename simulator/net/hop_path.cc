@@ -40,10 +40,21 @@ IpAddress egressOf(const Hop& hop, uint64_t index) {
   return cidr ? cidr->addressAt(index) : IpAddress{};
 }
 
+// A PROXY header naming `source` and the gateway, both in the source's family.
+std::string proxyHeader(Hop::ProxyProtocol version, const proxy::proxy_protocol::Endpoint& source,
+                        uint16_t gateway_port) {
+  return proxy::proxy_protocol::writeHeader(
+      wireVersion(version), source, {gatewayAddress(source.address.family()), gateway_port});
+}
+
 }  // namespace
 
+IpAddress gatewayAddress(IpAddress::Family family) {
+  return *IpAddress::parse(family == IpAddress::Family::kV6 ? "fd00:10:96::10" : "10.96.0.10");
+}
+
 Arrival traverse(const std::vector<const scenario::Hop*>& path, const Origin& origin,
-                 const IpAddress& gateway, uint16_t gateway_port, HeaderList& headers) {
+                 uint16_t gateway_port, HeaderList& headers) {
   Arrival a;
   a.peer = origin.address;
   a.peer_port = origin.port;
@@ -51,8 +62,7 @@ Arrival traverse(const std::vector<const scenario::Hop*>& path, const Origin& or
   if (const auto& forged = origin.proxy_header) {
     auto claimed = IpAddress::parse(forged->source);
     proxy::proxy_protocol::Endpoint src{claimed.value_or(origin.address), forged->source_port};
-    a.preamble = proxy::proxy_protocol::writeHeader(wireVersion(forged->version), src,
-                                                    {gateway, gateway_port});
+    a.preamble = proxyHeader(forged->version, src, gateway_port);
     a.trace.push_back("client " + client + " writes a PROXY " + versionName(forged->version) +
                       " header claiming " + src.address.toString());
   }
@@ -74,9 +84,7 @@ Arrival traverse(const std::vector<const scenario::Hop*>& path, const Origin& or
         if (hop.proxy_protocol != Hop::ProxyProtocol::kNone) {
           // It describes the connection it accepted; bytes already in front stay payload.
           a.preamble =
-              proxy::proxy_protocol::writeHeader(wireVersion(hop.proxy_protocol),
-                                                 {a.peer, a.peer_port}, {gateway, gateway_port}) +
-              a.preamble;
+              proxyHeader(hop.proxy_protocol, {a.peer, a.peer_port}, gateway_port) + a.preamble;
           line += ": prepends PROXY " + versionName(hop.proxy_protocol) + " source " + from;
         } else {
           line += ": forwards the bytes unchanged";

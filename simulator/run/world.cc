@@ -16,12 +16,6 @@ SimulatorOptions simulatorOptions(const scenario::Scenario& s, const SimulateOpt
 
 }  // namespace
 
-IpAddress gatewayAddressFor(const IpAddress& client) {
-  // A documentation address in the client's family, so PROXY headers can describe the connection.
-  return *IpAddress::parse(client.family() == IpAddress::Family::kV4 ? "198.51.100.10"
-                                                                     : "2001:db8:ffff::10");
-}
-
 std::string_view decisionName(DecisionKind kind) {
   switch (kind) {
     case DecisionKind::kNoPolicy:
@@ -147,7 +141,6 @@ proxy::Result<bool> World::init() {
       proxy::http1::HeaderList headers;
       const auto probe =
           net::traverse(rt.path, {rt.source.addressAt(0), 40000, 0, pop.proxy_header},
-                        gatewayAddressFor(rt.source.addressAt(0)),
                         static_cast<uint16_t>(port.external_port), headers);
       if (probe.refused_by) {
         return proxy::Error{pop.location.file + ":" + std::to_string(pop.location.line) +

@@ -133,9 +133,6 @@ struct Connection {
   std::unique_ptr<ServerSide> server;
 };
 
-// The gateway's own address as clients (and PROXY headers) name it: one per address family.
-IpAddress gatewayAddressFor(const IpAddress& client);
-
 class World {
  public:
   World(const scenario::Scenario& scenario, std::unique_ptr<gateway::GatewayModel> gateway,

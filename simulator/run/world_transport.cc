@@ -37,9 +37,8 @@ void World::routeConnection(uint32_t id) {
   proxy::http1::HeaderList headers;
   for (const auto& [name, value] : tmpl.headers) headers.push_back({name, value});
   const uint16_t port = static_cast<uint16_t>(gateway_->ports()[pop.port].external_port);
-  const auto arrival =
-      net::traverse(pop.path, {c.peer, 40000, c.client_index, pop.spec->proxy_header},
-                    gatewayAddressFor(c.peer), port, headers);
+  const auto arrival = net::traverse(
+      pop.path, {c.peer, 40000, c.client_index, pop.spec->proxy_header}, port, headers);
   c.peer = arrival.peer;
   scenario::RequestTemplate edited = tmpl;
   edited.headers.clear();

@@ -31,10 +31,6 @@ struct RequestDescription {
   std::string host;
   std::string sni;                   // TLS ports; empty: the host
   proxy::http1::HeaderList headers;  // what the client sends besides Host
-  // The address the last hop (or the client) dials; it only shows in PROXY headers. Unset: a
-  // Service address of the client's family (10.96.0.10 or fd00:10:96::10), so the client's own
-  // PROXY header can name both ends in one family.
-  std::optional<IpAddress> gateway_address;
 };
 
 struct Step {

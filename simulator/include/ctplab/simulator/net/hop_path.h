@@ -33,11 +33,14 @@ struct Arrival {
   std::vector<std::string> trace;
 };
 
-// Crosses `path` (client side first) towards `gateway` (address and port the last hop dials).
-// `headers` are the client's request headers; L7 hops edit them in place (X-Forwarded-For, their
-// client header). Deterministic: the same inputs give the same arrival.
+// The gateway's address as PROXY headers name it, in the family of the source they describe
+// (10.96.0.10 or fd00:10:96::10, Service-like addresses), so a header never mixes families.
+IpAddress gatewayAddress(IpAddress::Family family);
+
+// Crosses `path` (client side first) towards the gateway's `gateway_port`. `headers` are the
+// client's request headers; L7 hops edit them in place (X-Forwarded-For, their client header).
+// Deterministic: the same inputs give the same arrival.
 Arrival traverse(const std::vector<const scenario::Hop*>& path, const Origin& origin,
-                 const IpAddress& gateway, uint16_t gateway_port,
-                 proxy::http1::HeaderList& headers);
+                 uint16_t gateway_port, proxy::http1::HeaderList& headers);
 
 }  // namespace ctplab::sim::net
