@@ -290,12 +290,14 @@ void World::serverPump(uint32_t id) {
 void World::handleRequest(uint32_t id, uint64_t request_id) {
   Connection& c = conns_[id];
   ServerSide& s = *c.server;
+  // Routing is the head's last use: an idle keep-alive connection keeps none of it.
+  const std::unique_ptr<proxy::http_flow::HeadOutcome> head = std::move(s.head);
   if (s.current_listener < 0) {
     respondLocal(id, 404, "");
     return;
   }
   const auto& lrt = gateway_->listeners()[static_cast<size_t>(s.current_listener)];
-  auto routed = proxy::http_flow::routeRequest(*lrt.flow, flowStats(*lrt.stats), *s.head);
+  auto routed = proxy::http_flow::routeRequest(*lrt.flow, flowStats(*lrt.stats), *head);
   if (routed.authz && c.verdict) {
     const auto* policy = lrt.flow->routes().authorization(routed.route.index);
     c.verdict->decision = decisionKind(*routed.authz, policy->defaultAction());
@@ -306,8 +308,8 @@ void World::handleRequest(uint32_t id, uint64_t request_id) {
     return;
   }
   if (s.forwarded) {
-    BackendRequest seen{c.population,        c.client_index,           s.forwarded->method,
-                        s.forwarded->target, s.head->detection.client, {}};
+    BackendRequest seen{c.population,        c.client_index,         s.forwarded->method,
+                        s.forwarded->target, head->detection.client, {}};
     for (const auto& h : s.forwarded->headers) seen.headers.emplace_back(h.name, h.value);
     result_.backend_requests.push_back(std::move(seen));
     s.forwarded.reset();
