@@ -1,9 +1,8 @@
 #include "cidr.h"
 
-#include <arpa/inet.h>
-
 #include <array>
-#include <cstdio>
+
+#include "ctplab/common/ip_address.h"
 
 namespace ctplab::policy {
 namespace {
@@ -22,37 +21,16 @@ std::string formatV4(const uint8_t* b) {
          std::to_string(b[3]);
 }
 
-// RFC 5952 text, as Go prints IPv6: the first longest run of two or more zero groups becomes "::".
+// RFC 5952 text, as Go prints IPv6: through the address parser, whose text form is that one.
 std::string formatV6(const Bytes& b) {
-  std::array<unsigned, 8> groups{};
-  for (size_t i = 0; i < 8; ++i) groups[i] = (unsigned{b[2 * i]} << 8) | b[2 * i + 1];
-  int best_start = -1, best_len = 0;
-  for (int i = 0; i < 8;) {
-    if (groups[static_cast<size_t>(i)] != 0) {
-      ++i;
-      continue;
-    }
-    int j = i;
-    while (j < 8 && groups[static_cast<size_t>(j)] == 0) ++j;
-    if (j - i > best_len && j - i >= 2) {
-      best_start = i;
-      best_len = j - i;
-    }
-    i = j;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text;
+  for (size_t i = 0; i < 16; i += 2) {
+    if (i != 0) text += ':';
+    const unsigned v = (unsigned{b[i]} << 8) | b[i + 1];
+    for (int shift = 12; shift >= 0; shift -= 4) text += kHex[(v >> shift) & 15];
   }
-  std::string out;
-  char hex[8];
-  for (int i = 0; i < 8; ++i) {
-    if (i == best_start) {
-      out += "::";
-      i += best_len - 1;
-      continue;
-    }
-    if (!out.empty() && out.back() != ':') out += ':';
-    std::snprintf(hex, sizeof(hex), "%x", groups[static_cast<size_t>(i)]);
-    out += hex;
-  }
-  return out;
+  return IpAddress::parse(text)->toString();
 }
 
 }  // namespace
@@ -61,14 +39,17 @@ std::optional<CIDRMatch> parseCIDR(const std::string& text) {
   const size_t slash = text.find('/');
   if (slash == std::string::npos) return std::nullopt;
   const std::string addr = text.substr(0, slash), mask = text.substr(slash + 1);
+  // Go parses the address as net.ParseIP does, which IpAddress::parse follows; IPv4 is then
+  // held in its 16-byte IPv4-mapped form.
+  const auto ip = IpAddress::parse(addr);
+  if (!ip) return std::nullopt;
+  const bool v4 = ip->family() == IpAddress::Family::kV4;
   Bytes bytes{};
-  bool v4 = false;
-  if (addr.find(':') == std::string::npos) {
-    v4 = inet_pton(AF_INET, addr.c_str(), bytes.data() + 12) == 1;
-    if (!v4) return std::nullopt;
+  if (v4) {
     bytes[10] = bytes[11] = 0xff;
-  } else if (inet_pton(AF_INET6, addr.c_str(), bytes.data()) != 1) {
-    return std::nullopt;
+    for (size_t i = 0; i < 4; ++i) bytes[12 + i] = ip->bytes()[i];
+  } else {
+    bytes = ip->bytes();
   }
   if (mask.empty()) return std::nullopt;
   uint32_t len = 0;
