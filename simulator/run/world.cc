@@ -135,6 +135,9 @@ proxy::Result<bool> World::init() {
       }
     }
     rt.routed = !rt.path.empty() || pop.proxy_header.has_value();
+    for (const auto* hop : rt.path) {
+      rt.edits_headers = rt.edits_headers || hop->kind == scenario::Hop::Kind::kL7LoadBalancer;
+    }
     if (rt.routed) {
       // Whether a hop refuses depends on configuration only, so one probe speaks for every client:
       // a population that can never reach the gateway is a mistake in the scenario.

@@ -42,6 +42,8 @@ struct PopulationRuntime {
   std::vector<const scenario::Hop*> path = {};
   // Whether each connection needs its own arrival (hops or a client-written PROXY header).
   bool routed = false;
+  // Whether an L7 hop rewrites headers, so each connection needs its own request bytes.
+  bool edits_headers = false;
 };
 
 enum class ClientPhase : uint8_t {
@@ -108,8 +110,8 @@ struct RequestVerdict {
 
 // A connection whose population crosses hops or writes a PROXY header: what it sends, per client.
 struct RoutedBytes {
-  std::string preamble;  // PROXY header bytes in front of everything else
-  std::string request_bytes, request_head;
+  std::string preamble;                     // PROXY header bytes in front of everything else
+  std::string request_bytes, request_head;  // empty: the population's (no hop edits headers)
 };
 
 struct Connection {

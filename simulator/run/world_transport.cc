@@ -40,23 +40,26 @@ void World::routeConnection(uint32_t id) {
   const auto arrival = net::traverse(
       pop.path, {c.peer, 40000, c.client_index, pop.spec->proxy_header}, port, headers);
   c.peer = arrival.peer;
+  c.routed = std::make_unique<RoutedBytes>();
+  c.routed->preamble = arrival.preamble;
+  if (!pop.edits_headers) return;  // the population's own bytes serve every connection
   scenario::RequestTemplate edited = tmpl;
   edited.headers.clear();
   for (auto& h : headers) edited.headers.emplace_back(std::move(h.name), std::move(h.value));
-  c.routed = std::make_unique<RoutedBytes>();
-  c.routed->preamble = arrival.preamble;
   c.routed->request_bytes = clients::buildRequestBytes(edited, pop.host);
   c.routed->request_head = clients::buildRequestHead(edited, pop.host);
 }
 
 const std::string& World::requestBytes(uint32_t id) const {
   const Connection& c = conns_[id];
-  return c.routed ? c.routed->request_bytes : populations_[c.population].request_bytes;
+  return c.routed && !c.routed->request_bytes.empty() ? c.routed->request_bytes
+                                                      : populations_[c.population].request_bytes;
 }
 
 const std::string& World::requestHead(uint32_t id) const {
   const Connection& c = conns_[id];
-  return c.routed ? c.routed->request_head : populations_[c.population].request_head;
+  return c.routed && !c.routed->request_head.empty() ? c.routed->request_head
+                                                     : populations_[c.population].request_head;
 }
 
 void World::releaseIfDone(uint32_t id) {
