@@ -7,7 +7,7 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential cmake ninja-build pkg-config ccache git ca-certificates \
-  libboost-dev libssl-dev openssl libyaml-cpp-dev libre2-dev \
+  libboost-dev libssl-dev openssl libyaml-cpp-dev libre2-dev nlohmann-json3-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
   python3 python3-yaml python3-pytest \
   clang-format node-llhttp curl >/dev/null

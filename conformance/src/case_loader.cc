@@ -14,6 +14,7 @@
 
 #include "ctplab/policy/yaml_reader.h"
 #include "ctplab/simulator/scenario/scenario_loader.h"
+#include "live/real_traffic_support.h"
 
 namespace ctplab::conformance {
 namespace {
@@ -316,6 +317,13 @@ void readCase(const YAML::Node& doc, const std::string& label, LoadedCase& loade
     if (out.skip && out.skip->empty()) skip.error("give the reason the case is skipped");
   }
   const Field expect = r.at(root, "expect");
+  const bool real =
+      std::any_of(out.modes.begin(), out.modes.end(), [](Mode m) { return m != Mode::kSim; });
+  if (real) {
+    for (const auto& problem : live::realTrafficProblems(out.scenario)) {
+      modes.error("cannot run outside simulation: " + problem);
+    }
+  }
   if (!expect.present()) {
     expect.error("missing required field");
     return;

@@ -40,7 +40,10 @@ std::string summaryText(const SuiteResult& suite, bool verbose) {
     const std::string label = c.name + (c.id.empty() ? "" : " [" + c.id + "]");
     switch (r.outcome) {
       case Outcome::kPassed:
-        if (verbose) out += "PASS " + label + "\n";
+        if (verbose) {
+          out += "PASS " + label + "\n";
+          for (const auto& u : r.unchecked) out += "  not observable here: " + u + "\n";
+        }
         break;
       case Outcome::kSkipped:
         if (verbose) out += "SKIP " + label + ": " + r.reason + "\n";
@@ -63,6 +66,12 @@ std::string summaryText(const SuiteResult& suite, bool verbose) {
     std::snprintf(line, sizeof line, "%-32s %6zu  %6zu  %7zu\n", feature.c_str(), counts.passed,
                   counts.failed, counts.skipped);
     out += line;
+  }
+  size_t unchecked = 0;
+  for (const auto& r : suite.cases) unchecked += r.unchecked.size();
+  if (unchecked > 0) {
+    out += "\n" + std::to_string(unchecked) + " expectation(s) not observable in mode " +
+           modeName(suite.mode) + " were not checked (--verbose lists them)\n";
   }
   out += "\nconformance (" + std::string(modeName(suite.mode)) +
          "): " + std::to_string(suite.passed()) + " passed, " + std::to_string(suite.failed()) +

@@ -308,8 +308,13 @@ void World::handleRequest(uint32_t id, uint64_t request_id) {
     return;
   }
   if (s.forwarded) {
-    BackendRequest seen{c.population,        c.client_index,         s.forwarded->method,
-                        s.forwarded->target, head->detection.client, {}};
+    BackendRequest seen{c.population,
+                        c.client_index,
+                        s.forwarded->method,
+                        s.forwarded->target,
+                        head->detection.client,
+                        {},
+                        true};
     for (const auto& h : s.forwarded->headers) seen.headers.emplace_back(h.name, h.value);
     result_.backend_requests.push_back(std::move(seen));
     s.forwarded.reset();

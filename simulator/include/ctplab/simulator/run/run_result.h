@@ -103,6 +103,7 @@ struct BackendRequest {
   std::string method, path;
   IpAddress client_ip;                                       // what the gateway detected (spec 4.6)
   std::vector<std::pair<std::string, std::string>> headers;  // in order, names as sent
+  bool client_ip_known = true;  // false: a real backend that does not report it
 };
 
 struct RunResult {

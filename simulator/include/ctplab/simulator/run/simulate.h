@@ -34,6 +34,10 @@ struct Faults {
   bool ignore_close_delay = false;           // closes rejected connections at once
   bool ignore_request_received_timeout = false;
   bool ignore_idle_timeout = false;
+  bool any() const {
+    return connection_limit_off_by_one || ignore_close_delay || ignore_request_received_timeout ||
+           ignore_idle_timeout;
+  }
 };
 
 struct SimulateOptions {
