@@ -10,4 +10,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libboost-dev libssl-dev openssl libyaml-cpp-dev libre2-dev nlohmann-json3-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
   python3 python3-yaml python3-pytest \
-  clang-format node-llhttp curl >/dev/null
+  clang-format node-llhttp curl \
+  nginx-light haproxy wrk >/dev/null
