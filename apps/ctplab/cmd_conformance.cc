@@ -138,6 +138,10 @@ int runConformance(const std::vector<std::string>& args) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     const bool has_value = i + 1 < args.size();
+    if (a == "--help" || a == "-h") {
+      std::cout << kConformanceUsage;
+      return 0;
+    }
     if (a == "--mode" && has_value) {
       const std::string& m = args[++i];
       if (m == "sim") {

@@ -17,5 +17,7 @@ int runExplain(const std::vector<std::string>& args);
 int runAuditXff(const std::vector<std::string>& args);
 // Serves until a signal; exit 0 after the drain, 1 when it cannot start, 2 on bad input.
 int runServe(const std::vector<std::string>& args);
+// Writes the deterministic certificate fixture set; exit 0 when written, 2 on bad input.
+int runCerts(const std::vector<std::string>& args);
 
 }  // namespace ctplab::cli

@@ -20,8 +20,9 @@ constexpr const char* kUsage =
     "  simulate SCENARIO.yaml [--seed N] [--json FILE] [--records] [--scheduler K] [--quiet]\n"
     "      replay the scenario's client populations against its gateway in virtual time\n"
     "      (exit 0: ran, 2: bad scenario or resources)\n"
-    "  conformance [CASE.yaml|DIR ...] [--features +A,-B] [--junit FILE] [--report FILE]\n"
-    "      run the conformance cases in simulation (exit 0: none failed, 1: one failed)\n"
+    "  conformance [CASE.yaml|DIR ...] [--mode sim|live|target] [--features +A,-B]\n"
+    "      run the conformance cases in simulation, live on loopback or against a target\n"
+    "      gateway (exit 0: none failed, 1: one failed; --help for every option)\n"
     "  explain FILE... --port N [--source IP] [--hops FILE --via A,B] [--header 'N: v']...\n"
     "      trace one request through its hops and the gateway: PROXY protocol, client IP,\n"
     "      route, authorization (exit 0: traced, 2: bad input; --help for every option)\n"
@@ -31,6 +32,9 @@ constexpr const char* kUsage =
     "  serve FILE... [--gateway NS/NAME] [--any-port] [--backend echo|HOST:PORT] [--admin A:P]\n"
     "      run the gateway's plain-HTTP listeners on real sockets with the reference data plane\n"
     "      until SIGTERM (exit 0 after draining; --help for every option)\n"
+    "  certs --out DIR [--seed N] [--now RFC3339|UNIX-SECONDS] [--host NAME]... [--namespace NS]\n"
+    "      write deterministic test certificates (CAs, servers, valid and broken clients, CRLs)\n"
+    "      and Kubernetes Secrets for them (exit 0: written, 2: bad input)\n"
     "exit code 3 means an internal error (please report it with the input)\n";
 
 }  // namespace
@@ -51,6 +55,7 @@ int main(int argc, char** argv) {
     if (cmd == "explain") return ctplab::cli::runExplain(args);
     if (cmd == "audit-xff") return ctplab::cli::runAuditXff(args);
     if (cmd == "serve") return ctplab::cli::runServe(args);
+    if (cmd == "certs") return ctplab::cli::runCerts(args);
   } catch (const std::exception& e) {
     // The engine reports bad input as diagnostics; reaching here is a bug, reported as such.
     std::cerr << "ctplab: internal error: " << e.what() << "\n";
