@@ -73,6 +73,10 @@ DownstreamConnection::DownstreamConnection(Worker& worker, uint64_t id, tcp::soc
 
 DownstreamConnection::~DownstreamConnection() = default;
 
+const PlannedPort& DownstreamConnection::shared_port() const {
+  return worker_.shared().plan->ports()[port_index_];
+}
+
 void DownstreamConnection::start() {
   const GatewayShared& shared = worker_.shared();
   const PlannedPort& port = shared.plan->ports()[port_index_];
@@ -90,7 +94,11 @@ void DownstreamConnection::start() {
   socket_.set_option(tcp::no_delay(true), ec);
   applyKeepalive(socket_, port.keepalive);
   if (!port.proxy_protocol.enabled) {
-    chooseFilterChain(now);
+    if (port.tls) {
+      startTlsInspection(now);
+    } else {
+      chooseFilterChain(now);
+    }
     return;
   }
   // Listener filters run before any filter chain: before the connection limit and HTTP.
@@ -123,13 +131,56 @@ void DownstreamConnection::inspect(TimePoint now, std::string_view bytes) {
   held_ = std::string(filter.passthrough()) + std::string(bytes.substr(taken));
   inspect_deadline_.reset();
   proxy_protocol_.reset();
+  if (shared_port().tls) {
+    startTlsInspection(now);
+    return;
+  }
+  chooseFilterChain(now);
+}
+
+void DownstreamConnection::startTlsInspection(TimePoint now) {
+  const PlannedPort& port = shared_port();
+  phase_ = Phase::kInspecting;
+  tls_inspector_ = std::make_unique<proxy::tls::ClientHelloInspector>();
+  if (port.inspection_timeout) inspect_deadline_ = now + *port.inspection_timeout;
+  // Bytes that came with the PROXY header are the ClientHello's beginning.
+  const std::string already = std::move(held_);
+  held_.clear();
+  if (!already.empty()) {
+    inspectClientHello(now, already);
+    return;
+  }
+  armTimer();
+  maybeRead();
+}
+
+void DownstreamConnection::inspectClientHello(TimePoint now, std::string_view bytes) {
+  // The inspector peeks: every byte stays for the TLS session of the chosen chain.
+  held_.append(bytes);
+  const auto& info = tls_inspector_->feed(bytes);
+  switch (info.kind) {
+    case proxy::tls::ClientHelloInfo::Kind::kNeedMore:
+      armTimer();
+      maybeRead();
+      return;
+    case proxy::tls::ClientHelloInfo::Kind::kNotTls:
+      // No filter chain of an HTTPS port takes plain text.
+      ++worker_.stats().ports[port_index_].no_filter_chain_match;
+      close(false, true);
+      return;
+    case proxy::tls::ClientHelloInfo::Kind::kTls:
+      break;
+  }
+  sni_ = info.sni;
+  tls_inspector_.reset();
+  inspect_deadline_.reset();
   chooseFilterChain(now);
 }
 
 void DownstreamConnection::chooseFilterChain(TimePoint now) {
   const GatewayShared& shared = worker_.shared();
   const PlannedPort& port = shared.plan->ports()[port_index_];
-  const int listener = shared.plan->chainListener(port);
+  const int listener = shared.plan->chainListener(port, sni_);
   if (listener < 0) {
     ++worker_.stats().ports[port_index_].no_filter_chain_match;
     close(false, false);
@@ -162,6 +213,47 @@ void DownstreamConnection::chooseFilterChain(TimePoint now) {
   http_ = std::make_unique<proxy::connection::HttpConnection>(
       now, decision, pl.codec, prefix.codec, prefix.connection, pl.settings,
       &worker_.stats().ports[port_index_].phases);
+  if (pl.tls_context) {
+    tls_ = std::make_unique<proxy::tls::ServerSession>(pl.tls_context, now);
+    const std::string hello = std::move(held_);
+    held_.clear();
+    onTlsBytes(now, hello);
+    return;
+  }
+  afterActivity(now);
+}
+
+void DownstreamConnection::onTlsBytes(TimePoint now, std::string_view bytes) {
+  tls_->receive(bytes);
+  if (!tls_counted_ && !tls_->stats().empty()) {
+    tls_counted_ = true;
+    auto& ssl = worker_.stats().ports[port_index_].ssl;
+    for (const auto& name : tls_->stats()) ++ssl[name];
+    if (tls_->state() == proxy::tls::ServerSession::State::kEstablished) {
+      // What XFCC reports about this connection, parsed once for all its requests.
+      const PlannedListener& pl =
+          worker_.shared().plan->listeners()[static_cast<size_t>(listener_)];
+      tls_peer_.emplace();
+      tls_peer_->local_uri_sans = pl.tls_context->localUriSans();
+      for (const auto& der : tls_->outcome().peer_chain_der) {
+        auto cert = proxy::tls::PeerCertificate::fromDer(der);
+        if (cert) tls_peer_->client_chain.push_back(std::move(cert).value());
+      }
+    }
+  }
+  held_ += tls_->takePlaintext();
+  if (tls_->state() == proxy::tls::ServerSession::State::kFailed) {
+    // The alert (if any) goes out, then the connection closes: no HTTP on it.
+    close_after_write_ = true;
+    flush();
+    if (!writing_) close(false, false);
+    return;
+  }
+  if (tls_->peerClosed() && !peer_closed_) {
+    afterActivity(now);
+    onPeerEof(now);
+    return;
+  }
   afterActivity(now);
 }
 
@@ -182,7 +274,7 @@ void DownstreamConnection::afterActivity(TimePoint now) {
   }
   flush();
   if (http_->shouldClose() || peer_closed_) {
-    if (!writing_ && http_->pendingOutput().empty()) {
+    if (!writing_ && http_->pendingOutput().empty() && tls_out_.empty()) {
       const bool remote =
           peer_closed_ || http_->closeReason() == proxy::connection::CloseReason::kPeer;
       close(remote, false);
@@ -229,8 +321,8 @@ void DownstreamConnection::onRequestHead(TimePoint now, proxy::http1::RequestHea
   context.request_id_bits = {worker_.random(), worker_.random()};
   context.draining = worker_.draining();
   auto& stats = worker_.stats().prefixes[chain.prefix_index];
-  auto outcome =
-      proxy::http_flow::onRequestHead(*chain.flow, stats.flowStats(), peer_, context, head);
+  auto outcome = proxy::http_flow::onRequestHead(*chain.flow, stats.flowStats(), peer_, context,
+                                                 head, tls_peer_ ? &*tls_peer_ : nullptr);
   body_.clear();
   body_too_large_ = false;
   if (auto& reply = outcome.reply) {
@@ -442,7 +534,11 @@ void DownstreamConnection::onRead(const error_code& ec, size_t n) {
   const std::string_view bytes(read_buffer_.data(), n);
   switch (phase_) {
     case Phase::kInspecting:
-      inspect(now, bytes);
+      if (proxy_protocol_) {
+        inspect(now, bytes);
+      } else {
+        inspectClientHello(now, bytes);
+      }
       return;
     case Phase::kRejected:
       client_sent_data_ = true;
@@ -452,6 +548,10 @@ void DownstreamConnection::onRead(const error_code& ec, size_t n) {
       maybeRead();  // discarded: the connection is over, only the peer's FIN is awaited
       return;
     case Phase::kHttp:
+      if (tls_) {
+        onTlsBytes(now, bytes);
+        return;
+      }
       held_.append(bytes);
       afterActivity(now);
       return;
@@ -481,6 +581,25 @@ void DownstreamConnection::onPeerEof(TimePoint now) {
 
 void DownstreamConnection::flush() {
   if (writing_ || phase_ != Phase::kHttp) return;
+  if (tls_) {
+    // HTTP output becomes TLS records at once (the session buffers them), so flow control sees
+    // the encrypted backlog rather than the plaintext one.
+    const std::string_view plain = http_->pendingOutput();
+    if (!plain.empty() && tls_->state() == proxy::tls::ServerSession::State::kEstablished) {
+      tls_->send(plain);
+      http_->consumeOutput(worker_.shared().clock->now(), plain.size());
+    }
+    tls_out_ += tls_->takeCiphertext();
+    if (tls_out_.empty()) return;
+    const size_t n = std::min(tls_out_.size(), kWriteChunk);
+    write_buffer_.assign(tls_out_, 0, n);
+    tls_out_.erase(0, n);
+    writing_ = true;
+    asio::async_write(
+        socket_, asio::buffer(write_buffer_),
+        [self = shared_from_this()](const error_code& ec, size_t n) { self->onWritten(ec, n); });
+    return;
+  }
   const std::string_view out = http_->pendingOutput();
   if (out.empty()) return;
   // The connection keeps its output until the socket took it, so its flow control sees
@@ -500,7 +619,15 @@ void DownstreamConnection::onWritten(const error_code& ec, size_t n) {
     return;
   }
   const TimePoint now = worker_.shared().clock->now();
-  http_->consumeOutput(now, n);
+  if (tls_) {
+    if (close_after_write_) {
+      flush();
+      if (!writing_) close(false, false);
+      return;
+    }
+  } else {
+    http_->consumeOutput(now, n);
+  }
   afterActivity(now);
 }
 

@@ -1,6 +1,7 @@
-// One accepted downstream connection on a worker: PROXY protocol listener filter, filter-chain
-// and connection-limit decision, then the sans-I/O HttpConnection driven by socket events and a
-// real clock, the per-request flow, and the backend (echo or a forwarding upstream).
+// One accepted downstream connection on a worker: PROXY protocol and TLS inspector listener
+// filters, filter-chain and connection-limit decision, TLS termination on HTTPS chains, then the
+// sans-I/O HttpConnection driven by socket events and a real clock, the per-request flow, and the
+// backend (echo or a forwarding upstream).
 #pragma once
 
 #include <cstdint>
@@ -12,10 +13,13 @@
 #include "asio.h"
 #include "ctplab/common/ip_address.h"
 #include "ctplab/live/echo_backend.h"
+#include "ctplab/live/gateway_plan.h"
 #include "ctplab/proxy/connection/http_connection.h"
 #include "ctplab/proxy/http1/request_head.h"
 #include "ctplab/proxy/http_flow/request_flow.h"
 #include "ctplab/proxy/proxy_protocol/proxy_protocol_filter.h"
+#include "ctplab/proxy/tls/client_hello_inspector.h"
+#include "ctplab/proxy/tls/server_session.h"
 
 namespace ctplab::live {
 
@@ -36,16 +40,22 @@ class DownstreamConnection : public std::enable_shared_from_this<DownstreamConne
 
  private:
   enum class Phase {
-    kInspecting,  // PROXY protocol listener filter
+    kInspecting,  // listener filters: PROXY protocol, then the TLS inspector on HTTPS ports
     kRejected,    // over the connection limit: waiting out closeDelay, input discarded
     kHttp,        // admitted: HttpConnection
     kLingering,   // our side shut down; discarding input until the peer closes (delayed close)
     kClosed,
   };
 
+  const PlannedPort& shared_port() const;
+
   // Connection set-up.
   void inspect(TimePoint now, std::string_view bytes);
+  void startTlsInspection(TimePoint now);
+  void inspectClientHello(TimePoint now, std::string_view bytes);
   void chooseFilterChain(TimePoint now);
+  // HTTPS: ciphertext from the socket through the TLS session; plaintext goes on to HTTP.
+  void onTlsBytes(TimePoint now, std::string_view bytes);
 
   // The HttpConnection loop (the simulator's afterServerActivity/serverPump).
   void afterActivity(TimePoint now);
@@ -93,8 +103,10 @@ class DownstreamConnection : public std::enable_shared_from_this<DownstreamConne
   bool peer_closed_ = false;
   bool draining_ = false;
 
-  // Listener filter and filter chain.
+  // Listener filters and filter chain.
   std::unique_ptr<proxy::proxy_protocol::ProxyProtocolFilter> proxy_protocol_;
+  std::unique_ptr<proxy::tls::ClientHelloInspector> tls_inspector_;
+  std::string sni_;
   std::optional<TimePoint> inspect_deadline_;
   int listener_ = -1;  // the filter chain's listener; -1 until chosen
   bool chain_chosen_ = false;
@@ -102,6 +114,14 @@ class DownstreamConnection : public std::enable_shared_from_this<DownstreamConne
   std::optional<TimePoint> reject_close_at_;
   std::optional<TimePoint> linger_deadline_;
   std::optional<TimePoint> flush_deadline_;  // closing, but the peer is not reading our output
+
+  // HTTPS chains: the TLS session between the socket and HttpConnection.
+  std::unique_ptr<proxy::tls::ServerSession> tls_;
+  bool tls_counted_ = false;  // its handshake outcome is in the stats
+  bool close_after_write_ =
+      false;             // a failed handshake: its alert goes out, then the socket closes
+  std::string tls_out_;  // ciphertext waiting for the socket
+  std::optional<proxy::http_flow::TlsPeer> tls_peer_;  // once the handshake succeeded
 
   std::unique_ptr<proxy::connection::HttpConnection> http_;
   std::optional<TimePoint> timer_at_;

@@ -41,6 +41,14 @@ proxy::Result<GatewayPlan> GatewayPlan::fromIr(const policy::ir::Gateway& gatewa
       if (!flow) return proxy::Error{flow.error().message};
       pl.flow.emplace(std::move(flow).value());
     }
+    if (l.protocol == "HTTPS") {
+      if (!l.tls) return proxy::Error{l.name + ": HTTPS listener without TLS settings"};
+      // HTTP/2 is not spoken by this driver yet, so ALPN never selects h2.
+      auto context = proxy::tls::ServerContext::build(*l.tls, /*https=*/true, l.tls_overlaps,
+                                                      /*http2=*/false);
+      if (!context) return proxy::Error{l.name + ": TLS: " + context.error().message};
+      pl.tls_context = context.value();
+    }
     index_by_name[l.name] = plan.listeners_.size();
     plan.listeners_.push_back(std::move(pl));
   }
@@ -65,9 +73,7 @@ proxy::Result<GatewayPlan> GatewayPlan::fromIr(const policy::ir::Gateway& gatewa
     port.inspection_timeout = proxy::connection::connectionInspectionTimeout(owner);
     port.keepalive = owner.tcp_keepalive;
     port.address_label = first.ir->address + "_" + std::to_string(planned.port);
-    if (port.tls && port.http) {
-      port.unsupported = "HTTPS (TLS termination is not implemented in the live proxy yet)";
-    } else if (!port.http) {
+    if (!port.http) {
       port.unsupported =
           first.ir->protocol + " (TCP/TLS route proxying is not implemented in the live proxy yet)";
     }
@@ -76,9 +82,15 @@ proxy::Result<GatewayPlan> GatewayPlan::fromIr(const policy::ir::Gateway& gatewa
   return plan;
 }
 
-int GatewayPlan::chainListener(const PlannedPort& port) const {
+int GatewayPlan::chainListener(const PlannedPort& port, std::string_view sni) const {
   if (port.unsupported || port.listeners.empty()) return -1;
-  return static_cast<int>(port.settings_owner);
+  if (!port.tls) return static_cast<int>(port.settings_owner);
+  std::vector<std::vector<std::string_view>> names;
+  for (size_t i : port.listeners) {
+    names.emplace_back(listeners_[i].ir->hostnames.begin(), listeners_[i].ir->hostnames.end());
+  }
+  const int best = proxy::router::bestHostnameMatch(names, sni);
+  return best < 0 ? -1 : static_cast<int>(port.listeners[static_cast<size_t>(best)]);
 }
 
 int GatewayPlan::listenerForHost(const PlannedPort& port, std::string_view host) const {

@@ -43,6 +43,7 @@ void WorkerStats::addTo(const GatewayPlan& plan, StatMap& out) const {
     addStat(out, base + "no_filter_chain_match", p.no_filter_chain_match);
     p.phases.forEach(
         [&](std::string_view name, uint64_t v) { addStat(out, base + std::string(name), v); });
+    for (const auto& [name, v] : p.ssl) addStat(out, base + name, v);
   }
 }
 

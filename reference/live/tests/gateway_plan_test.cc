@@ -36,17 +36,22 @@ TEST(GatewayPlan, PlainHttpPortIsServedWithItsPortLevelSettings) {
   EXPECT_EQ(p.listenerForHost(*http, "anything.example:10080"), chain);
 }
 
-TEST(GatewayPlan, HttpsPortIsReportedAsNotServedYet) {
+TEST(GatewayPlan, HttpsPortTerminatesTlsAndChoosesItsChainByServerName) {
   auto t = testing::translateYaml(testing::kGatewayYaml);
   auto plan = GatewayPlan::fromIr(t->gateway());
-  ASSERT_TRUE(plan.ok());
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
   int https_ports = 0;
   for (const auto& port : plan.value().ports()) {
     if (port.gateway_port != 443) continue;
     ++https_ports;
-    ASSERT_TRUE(port.unsupported.has_value());
-    EXPECT_NE(port.unsupported->find("HTTPS"), std::string::npos);
-    EXPECT_EQ(plan.value().chainListener(port), -1);
+    EXPECT_FALSE(port.unsupported.has_value());
+    EXPECT_TRUE(port.tls);
+    const int chain = plan.value().chainListener(port, "www.example.com");
+    ASSERT_GE(chain, 0);
+    const auto& listener = plan.value().listeners()[static_cast<size_t>(chain)];
+    ASSERT_NE(listener.tls_context, nullptr);
+    // This driver speaks HTTP/1.1 only, so h2 is never offered.
+    EXPECT_EQ(listener.tls_context->alpn(), std::vector<std::string>{"http/1.1"});
   }
   EXPECT_EQ(https_ports, 1);
 }

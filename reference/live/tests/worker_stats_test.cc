@@ -24,9 +24,16 @@ TEST(WorkerStats, NamesMatchTheSimulatorsEnvoyNames) {
   EXPECT_EQ(out.at("proxy_proto.versions.v1.found").value, 1u);
   EXPECT_EQ(out.count("proxy_proto.versions.v2.found"), 0u);  // only counters that moved
   EXPECT_EQ(out.count("listener.0.0.0.0_10080.downstream_cx_total"), 1u);
-  // The HTTPS port is not served, so neither its HCM nor its listener exists.
-  EXPECT_EQ(out.count("http.https-10443.downstream_rq_total"), 0u);
-  EXPECT_EQ(out.count("listener.0.0.0.0_10443.downstream_cx_total"), 0u);
+  EXPECT_EQ(out.count("http.https-10443.downstream_rq_total"), 1u);
+  EXPECT_EQ(out.count("listener.0.0.0.0_10443.downstream_cx_total"), 1u);
+  // The TLS transport socket's counters live under the listener's address.
+  EXPECT_EQ(out.count("listener.0.0.0.0_10443.ssl.handshake"), 0u);
+  for (size_t i = 0; i < plan.value().ports().size(); ++i) {
+    if (plan.value().ports()[i].tls) ++stats.ports[i].ssl["ssl.handshake"];
+  }
+  StatMap again;
+  stats.addTo(plan.value(), again);
+  EXPECT_EQ(again.at("listener.0.0.0.0_10443.ssl.handshake").value, 1u);
 }
 
 TEST(SharedCounters, LimitCountsEveryOpenConnectionAndNamesTheScope) {

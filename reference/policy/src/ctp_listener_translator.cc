@@ -528,7 +528,7 @@ std::optional<std::string> buildTLS(const TranslationContext& ctx, const ClientT
     }
     if (!bundle.empty()) {
       tls.ca_certificate =
-          ir::TLSCertificate{p.meta.ns + "/" + p.meta.name + "/ca.crt", bundle, false};
+          ir::TLSCertificate{p.meta.ns + "/" + p.meta.name + "/ca.crt", bundle, false, ""};
     }
     tls.verify_certificate_spki = cv.spki_hashes;
     tls.verify_certificate_hash = cv.certificate_hashes;

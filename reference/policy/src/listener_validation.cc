@@ -182,8 +182,8 @@ bool resolveTerminateSecrets(const TranslationContext& ctx, const Gateway& gw, L
       }
     }
     if (conflict) continue;
-    tls.certificates.push_back(
-        {secret->meta.ns + "/" + secret->meta.name, checked.chain_pem, true});
+    tls.certificates.push_back({secret->meta.ns + "/" + secret->meta.name, checked.chain_pem, true,
+                                secret->data.at("tls.key")});
     lc.cert_dns_names.insert(lc.cert_dns_names.end(), checked.leaf.dns_names.begin(),
                              checked.leaf.dns_names.end());
   }

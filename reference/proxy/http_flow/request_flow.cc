@@ -20,11 +20,15 @@ Result<ListenerFlow> ListenerFlow::fromListener(const policy::ir::Listener& list
   auto routes = router::RouteTable::build(listener);
   if (!routes) return Error{listener.name + ": " + routes.error().message};
   flow.routes_.emplace(std::move(routes).value());
+  auto xfcc = tls::xfccConfigFromIr(listener.headers ? listener.headers->xfcc : std::nullopt);
+  if (!xfcc) return Error{listener.name + ": " + xfcc.error().message};
+  flow.xfcc_ = xfcc.value();
   return flow;
 }
 
 HeadOutcome onRequestHead(const ListenerFlow& flow, const FlowStats& stats, const IpAddress& peer,
-                          const request::RequestContext& context, http1::RequestHead& head) {
+                          const request::RequestContext& context, http1::RequestHead& head,
+                          const TlsPeer* tls) {
   HeadOutcome out;
   // Detection reads the headers as the client sent them (spec 4.6); a failClosed miss is
   // answered before anything else.
@@ -44,6 +48,10 @@ HeadOutcome onRequestHead(const ListenerFlow& flow, const FlowStats& stats, cons
     return out;
   }
   client_ip::applyForwardingHeaders(flow.clientIp(), out.detection, head.headers);
+  static const std::vector<tls::PeerCertificate> kNoChain;
+  static const std::vector<std::string> kNoSans;
+  tls::applyXfcc(flow.xfcc(), head.headers, tls != nullptr ? tls->client_chain : kNoChain,
+                 tls != nullptr ? tls->local_uri_sans : kNoSans);
   const auto* host = http1::findHeader(head.headers, "host");
   out.host = host == nullptr ? std::string() : std::string(router::hostWithoutPort(host->value));
   out.method = head.method;

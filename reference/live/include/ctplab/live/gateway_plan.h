@@ -15,6 +15,7 @@
 #include "ctplab/proxy/http_flow/request_flow.h"
 #include "ctplab/proxy/proxy_protocol/proxy_protocol_config.h"
 #include "ctplab/proxy/result.h"
+#include "ctplab/proxy/tls/server_context.h"
 
 namespace ctplab::live {
 
@@ -23,7 +24,9 @@ struct PlannedListener {
   std::string stat_prefix;  // Envoy Gateway's HCM prefix: `http-10080`, `https-10443`, ...
   size_t prefix_index = 0;  // into GatewayPlan::statPrefixes()
   bool tls = false;
-  // HTTP listeners only (plain HTTP is all this driver serves today).
+  // HTTPS listeners: the filter chain's TLS termination.
+  std::shared_ptr<const proxy::tls::ServerContext> tls_context;
+  // HTTP and HTTPS listeners.
   proxy::http1::CodecConfigPtr codec;
   proxy::connection::HttpConnectionSettings settings;
   std::optional<proxy::http_flow::ListenerFlow> flow;
@@ -40,7 +43,7 @@ struct PlannedPort {
   std::optional<Duration> inspection_timeout;         // listener-filter phase limit; nullopt: none
   std::optional<policy::ir::TCPKeepalive> keepalive;  // SO_KEEPALIVE and its overrides
   std::string address_label;  // `0.0.0.0_10080`: the IR address, as Envoy names listener stats
-  // Set when this driver cannot serve the port yet (HTTPS, TLS, TCP): why, for the startup log.
+  // Set when this driver cannot serve the port yet (TLS and TCP routes): why, for the startup log.
   std::optional<std::string> unsupported;
 };
 
@@ -55,8 +58,10 @@ class GatewayPlan {
   const std::vector<std::string>& statPrefixes() const { return prefixes_; }
 
   // The listener a new connection's filter chain belongs to: on plain-HTTP ports the port's shared
-  // chain (its first listener). -1 when the port has none this driver serves.
-  int chainListener(const PlannedPort& port) const;
+  // chain (its first listener); on HTTPS ports the listener whose hostnames match the SNI best
+  // (exact, then the longest wildcard, then one without hostnames). -1 when none matches or the
+  // port is not served.
+  int chainListener(const PlannedPort& port, std::string_view sni = {}) const;
   // The virtual host's listener for a request's Host on a plain-HTTP port; -1 when none matches.
   int listenerForHost(const PlannedPort& port, std::string_view host) const;
 

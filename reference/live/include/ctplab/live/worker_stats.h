@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "ctplab/live/gateway_plan.h"
@@ -38,6 +40,8 @@ struct PortStats {
   uint64_t downstream_cx_active = 0;
   uint64_t no_filter_chain_match = 0;
   proxy::connection::ListenerConnectionStats phases;  // inspection (and later TLS) timeouts
+  // The TLS transport socket's `ssl.*` counters, by name (ciphers and versions are open-ended).
+  std::map<std::string, uint64_t> ssl;
 };
 
 struct WorkerStats {

@@ -29,6 +29,9 @@ struct TLSCertificate {
   std::string name;
   std::string certificate_pem;
   bool has_private_key = true;
+  // The Secret's tls.key, for the data plane to serve with; never written to any output (the
+  // IR prints `[redacted]`, as upstream does).
+  std::string private_key_pem;
 };
 
 struct TLSConfig {

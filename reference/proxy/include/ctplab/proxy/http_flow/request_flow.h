@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ctplab/common/ip_address.h"
 #include "ctplab/policy/ir.h"
@@ -18,6 +19,8 @@
 #include "ctplab/proxy/request/request_stats.h"
 #include "ctplab/proxy/result.h"
 #include "ctplab/proxy/router/route_table.h"
+#include "ctplab/proxy/tls/peer_certificate.h"
+#include "ctplab/proxy/tls/xfcc.h"
 
 namespace ctplab::proxy::http_flow {
 
@@ -31,6 +34,7 @@ class ListenerFlow {
   const client_ip::ClientIpConfig& clientIp() const { return client_ip_; }
   const request::RequestPipelineConfig& pipeline() const { return pipeline_; }
   const router::RouteTable& routes() const { return *routes_; }
+  const tls::XfccConfig& xfcc() const { return xfcc_; }
   // "https" on TLS listeners, else "http": the scheme detection and X-Forwarded-Proto use.
   const char* scheme() const { return tls_ ? "https" : "http"; }
 
@@ -39,7 +43,14 @@ class ListenerFlow {
   client_ip::ClientIpConfig client_ip_;
   request::RequestPipelineConfig pipeline_;
   std::optional<router::RouteTable> routes_;
+  tls::XfccConfig xfcc_;
   bool tls_ = false;
+};
+
+// The TLS connection a request arrived on, as XFCC needs it.
+struct TlsPeer {
+  std::vector<tls::PeerCertificate> client_chain;  // as presented, leaf first; empty: none
+  std::vector<std::string> local_uri_sans;         // of the serving certificate (By=)
 };
 
 // Counters one request may touch, owned by the caller (one set per stat prefix).
@@ -66,11 +77,13 @@ struct HeadOutcome {
 };
 
 // Runs detection on the headers as received, then the request stage, then writes the forwarding
-// headers into `head`, which becomes the request as forwarded upstream. `peer` is the connection's
-// remote address after the PROXY protocol. Never reads a clock or a random source: `context`
+// headers (X-Forwarded-For, X-Forwarded-Client-Cert) into `head`, which becomes the request as
+// forwarded upstream. `peer` is the connection's remote address after the PROXY protocol; `tls`
+// the TLS connection (nullptr: plain text). Never reads a clock or a random source: `context`
 // carries the request-id bits.
 HeadOutcome onRequestHead(const ListenerFlow& flow, const FlowStats& stats, const IpAddress& peer,
-                          const request::RequestContext& context, http1::RequestHead& head);
+                          const request::RequestContext& context, http1::RequestHead& head,
+                          const TlsPeer* tls = nullptr);
 
 // After the whole request: the route and its authorization.
 struct RouteOutcome {
