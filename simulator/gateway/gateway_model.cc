@@ -43,6 +43,13 @@ proxy::Result<std::unique_ptr<GatewayModel>> GatewayModel::fromIr(
       if (!flow) return proxy::Error{flow.error().message};
       rt.flow.emplace(std::move(flow).value());
     }
+    if (l.protocol == "HTTPS" && l.tls) {
+      // The simulated clients speak HTTP/1.1, so ALPN never selects h2 (as in the live proxy).
+      auto context = proxy::tls::ServerContext::build(*l.tls, /*https=*/true, l.tls_overlaps,
+                                                      /*http2=*/false);
+      if (!context) return proxy::Error{l.name + ": TLS: " + context.error().message};
+      rt.tls_context = context.value();
+    }
     index_by_name[l.name] = model->listeners_.size();
     model->listeners_.push_back(std::move(rt));
   }
@@ -144,6 +151,7 @@ std::map<std::string, uint64_t> GatewayModel::stats() const {
     out[base + "no_filter_chain_match"] += p.socket.downstream_cx_no_filter_chain;
     p.phases.forEach(
         [&](std::string_view name, uint64_t v) { out[base + std::string(name)] += v; });
+    for (const auto& [name, v] : p.ssl) out[base + name] += v;
   }
   return out;
 }

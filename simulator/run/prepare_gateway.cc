@@ -1,6 +1,7 @@
 #include "ctplab/policy/engine.h"
 #include "ctplab/policy/loader.h"
 #include "ctplab/simulator/run/simulate.h"
+#include "tls/scenario_certificates.h"
 
 namespace ctplab::sim::run {
 
@@ -13,6 +14,15 @@ PreparedScenario prepareScenario(const scenario::Scenario& scenario,
   policy::LoadResult& loaded = *out.loaded;
   for (const auto& [label, text] : scenario.inline_resources) {
     policy::loadText(text, label, loaded);
+  }
+  if (scenario.certificates) {
+    auto generated = tls::generatedCertificates(*scenario.certificates, scenario.now);
+    if (!generated) {
+      diagnostics.error(scenario.certificates->location, "certificates",
+                        "cannot generate the certificates: " + generated.error().message);
+      return out;
+    }
+    policy::loadText(generated.value()->secrets_yaml, scenario.file + " (certificates)", loaded);
   }
   for (const auto& d : loaded.diagnostics.all()) {
     if (d.severity == policy::Severity::kError) {

@@ -101,11 +101,19 @@ std::string resultToJson(const RunResult& result) {
       }
     }
     w.endObject();
+    if (!p.tls.empty()) {
+      w.key("tls").beginObject();
+      for (const auto& [name, value] : p.tls) w.key(name).number(value);
+      w.endObject();
+    }
     w.endObject();
   }
   w.endArray();
   w.key("gateway").beginObject();
   w.key("peak_active_connections").number(result.peak_active_connections);
+  if (result.tls_handshakes_computed > 0) {
+    w.key("tls_handshakes_computed").number(result.tls_handshakes_computed);
+  }
   w.key("stats").beginObject();
   for (const auto& [name, value] : result.gateway_stats) w.key(name).number(value);
   w.endObject();

@@ -54,9 +54,18 @@ std::string resultToText(const RunResult& result) {
                  std::to_string(p.decisions[k]);
     }
     if (!decided.empty()) out += "  decisions    " + decided.substr(2) + "\n";
+    if (!p.tls.empty()) {
+      out += "  tls         ";
+      for (const auto& [name, value] : p.tls) out += " " + name + " " + std::to_string(value);
+      out += "\n";
+    }
   }
   out +=
       "\ngateway: peak active connections " + std::to_string(result.peak_active_connections) + "\n";
+  if (result.tls_handshakes_computed > 0) {
+    out += "  TLS handshakes computed (distinct certificate verdicts) " +
+           std::to_string(result.tls_handshakes_computed) + "\n";
+  }
   for (const auto& [name, value] : result.gateway_stats) {
     if (value != 0) out += "  " + name + " " + std::to_string(value) + "\n";
   }

@@ -1,7 +1,11 @@
 #include "run/world.h"
 
+#include <fstream>
+#include <sstream>
+
 #include "ctplab/simulator/clients/request_bytes.h"
 #include "ctplab/simulator/net/hop_path.h"
+#include "tls/scenario_certificates.h"
 
 namespace ctplab::sim::run {
 namespace {
@@ -151,6 +155,10 @@ proxy::Result<bool> World::init() {
                             " refuses every connection: " + probe.trace.back()};
       }
     }
+    if (port.tls) {
+      auto added = addTlsClient(static_cast<uint32_t>(populations_.size()), rt);
+      if (!added) return added.error();
+    }
     populations_.push_back(std::move(rt));
     PopulationResult pr;
     pr.name = pop.name;
@@ -191,6 +199,7 @@ RunResult World::run() {
   }
   result_.events = sim_.eventsExecuted();
   result_.gateway_stats = gateway_->stats();
+  result_.tls_handshakes_computed = handshakes_.handshakesComputed();
   return std::move(result_);
 }
 
@@ -238,6 +247,49 @@ proxy::Result<RunResult> simulate(const scenario::Scenario& scenario, const poli
   auto ok = world->init();
   if (!ok) return ok.error();
   return world->run();
+}
+
+proxy::Result<bool> World::addTlsClient(uint32_t population, const PopulationRuntime& rt) {
+  const scenario::Population& pop = *rt.spec;
+  const scenario::TlsClientProfile& profile = pop.tls;
+  const std::string where = pop.location.file + ":" + std::to_string(pop.location.line) +
+                            ": population " + pop.name + ": ";
+  proxy::tls::ProbeOptions options;
+  options.sni = rt.sni;
+  if (profile.min_version) options.min_version = proxy::tls::probeVersion(*profile.min_version);
+  if (profile.max_version) options.max_version = proxy::tls::probeVersion(*profile.max_version);
+  options.ciphers = profile.ciphers;
+  options.groups = profile.groups;
+  options.alpn = profile.alpn;
+  if (!profile.certificate.empty() && scenario_.certificates) {
+    auto generated = tls::generatedCertificates(*scenario_.certificates, scenario_.now);
+    if (!generated) return proxy::Error{where + generated.error().message};
+    const certgen::Issued* cert = tls::clientCertificate(*generated.value(), profile.certificate);
+    if (cert == nullptr) return proxy::Error{where + "unknown certificate " + profile.certificate};
+    options.cert_pem = cert->chain_pem;
+    options.key_pem = cert->key_pem;
+  } else if (!profile.certificate_file.empty()) {
+    auto slurp = [](const std::string& path, std::string& out) {
+      std::ifstream in(path, std::ios::binary);
+      if (!in) return false;
+      std::ostringstream text;
+      text << in.rdbuf();
+      out = text.str();
+      return true;
+    };
+    if (!slurp(profile.certificate_file, options.cert_pem)) {
+      return proxy::Error{where + "cannot read " + profile.certificate_file};
+    }
+    if (!slurp(profile.key_file, options.key_pem)) {
+      return proxy::Error{where + "cannot read " + profile.key_file};
+    }
+  }
+  // Settings OpenSSL refuses are the scenario's mistake, reported before the run.
+  if (auto probe = proxy::tls::ProbeClient::create(options); !probe) {
+    return proxy::Error{where + "tls: " + probe.error().message};
+  }
+  handshakes_.addClient(population, std::move(options));
+  return true;
 }
 
 }  // namespace ctplab::sim::run

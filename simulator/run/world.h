@@ -19,6 +19,7 @@
 #include "ctplab/simulator/net/link_model.h"
 #include "ctplab/simulator/run/simulate.h"
 #include "ctplab/simulator/simulator.h"
+#include "tls/handshake_model.h"
 
 namespace ctplab::sim::run {
 
@@ -96,6 +97,9 @@ struct ServerSide {
   std::unique_ptr<proxy::http1::RequestHead> forwarded;
   // The current request after its head: detected client, normalized host and path.
   std::unique_ptr<proxy::http_flow::HeadOutcome> head;
+  // HTTPS: what XFCC reports about the connection (shared by every connection of the
+  // population that reached the same verdict).
+  std::shared_ptr<const proxy::http_flow::TlsPeer> tls_peer;
   std::string held_input;     // bytes TCP holds back while the connection's reading is paused
   int current_listener = -1;  // virtual host's listener of the current request
   TimePoint last_activity;
@@ -199,6 +203,8 @@ class World {
   void serverTimer(uint32_t conn);
   void serverClose(uint32_t conn, bool reset, bool remote);
   void tlsFlightArrives(uint32_t conn);
+  // The population's TLS client side: its options and certificate, for the handshake model.
+  proxy::Result<bool> addTlsClient(uint32_t population, const PopulationRuntime& rt);
 
   void gaugeActive();
   template <typename F>
@@ -225,6 +231,7 @@ class World {
   std::vector<AcceptQueue> accept_;  // by port
   std::vector<clients::ParsedResponse> scratch_;
   std::vector<std::unique_ptr<clients::ResponseReader>> readers_;  // by connection slot
+  tls::HandshakeModel handshakes_;
   RunResult result_;
   results::SeriesId active_series_, opened_series_, limited_series_, failed_series_;
   results::SeriesId status_series_[5];

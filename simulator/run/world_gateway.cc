@@ -153,11 +153,34 @@ void World::chooseFilterChain(uint32_t id) {
       &port.phases);
   if (lrt.tls) {
     c.server->http->onTlsHandshakeStarted(sim_.now());
+    // The handshake's outcome: a real one at this instant, or the verdict the same population
+    // already got on this chain while its certificates' validity stayed the same.
+    // Certificates are judged on the calendar: the scenario's `now` plus the time run so far.
+    const TimePoint calendar = scenario_.now + (sim_.now() - start_);
+    const tls::HandshakeVerdict* verdict =
+        lrt.tls_context
+            ? &handshakes_.verdict(server->listener, *lrt.tls_context, c.population, calendar)
+            : nullptr;
     // The gateway's TLS flight leaves after the handshake's CPU cost.
     const uint32_t gen = c.gen;
-    at(sim_.now() + scenario_.host.tls_handshake_cost, [this, id, gen] {
+    at(sim_.now() + scenario_.host.tls_handshake_cost, [this, id, gen, verdict] {
       Connection& cc = conns_[id];
       if (cc.gen != gen || cc.server_closed) return;
+      if (verdict != nullptr) {
+        gateway::PortRuntime& p = gateway_->ports()[populations_[cc.population].port];
+        for (const auto& name : verdict->stats) ++p.ssl[name];
+        if (cc.client != kNone) {
+          auto& counts = resultOf(cc.client).tls;
+          const std::string& first = verdict->stats.front();
+          ++counts[first.substr(first.find('.') + 1)];
+        }
+        if (!verdict->ok) {
+          // The alert goes out and the connection closes: no HTTP on it.
+          serverClose(id, false, false);
+          return;
+        }
+        cc.server->tls_peer = verdict->peer;
+      }
       cc.server->tls_done = true;
       cc.server->http->onTlsHandshakeDone(sim_.now());
       // A handshake finishing after tlsHandshakeTimeout closes the connection instead.
@@ -265,7 +288,7 @@ void World::serverPump(uint32_t id) {
       context.request_id_bits = {request_id_rng_.next(), request_id_rng_.next()};
       auto outcome =
           std::make_unique<proxy::http_flow::HeadOutcome>(proxy::http_flow::onRequestHead(
-              *lrt.flow, flowStats(*lrt.stats), c.peer, context, *head));
+              *lrt.flow, flowStats(*lrt.stats), c.peer, context, *head, s.tls_peer.get()));
       c.verdict = RequestVerdict{outcome->detection.client, DecisionKind::kNoPolicy, -1};
       if (outcome->detection.reject) c.verdict->decision = DecisionKind::kFailClosed;
       if (auto& reply = outcome->reply) {

@@ -95,7 +95,7 @@ Population decodePopulation(const Keys& keys, const Field& f, const ScenarioFram
   Population p;
   p.location = f.location();
   if (!keys.open(f, {"name", "clients", "arrival", "target", "source", "network", "behavior",
-                     "retry", "via", "proxyHeader"})) {
+                     "retry", "via", "proxyHeader", "tls"})) {
     if (!f.present()) f.error("expected a population (a mapping), found null");
     return p;
   }
@@ -122,6 +122,7 @@ Population decodePopulation(const Keys& keys, const Field& f, const ScenarioFram
   static const std::vector<Hop> kNoHops;
   p.via = decodeVia(keys.get(f, "via"), frame.hops != nullptr ? *frame.hops : kNoHops);
   p.proxy_header = decodeClientProxyHeader(keys, keys.get(f, "proxyHeader"));
+  p.tls = decodeTlsClient(keys, keys.get(f, "tls"), frame);
   if (arrival.isMap()) checkArrivalsFit(keys, arrival, p, frame.duration);
   return p;
 }

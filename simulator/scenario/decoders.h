@@ -12,6 +12,8 @@ struct ScenarioFrame {
   Duration duration;
   LinkProfile network;
   const std::vector<Hop>* hops = nullptr;  // the scenario's, for `via`
+  std::string base_dir;                    // certificate files are relative to the scenario
+  const CertificateFixtures* certificates = nullptr;  // generates the named client certificates
 };
 
 // Fields left out keep the value in `base` (the defaults, or the scenario's network).
@@ -31,6 +33,13 @@ Population decodePopulation(const Keys& keys, const Field& f, const ScenarioFram
 std::vector<Hop> decodeHops(const Keys& keys, const Field& f);
 // A population's `via`: names of `hops`, client side first; unknown names are errors.
 std::vector<std::string> decodeVia(const Field& f, const std::vector<Hop>& hops);
+// `certificates`: the generated certificate set.
+std::optional<CertificateFixtures> decodeCertificates(const Keys& keys, const Field& f);
+// A population's `tls`: its client certificate and handshake preferences.
+TlsClientProfile decodeTlsClient(const Keys& keys, const Field& f, const ScenarioFrame& frame);
+// The names `tls.certificate` accepts.
+const std::vector<std::string>& clientCertificateNames();
+
 // A population's `proxyHeader`: a PROXY header the client writes itself.
 std::optional<ClientProxyHeader> decodeClientProxyHeader(const Keys& keys, const Field& f);
 

@@ -129,7 +129,8 @@ void decodeScenario(const YAML::Node& doc, std::string_view text, const std::str
                                          "populations",
                                          "outputs",
                                          "enforceAdmission",
-                                         "hops"};
+                                         "hops",
+                                         "certificates"};
   known.insert(known.end(), options.extra_keys.begin(), options.extra_keys.end());
   keys.open(root, known);
   Scenario& s = out.scenario;
@@ -151,7 +152,11 @@ void decodeScenario(const YAML::Node& doc, std::string_view text, const std::str
   s.host = loader::decodeHost(keys, keys.get(root, "host"));
   s.backend = loader::decodeBackend(keys, keys.get(root, "backend"));
   s.hops = loader::decodeHops(keys, keys.get(root, "hops"));
-  decodePopulations(keys, root, {s.duration, s.network, &s.hops}, options.require_populations, s);
+  s.certificates = loader::decodeCertificates(keys, keys.get(root, "certificates"));
+  decodePopulations(
+      keys, root,
+      {s.duration, s.network, &s.hops, base_dir, s.certificates ? &*s.certificates : nullptr},
+      options.require_populations, s);
   s.outputs = loader::decodeOutputs(keys, keys.get(root, "outputs"), s.duration);
 }
 

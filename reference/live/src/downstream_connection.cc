@@ -733,6 +733,14 @@ void DownstreamConnection::close(bool remote, bool reset) {
     finalClose();
     return;
   }
+  // A TLS connection ends with close_notify before the FIN, as Envoy's TLS socket does; what is
+  // left is a few dozen bytes, written at once.
+  if (tls_ && tls_->state() == proxy::tls::ServerSession::State::kEstablished) {
+    tls_->shutdown();
+    const std::string notify = tls_out_ + tls_->takeCiphertext();
+    tls_out_.clear();
+    if (!notify.empty()) asio::write(socket_, asio::buffer(notify), ignored);
+  }
   // Delayed close: send our FIN, then discard input until the peer's FIN (or a second), so the
   // kernel does not answer late client bytes with a reset that could destroy our last response.
   phase_ = Phase::kLingering;

@@ -18,6 +18,9 @@ int toleratingExpiredLeaf(int ok, X509_STORE_CTX* store) {
   return ok;
 }
 
+// Outside OpenSSL's X509_V_ERR_* range, so its alert table falls through to certificate_unknown.
+constexpr int kCheckFailedError = 0x7f00;
+
 }  // namespace
 
 int verificationIndex() {
@@ -57,7 +60,10 @@ int verifyClientChain(X509_STORE_CTX* store, void* arg) {
   }
   const bool pass =
       verdict == ClientCertVerdict::kVerified || verdict == ClientCertVerdict::kAcceptedUntrusted;
-  if (!pass && chained) X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
+  // OpenSSL derives the alert from the verification error. Envoy answers a SAN or pin mismatch
+  // with certificate_unknown (pins: bad_certificate_hash_value, which OpenSSL's table cannot
+  // produce); an error code OpenSSL has no entry for maps to certificate_unknown.
+  if (!pass && chained) X509_STORE_CTX_set_error(store, kCheckFailedError);
   return pass ? 1 : 0;
 }
 

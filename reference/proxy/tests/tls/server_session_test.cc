@@ -1,4 +1,4 @@
-// Real OpenSSL handshakes between a test client and the data plane's TLS session: the e2e TLS
+// Real OpenSSL handshakes between the probe client and the data plane's TLS session: the e2e TLS
 // probes (MTLS-2..7) and every client-certificate failure class with its stat and alert.
 #include "ctplab/proxy/tls/server_session.h"
 
@@ -9,13 +9,12 @@
 #include "ctplab/certgen/fixtures.h"
 #include "ctplab/certgen/generator.h"
 #include "ctplab/proxy/tls/peer_certificate.h"
-#include "tls/tls_test_client.h"
+#include "ctplab/proxy/tls/probe_client.h"
 
 namespace ctplab::proxy::tls {
 namespace {
 
-using testing::ClientOptions;
-using testing::TestClient;
+using ClientOptions = ProbeOptions;
 using State = ServerSession::State;
 
 const TimePoint kNow = TimePoint::fromUnixSeconds(1'780'272'000);  // 2026-06-01
@@ -78,7 +77,7 @@ policy::ir::TLSConfig mutualTls() {
 struct Run {
   std::shared_ptr<const ServerContext> context;
   std::unique_ptr<ServerSession> server;
-  std::unique_ptr<TestClient> client;
+  std::unique_ptr<ProbeClient> client;
 
   bool hasStat(const std::string& name) const {
     const auto& s = server->stats();
@@ -93,7 +92,9 @@ Run handshake(const policy::ir::TLSConfig& config, const ClientOptions& options,
   EXPECT_TRUE(built.ok()) << (built.ok() ? "" : built.error().message);
   run.context = built.value();
   run.server = std::make_unique<ServerSession>(run.context, now);
-  run.client = std::make_unique<TestClient>(options);
+  auto client = ProbeClient::create(options);
+  EXPECT_TRUE(client.ok()) << (client.ok() ? "" : client.error().message);
+  run.client = std::move(client).value();
   run.client->handshake(*run.server);
   return run;
 }
@@ -347,9 +348,14 @@ TEST(TlsSession, SanMatchersAndPinsJudgeAVerifiedChain) {
   san.exact = "client.example.com";
   tls.match_typed_subject_alt_names = {san};
   EXPECT_EQ(handshake(tls, withCert(f.client_valid)).server->state(), State::kEstablished);
-  auto wrong_san = handshake(tls, withCert(f.client_wrong_san));
-  EXPECT_TRUE(wrong_san.hasStat("ssl.fail_verify_san"));
-  EXPECT_FALSE(wrong_san.client->established());
+  for (const int version : {TLS1_2_VERSION, TLS1_3_VERSION}) {
+    auto o = withCert(f.client_wrong_san);
+    o.max_version = version;
+    auto wrong_san = handshake(tls, o);
+    EXPECT_TRUE(wrong_san.hasStat("ssl.fail_verify_san"));
+    EXPECT_FALSE(wrong_san.client->established());
+    EXPECT_EQ(wrong_san.client->alert(), SSL_AD_CERTIFICATE_UNKNOWN) << version;
+  }
 
   auto pinned = mutualTls();
   const auto leaf = PeerCertificate::fromDer(f.client_valid.cert_der);

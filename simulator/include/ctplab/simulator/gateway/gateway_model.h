@@ -26,6 +26,7 @@
 #include "ctplab/proxy/result.h"
 #include "ctplab/proxy/router/hcm_stats.h"
 #include "ctplab/proxy/router/route_table.h"
+#include "ctplab/proxy/tls/server_context.h"
 #include "ctplab/simulator/scenario/scenario.h"
 
 namespace ctplab::sim::gateway {
@@ -56,6 +57,8 @@ struct ListenerRuntime {
   std::optional<proxy::http_flow::ListenerFlow> flow;  // HTTP(S) only: the per-request flow
   PrefixStats* stats = nullptr;
   bool tls = false;
+  // HTTPS: the chain's TLS termination; handshakes run against it (simulator/tls).
+  std::shared_ptr<const proxy::tls::ServerContext> tls_context;
 };
 
 struct PortRuntime {
@@ -69,6 +72,7 @@ struct PortRuntime {
   proxy::proxy_protocol::ProxyProtocolConfig proxy_protocol;
   ListenerSocketStats socket;
   proxy::connection::ListenerConnectionStats phases;  // TLS handshake / inspection timeouts
+  std::map<std::string, uint64_t> ssl;                // the TLS transport socket's `ssl.*` counters
   std::string address_label;  // `0.0.0.0_10080`, as Envoy names listener stats
 };
 

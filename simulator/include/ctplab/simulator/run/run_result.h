@@ -78,6 +78,9 @@ struct PopulationResult {
   uint64_t hold_completed = 0;  // hold behaviour: connections held for the full time
   // Requests the gateway read, by who decided them (index: DecisionKind).
   std::array<uint64_t, kDecisionKinds> decisions{};
+  // TLS handshakes by outcome, named as the listener's ssl counters without `ssl.`:
+  // `handshake`, `fail_verify_error`, `fail_verify_no_cert`, `connection_error`, ...
+  std::map<std::string, uint64_t> tls;
 };
 
 struct RequestRecord {
@@ -114,6 +117,8 @@ struct RunResult {
   std::vector<PopulationResult> populations;
   std::map<std::string, uint64_t> gateway_stats;
   uint64_t peak_active_connections = 0;
+  // Real TLS handshakes the model ran (once per chain, population and validity epoch).
+  uint64_t tls_handshakes_computed = 0;
   results::TimeSeries series;
   std::vector<RequestRecord> records;
   std::vector<BackendRequest> backend_requests;

@@ -154,6 +154,37 @@ struct ClientProxyHeader {
   uint16_t source_port = 40000;
 };
 
+// The certificates a population's TLS clients present and how they negotiate (spec 4.7-4.8).
+struct TlsClientProfile {
+  // A client certificate of the scenario's generated set (`client-valid`, `client-valid-rsa`,
+  // `client-expired`, `client-not-yet-valid`, `client-wrong-ca`, `client-revoked`,
+  // `client-wrong-san`), or PEM files; neither: no certificate.
+  std::string certificate;
+  std::string certificate_file, key_file;               // resolved against the scenario's directory
+  std::optional<std::string> min_version, max_version;  // "1.0" .. "1.3"
+  std::string ciphers;                                  // OpenSSL list for TLS <= 1.2
+  std::string groups;                                   // e.g. "P-256:X25519"
+  std::vector<std::string> alpn;
+  policy::SourceLocation location;
+};
+
+// Certificates generated for the scenario (the set `ctplab certs` writes), valid around `now`:
+// their Secrets (`server-<host>`, `client-ca` with ca.crt and ca.crl) join the resources.
+struct CertificateFixtures {
+  uint64_t seed = 1;
+  std::vector<std::string> hosts = {"www.example.com"};
+  std::string ns = "default";
+  // More client certificates (SAN client.example.com, by the intermediate CA) whose validity
+  // ends `valid_for` after `now`: certificates that expire during the run.
+  struct Client {
+    std::string name;
+    Duration valid_for;
+    bool rsa = false;
+  };
+  std::vector<Client> clients;
+  policy::SourceLocation location;
+};
+
 struct Population {
   std::string name;
   uint64_t clients = 1;
@@ -165,6 +196,7 @@ struct Population {
   std::optional<LinkProfile> link;  // else the scenario's network
   std::vector<std::string> via;     // names of Scenario::hops, client side first
   std::optional<ClientProxyHeader> proxy_header;
+  TlsClientProfile tls;             // on TLS ports
   policy::SourceLocation location;  // where it was declared, for messages
 };
 
@@ -192,6 +224,7 @@ struct Scenario {
   GatewayHostProfile host;
   BackendProfile backend;
   std::vector<Hop> hops;  // the devices populations may go through (`via`)
+  std::optional<CertificateFixtures> certificates;
   std::vector<Population> populations;
   Outputs outputs;
 };
