@@ -59,7 +59,7 @@ check "a malformed scenario exits 2 with file:line" grep -Eq "malformed.yaml:[0-
 "$ctplab" simulate "$limit" --seed nope >/dev/null 2>&1
 check "a bad --seed is a usage error" test $? -eq 2
 for scenario in "$root"/scenarios/flood/*.yaml "$root"/scenarios/timeouts/*.yaml \
-                "$root"/scenarios/churn/*.yaml; do
+                "$root"/scenarios/churn/*.yaml "$root"/scenarios/tls/*.yaml; do
   "$ctplab" simulate "$scenario" --quiet >/dev/null 2>"$tmp/err"
   check "shipped scenario $(basename "$scenario") runs cleanly" test $? -eq 0 -a ! -s "$tmp/err"
 done
@@ -76,8 +76,15 @@ check "a failure names the case file and line" \
   grep -Eq "connection-limit-closes-connections-over-limit.yaml:[0-9]+:[0-9]+: population" "$tmp/conf.txt"
 (cd "$root" && "$ctplab" conformance --features +NoSuchFeature) >/dev/null 2>&1
 check "an unknown feature is a usage error" test $? -eq 2
-(cd "$root" && "$ctplab" conformance --mode live) >/dev/null 2>&1
-check "an unavailable mode is a usage error" test $? -eq 2
+(cd "$root" && "$ctplab" conformance --mode nosuch) >/dev/null 2>&1
+check "an unknown mode is a usage error" test $? -eq 2
+(cd "$root" && "$ctplab" conformance --mode target) >/dev/null 2>&1
+check "target mode without --target is a usage error" test $? -eq 2
+"$ctplab" certs --out "$tmp/certs-a" --seed 5 --now 2026-06-01T00:00:00Z >/dev/null 2>&1
+"$ctplab" certs --out "$tmp/certs-b" --seed 5 --now 1780272000 >/dev/null 2>&1
+check "certs: the same seed and time give byte-identical files" diff -r "$tmp/certs-a" "$tmp/certs-b"
+"$ctplab" certs --out "$tmp/certs-c" --now yesterday >/dev/null 2>"$tmp/err"
+check "certs: a bad --now is a usage error" test $? -eq 2 -a -s "$tmp/err"
 printf 'name: Broken\nfeatures: [Nope]\nexpect: {stats: {a.b: 1}}\n' >"$tmp/broken-case.yaml"
 "$ctplab" conformance "$tmp/broken-case.yaml" >/dev/null 2>"$tmp/err"
 check "a broken case exits 2" test $? -eq 2

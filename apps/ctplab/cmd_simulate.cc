@@ -86,10 +86,12 @@ int runSimulate(const std::vector<std::string>& args) {
 
   policy::Diagnostics diagnostics;
   std::vector<std::string> notes;
-  auto gateway = sim::run::prepareGateway(scenario, diagnostics, notes);
+  auto prepared = sim::run::prepareScenario(scenario, diagnostics, notes);
   for (const auto& d : diagnostics.all()) std::cerr << policy::formatDiagnostic(d) << "\n";
   for (const auto& n : notes) std::cerr << "note: " << n << "\n";
-  if (!gateway) return 2;
+  if (!prepared.gateway) return 2;
+  const policy::ir::Gateway* gateway = &*prepared.gateway;
+  options.resources = &prepared.loaded->resources;
 
   // Progress: only for runs that take a while, on one line when stderr is a terminal.
   const auto wall_start = std::chrono::steady_clock::now();

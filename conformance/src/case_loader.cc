@@ -377,7 +377,12 @@ bool isObservationPath(const std::string& path) {
       "latency_ms.max",
   };
   static const std::regex kStatus(R"(requests\.by_status\.[1-5][0-9][0-9])");
-  return kFixed.count(path) > 0 || std::regex_match(path, kStatus);
+  // TLS outcomes carry the listener's ssl counter names (handshake, fail_verify_error,
+  // versions.TLSv1.2, ciphers.<suite>, curves.<group>), plus alpn.<protocol> and session_tickets.
+  static const std::regex kTls(
+      R"(tls\.(handshake|no_certificate|connection_error|fail_verify_(error|no_cert|san|cert_hash)|)"
+      R"(session_reused|session_tickets|(versions|ciphers|curves|alpn)\.[A-Za-z0-9_./-]+))");
+  return kFixed.count(path) > 0 || std::regex_match(path, kStatus) || std::regex_match(path, kTls);
 }
 
 LoadedCase loadCaseText(std::string_view text, const std::string& file_label,

@@ -152,6 +152,7 @@ std::vector<std::pair<std::string, double>> observationsOf(const sim::run::Popul
   for (const auto& [status, count] : r.by_status) {
     out.emplace_back("requests.by_status." + std::to_string(status), n(count));
   }
+  for (const auto& [name, count] : p.tls) out.emplace_back("tls." + name, n(count));
   return out;
 }
 

@@ -137,6 +137,7 @@ CaseResult runCase(const ConformanceCase& test, const SuiteOptions& options) {
   } else if (traffic) {
     sim::run::SimulateOptions sim_options;
     sim_options.faults = options.faults;
+    sim_options.resources = &prepared.loaded->resources;
     // Recording what the backend received costs memory: only cases that look at it pay.
     sim::scenario::Scenario scenario = test.scenario;
     if (!test.backend.empty()) scenario.outputs.backend_requests = true;

@@ -268,6 +268,19 @@ proxy::Result<bool> World::addTlsClient(uint32_t population, const PopulationRun
     if (cert == nullptr) return proxy::Error{where + "unknown certificate " + profile.certificate};
     options.cert_pem = cert->chain_pem;
     options.key_pem = cert->key_pem;
+  } else if (!profile.certificate_secret.empty()) {
+    const policy::Secret* found = nullptr;
+    if (options_.resources != nullptr) {
+      for (const auto& secret : options_.resources->secrets) {
+        if (secret.meta.ns + "/" + secret.meta.name == profile.certificate_secret) found = &secret;
+      }
+    }
+    if (found == nullptr || !found->data.count("tls.crt") || !found->data.count("tls.key")) {
+      return proxy::Error{where + "tls.certificateSecret: no Secret " + profile.certificate_secret +
+                          " with tls.crt and tls.key"};
+    }
+    options.cert_pem = found->data.at("tls.crt");
+    options.key_pem = found->data.at("tls.key");
   } else if (!profile.certificate_file.empty()) {
     auto slurp = [](const std::string& path, std::string& out) {
       std::ifstream in(path, std::ios::binary);

@@ -170,9 +170,11 @@ void World::chooseFilterChain(uint32_t id) {
         gateway::PortRuntime& p = gateway_->ports()[populations_[cc.population].port];
         for (const auto& name : verdict->stats) ++p.ssl[name];
         if (cc.client != kNone) {
+          // The client's view of its handshake, under the listener counters' names.
           auto& counts = resultOf(cc.client).tls;
-          const std::string& first = verdict->stats.front();
-          ++counts[first.substr(first.find('.') + 1)];
+          for (const auto& name : verdict->stats) ++counts[name.substr(name.find('.') + 1)];
+          if (!verdict->alpn.empty()) ++counts["alpn." + verdict->alpn];
+          if (verdict->session_tickets > 0) counts["session_tickets"] += verdict->session_tickets;
         }
         if (!verdict->ok) {
           // The alert goes out and the connection closes: no HTTP on it.

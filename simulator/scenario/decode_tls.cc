@@ -106,8 +106,8 @@ TlsClientProfile decodeTlsClient(const Keys& keys, const Field& f, const Scenari
   TlsClientProfile t;
   if (!f.present()) return t;
   t.location = f.location();
-  if (!keys.open(f, {"certificate", "certificateFile", "keyFile", "minVersion", "maxVersion",
-                     "ciphers", "groups", "alpn"})) {
+  if (!keys.open(f, {"certificate", "certificateFile", "keyFile", "certificateSecret", "minVersion",
+                     "maxVersion", "ciphers", "groups", "alpn"})) {
     return t;
   }
   const Field certificate = keys.get(f, "certificate");
@@ -136,6 +136,17 @@ TlsClientProfile decodeTlsClient(const Keys& keys, const Field& f, const Scenari
     if (certificate.present()) f.error("give certificate or certificateFile, not both");
     if (auto c = cert_file.str()) t.certificate_file = resolve(frame.base_dir, *c);
     if (auto k = key_file.str()) t.key_file = resolve(frame.base_dir, *k);
+  }
+  const Field secret = keys.get(f, "certificateSecret");
+  if (auto ref = secret.str()) {
+    const size_t slash = ref->find('/');
+    if (slash == 0 || slash == std::string::npos || slash + 1 == ref->size()) {
+      secret.error("expected <namespace>/<name>, found \"" + *ref + "\"");
+    } else if (certificate.present() || cert_file.present()) {
+      f.error("give one of certificate, certificateFile or certificateSecret");
+    } else {
+      t.certificate_secret = *ref;
+    }
   }
   t.min_version = readVersion(keys.get(f, "minVersion"));
   t.max_version = readVersion(keys.get(f, "maxVersion"));

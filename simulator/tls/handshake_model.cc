@@ -115,6 +115,7 @@ HandshakeVerdict HandshakeModel::compute(const proxy::tls::ServerContext& contex
   v.version = outcome.version;
   v.cipher = outcome.cipher;
   v.alpn = outcome.alpn;
+  v.session_tickets = probe.value()->tickets();
   auto peer = std::make_shared<proxy::http_flow::TlsPeer>();
   peer->local_uri_sans = context.localUriSans();
   for (const auto& der : outcome.peer_chain_der) {

@@ -23,6 +23,7 @@ struct HandshakeVerdict {
   std::vector<std::string> stats;  // the listener counters it adds to (ServerSession::stats)
   std::string failure;             // why it failed, for traces
   std::string version, cipher, alpn;
+  int session_tickets = 0;  // tickets the client received (resumption on)
   std::shared_ptr<const proxy::http_flow::TlsPeer> peer;  // XFCC's input, when ok
 };
 

@@ -11,10 +11,12 @@ std::optional<RunResult> runLoaded(scenario::LoadedScenario loaded, uint64_t see
   if (seed_override != 0) loaded.scenario.seed = seed_override;
   policy::Diagnostics diags;
   std::vector<std::string> notes;
-  auto gateway = prepareGateway(loaded.scenario, diags, notes);
+  auto prepared = prepareScenario(loaded.scenario, diags, notes);
   for (const auto& d : diags.all()) ADD_FAILURE() << policy::formatDiagnostic(d);
-  if (!gateway) return std::nullopt;
-  auto result = simulate(loaded.scenario, *gateway);
+  if (!prepared.gateway) return std::nullopt;
+  SimulateOptions options;
+  options.resources = &prepared.loaded->resources;
+  auto result = simulate(loaded.scenario, *prepared.gateway, options);
   if (!result) {
     ADD_FAILURE() << result.error().message;
     return std::nullopt;

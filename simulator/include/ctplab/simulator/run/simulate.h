@@ -47,6 +47,8 @@ struct SimulateOptions {
   std::function<void(const Progress&)> progress;
   Duration progress_every = Duration::seconds(1);
   Faults faults;
+  // The scenario's loaded resources: the Secrets a population's `tls.certificateSecret` names.
+  const policy::ResourceSet* resources = nullptr;
 };
 
 // A scenario's resources, loaded and translated: the policy statuses and the Gateway it runs

@@ -160,7 +160,8 @@ struct TlsClientProfile {
   // `client-expired`, `client-not-yet-valid`, `client-wrong-ca`, `client-revoked`,
   // `client-wrong-san`), or PEM files; neither: no certificate.
   std::string certificate;
-  std::string certificate_file, key_file;               // resolved against the scenario's directory
+  std::string certificate_file, key_file;  // resolved against the scenario's directory
+  std::string certificate_secret;          // "<ns>/<name>": a Secret's tls.crt and tls.key
   std::optional<std::string> min_version, max_version;  // "1.0" .. "1.3"
   std::string ciphers;                                  // OpenSSL list for TLS <= 1.2
   std::string groups;                                   // e.g. "P-256:X25519"
