@@ -29,7 +29,8 @@ constexpr const char* kServeUsage =
     "  --admin ADDR:PORT   /stats, /stats/prometheus, /ready, /config_dump (port 0: any)\n"
     "  --drain-time D      how long SIGTERM waits for requests in flight (default 5s)\n"
     "  --now RFC3339       the instant certificates are judged at (default: now)\n"
-    "Serves plain HTTP/1.1 listeners; HTTPS, TLS and TCP listeners are reported and skipped.\n"
+    "Serves HTTP and HTTPS listeners (HTTP/1.1); TLS-passthrough and TCP listeners are reported\n"
+    "and skipped.\n"
     "exit 0: stopped by a signal after draining, 1: could not start (e.g. a port in use),\n"
     "2: usage error or bad resources\n";
 

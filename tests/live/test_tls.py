@@ -171,6 +171,7 @@ def test_mtls_client_certificate_sets_xfcc(proxy, curl_bin, certs):
     echo = echo_json(r.body)
     assert echo["path"] == "/client-mtls"
     assert echo["ctplab"]["listener"] == "default/gw/mtls"
+    assert echo["sni"] == "mtls.example.com"  # the server name the TLS inspector read
     assert echo["headers"]["X-Forwarded-Proto"] == ["https"]
     # SanitizeSet: the client's header is dropped and the proxy's own set in its place.
     expected = f'Hash={der_sha256(certs / "client-valid.crt")};Subject="{VALID_SUBJECT}"'

@@ -366,7 +366,7 @@ void DownstreamConnection::answerFromEcho(TimePoint now, uint64_t request_id,
       worker_.shared().plan->listeners()[static_cast<size_t>(current_listener_)];
   const std::string client = head_->detection.client.toString();
   const std::string peer = peer_.toString();
-  EchoReply reply = echoRespond({&*forwarded_, route, vhost.ir->name, client, peer});
+  EchoReply reply = echoRespond({&*forwarded_, route, vhost.ir->name, client, peer, sni_});
   if (reply.delay <= Duration()) {
     respondBackend(now, reply.status, "", std::move(reply.headers), reply.body, false);
     return;

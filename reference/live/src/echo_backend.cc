@@ -139,7 +139,7 @@ std::string requestJson(const EchoRequest& r) {
   out += " \"ingress\": \"\",\n";
   out += " \"service\": \"\",\n";
   out += " \"pod\": \"\",\n";
-  out += " \"sni\": \"\",\n";
+  out += " \"sni\": " + jsonString(r.sni) + ",\n";
   out += " \"ctplab\": {\n";
   out += "  \"clientAddress\": " + jsonString(r.client_address) + ",\n";
   out += "  \"peerAddress\": " + jsonString(r.peer_address) + ",\n";

@@ -14,8 +14,12 @@ proxy::http1::RequestHead request(std::string target, proxy::http1::HeaderList h
 }
 
 EchoRequest echoOf(const proxy::http1::RequestHead& head) {
-  return {&head, "httproute/default/web/rule/0/match/-1/www_example_com", "default/gw/http",
-          "203.0.113.7", "127.0.0.1"};
+  return {&head,
+          "httproute/default/web/rule/0/match/-1/www_example_com",
+          "default/gw/http",
+          "203.0.113.7",
+          "127.0.0.1",
+          ""};
 }
 
 const proxy::http1::Header* find(const proxy::http1::HeaderList& h, std::string_view name) {

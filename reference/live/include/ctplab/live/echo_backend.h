@@ -18,6 +18,7 @@ struct EchoRequest {
   std::string_view listener;        // IR listener name
   std::string_view client_address;  // the client IP detection chose
   std::string_view peer_address;    // the connection's peer after the PROXY protocol
+  std::string_view sni;             // the TLS server name the client sent (empty: none or no TLS)
 };
 
 struct EchoReply {
