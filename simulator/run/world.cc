@@ -68,6 +68,7 @@ World::World(const scenario::Scenario& scenario, std::unique_ptr<gateway::Gatewa
       gateway_(std::move(gateway)),
       backend_(scenario.backend, sim_.rngFor("backend")),
       request_id_rng_(sim_.rngFor("gateway/request-id")),
+      handshakes_(scenario.host.tls_handshakes == scenario::GatewayHostProfile::TlsFidelity::kFull),
       result_(results::TimeSeries(sim_.now(), scenario.outputs.bucket, scenario.duration)) {
   auto& ts = result_.series;
   active_series_ = ts.addGauge("connections.active");

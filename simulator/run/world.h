@@ -203,6 +203,8 @@ class World {
   void serverTimer(uint32_t conn);
   void serverClose(uint32_t conn, bool reset, bool remote);
   void tlsFlightArrives(uint32_t conn);
+  // The gateway's CPU time for one handshake: the scenario's fixed cost, or the model's by key.
+  Duration tlsHandshakeCost(const tls::HandshakeVerdict* verdict) const;
   // The population's TLS client side: its options and certificate, for the handshake model.
   proxy::Result<bool> addTlsClient(uint32_t population, const PopulationRuntime& rt);
 

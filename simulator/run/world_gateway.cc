@@ -157,13 +157,13 @@ void World::chooseFilterChain(uint32_t id) {
     // already got on this chain while its certificates' validity stayed the same.
     // Certificates are judged on the calendar: the scenario's `now` plus the time run so far.
     const TimePoint calendar = scenario_.now + (sim_.now() - start_);
-    const tls::HandshakeVerdict* verdict =
+    std::shared_ptr<const tls::HandshakeVerdict> verdict =
         lrt.tls_context
-            ? &handshakes_.verdict(server->listener, *lrt.tls_context, c.population, calendar)
+            ? handshakes_.verdict(server->listener, *lrt.tls_context, c.population, calendar)
             : nullptr;
     // The gateway's TLS flight leaves after the handshake's CPU cost.
     const uint32_t gen = c.gen;
-    at(sim_.now() + scenario_.host.tls_handshake_cost, [this, id, gen, verdict] {
+    at(sim_.now() + tlsHandshakeCost(verdict.get()), [this, id, gen, verdict] {
       Connection& cc = conns_[id];
       if (cc.gen != gen || cc.server_closed) return;
       if (verdict != nullptr) {
@@ -466,6 +466,14 @@ void World::tlsFlightArrives(uint32_t id) {
   Connection& c = conns_[id];
   if (c.client == kNone) return;
   clientReady(c.client);
+}
+
+Duration World::tlsHandshakeCost(const tls::HandshakeVerdict* verdict) const {
+  const auto& host = scenario_.host;
+  if (host.tls_handshake_cost) return *host.tls_handshake_cost;
+  if (verdict == nullptr) return host.tls_cost_ecdsa;
+  return (verdict->server_key_rsa ? host.tls_cost_rsa : host.tls_cost_ecdsa) +
+         (verdict->client_verified ? host.tls_cost_client_verify : Duration());
 }
 
 }  // namespace ctplab::sim::run

@@ -40,7 +40,9 @@ LinkProfile decodeLink(const Keys& keys, const Field& f, const LinkProfile& base
 
 GatewayHostProfile decodeHost(const Keys& keys, const Field& f) {
   GatewayHostProfile host;
-  if (!keys.open(f, {"listenBacklog", "acceptCost", "tlsHandshakeCost", "keepaliveDefaults"})) {
+  if (!keys.open(f, {"listenBacklog", "acceptCost", "tlsHandshakeCost", "tlsHandshakeCostRsa",
+                     "tlsHandshakeCostEcdsa", "tlsClientVerifyCost", "tlsHandshakes",
+                     "keepaliveDefaults"})) {
     return host;
   }
   if (auto n = readCount(keys.get(f, "listenBacklog"), 1, UINT32_MAX)) {
@@ -49,6 +51,25 @@ GatewayHostProfile decodeHost(const Keys& keys, const Field& f) {
   if (auto d = readDuration(keys.get(f, "acceptCost"), Sign::kNonNegative)) host.accept_cost = *d;
   if (auto d = readDuration(keys.get(f, "tlsHandshakeCost"), Sign::kNonNegative)) {
     host.tls_handshake_cost = *d;
+  }
+  if (auto d = readDuration(keys.get(f, "tlsHandshakeCostRsa"), Sign::kNonNegative)) {
+    host.tls_cost_rsa = *d;
+  }
+  if (auto d = readDuration(keys.get(f, "tlsHandshakeCostEcdsa"), Sign::kNonNegative)) {
+    host.tls_cost_ecdsa = *d;
+  }
+  if (auto d = readDuration(keys.get(f, "tlsClientVerifyCost"), Sign::kNonNegative)) {
+    host.tls_cost_client_verify = *d;
+  }
+  const Field fidelity = keys.get(f, "tlsHandshakes");
+  if (auto mode = fidelity.str()) {
+    if (*mode == "cached") {
+      host.tls_handshakes = GatewayHostProfile::TlsFidelity::kCached;
+    } else if (*mode == "full") {
+      host.tls_handshakes = GatewayHostProfile::TlsFidelity::kFull;
+    } else {
+      fidelity.error("expected cached or full, found \"" + *mode + "\"");
+    }
   }
   const Field ka = keys.get(f, "keepaliveDefaults");
   if (keys.open(ka, {"idle", "interval", "probes"})) {

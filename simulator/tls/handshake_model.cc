@@ -64,10 +64,10 @@ void HandshakeModel::addClient(uint32_t population, proxy::tls::ProbeOptions opt
   clients_[population] = std::move(client);
 }
 
-const HandshakeVerdict& HandshakeModel::verdict(size_t listener,
-                                                const proxy::tls::ServerContext& context,
-                                                uint32_t population, TimePoint now) {
+std::shared_ptr<const HandshakeVerdict> HandshakeModel::verdict(
+    size_t listener, const proxy::tls::ServerContext& context, uint32_t population, TimePoint now) {
   const Client& client = clients_.at(population);
+  if (full_) return std::make_shared<const HandshakeVerdict>(compute(context, client, now));
   auto [bounds, added] = context_boundaries_.try_emplace(listener);
   if (added) {
     const auto& config = context.config();
@@ -84,7 +84,11 @@ const HandshakeVerdict& HandshakeModel::verdict(size_t listener,
   const size_t epoch = passed(client.boundaries) * 4096 + passed(bounds->second);
   const auto key = std::make_tuple(listener, population, epoch);
   auto it = verdicts_.find(key);
-  if (it == verdicts_.end()) it = verdicts_.emplace(key, compute(context, client, now)).first;
+  if (it == verdicts_.end()) {
+    it = verdicts_
+             .emplace(key, std::make_shared<const HandshakeVerdict>(compute(context, client, now)))
+             .first;
+  }
   return it->second;
 }
 
@@ -116,6 +120,8 @@ HandshakeVerdict HandshakeModel::compute(const proxy::tls::ServerContext& contex
   v.cipher = outcome.cipher;
   v.alpn = outcome.alpn;
   v.session_tickets = probe.value()->tickets();
+  v.server_key_rsa = outcome.server_key_rsa;
+  v.client_verified = outcome.client_certificate && context.clientValidation().enabled;
   auto peer = std::make_shared<proxy::http_flow::TlsPeer>();
   peer->local_uri_sans = context.localUriSans();
   for (const auto& der : outcome.peer_chain_der) {

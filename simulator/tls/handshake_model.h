@@ -23,19 +23,26 @@ struct HandshakeVerdict {
   std::vector<std::string> stats;  // the listener counters it adds to (ServerSession::stats)
   std::string failure;             // why it failed, for traces
   std::string version, cipher, alpn;
-  int session_tickets = 0;  // tickets the client received (resumption on)
+  int session_tickets = 0;       // tickets the client received (resumption on)
+  bool server_key_rsa = false;   // the certificate served was RSA (else ECDSA): its signing cost
+  bool client_verified = false;  // a client chain was checked: its verification cost
   std::shared_ptr<const proxy::http_flow::TlsPeer> peer;  // XFCC's input, when ok
 };
 
 class HandshakeModel {
  public:
+  // `full`: every call runs a real handshake (nothing is reused), for checking the cache's
+  // shortcut or for profiles whose outcome is not a function of the certificates alone.
+  explicit HandshakeModel(bool full = false) : full_(full) {}
+
   // One population's client side: its handshake options (certificate included) and the instants
   // at which its certificates start or stop being valid.
   void addClient(uint32_t population, proxy::tls::ProbeOptions options);
 
   // `context` belongs to listener `listener`; both outlive the model.
-  const HandshakeVerdict& verdict(size_t listener, const proxy::tls::ServerContext& context,
-                                  uint32_t population, TimePoint now);
+  std::shared_ptr<const HandshakeVerdict> verdict(size_t listener,
+                                                  const proxy::tls::ServerContext& context,
+                                                  uint32_t population, TimePoint now);
 
   // Real handshakes run so far: distinct (chain, population, epoch) triples.
   uint64_t handshakesComputed() const { return computed_; }
@@ -50,8 +57,9 @@ class HandshakeModel {
 
   std::map<uint32_t, Client> clients_;
   std::map<size_t, std::vector<int64_t>> context_boundaries_;  // CA and CRL validity, by listener
-  std::map<std::tuple<size_t, uint32_t, size_t>, HandshakeVerdict> verdicts_;
+  std::map<std::tuple<size_t, uint32_t, size_t>, std::shared_ptr<const HandshakeVerdict>> verdicts_;
   uint64_t computed_ = 0;
+  bool full_ = false;
 };
 
 // notBefore/notAfter of every certificate and thisUpdate/nextUpdate of every CRL in `pem`, in

@@ -100,6 +100,7 @@ void ServerSession::onEstablished() {
   if (alpn != nullptr) outcome_.alpn.assign(reinterpret_cast<const char*>(alpn), alpn_len);
   if (const char* sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)) outcome_.sni = sni;
   outcome_.resumed = SSL_session_reused(ssl) == 1;
+  if (EVP_PKEY* key = SSL_get_privatekey(ssl)) outcome_.server_key_rsa = EVP_PKEY_is_a(key, "RSA");
   if (X509* leaf = SSL_get0_peer_certificate(ssl)) {
     outcome_.client_certificate = true;
     outcome_.peer_chain_der.push_back(der(leaf));

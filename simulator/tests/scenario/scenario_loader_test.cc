@@ -66,6 +66,8 @@ TEST(ScenarioLoader, FullFileRoundTripsIntoStructs) {
   EXPECT_EQ(s.host.listen_backlog, 1024u);
   EXPECT_EQ(s.host.accept_cost, Duration::microseconds(20));
   EXPECT_EQ(s.host.tls_handshake_cost, Duration::milliseconds(2));
+  EXPECT_EQ(s.host.tls_handshakes, GatewayHostProfile::TlsFidelity::kFull);
+  EXPECT_EQ(s.host.tls_cost_rsa, Duration::microseconds(500));
   EXPECT_EQ(s.host.keepalive_idle_s, 60u);
   EXPECT_EQ(s.host.keepalive_interval_s, 10u);
   EXPECT_EQ(s.host.keepalive_probes, 3u);
@@ -82,7 +84,7 @@ TEST(ScenarioLoader, FullFileRoundTripsIntoStructs) {
   const Population& bots = s.populations[0];
   EXPECT_EQ(bots.name, "bots");
   EXPECT_EQ(bots.location.file, s.file);
-  EXPECT_EQ(bots.location.line, 32);
+  EXPECT_EQ(bots.location.line, 34);
   EXPECT_EQ(bots.location.column, 5);
   EXPECT_EQ(bots.clients, 50000u);
   EXPECT_EQ(bots.arrival.kind, ArrivalProcess::Kind::kPoisson);

@@ -23,6 +23,7 @@ struct HandshakeOutcome {
   std::string sni;
   bool resumed = false;
   bool client_certificate = false;          // the client presented one
+  bool server_key_rsa = false;              // the certificate served has an RSA key
   std::vector<std::string> peer_chain_der;  // as presented, leaf first
   std::string failure;                      // why the handshake failed, for traces
 };
