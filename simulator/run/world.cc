@@ -257,8 +257,8 @@ proxy::Result<bool> World::addTlsClient(uint32_t population, const PopulationRun
                             ": population " + pop.name + ": ";
   proxy::tls::ProbeOptions options;
   options.sni = rt.sni;
-  if (profile.min_version) options.min_version = proxy::tls::probeVersion(*profile.min_version);
-  if (profile.max_version) options.max_version = proxy::tls::probeVersion(*profile.max_version);
+  if (profile.min_version) options.min_version = proxy::tls::protocolVersion(*profile.min_version);
+  if (profile.max_version) options.max_version = proxy::tls::protocolVersion(*profile.max_version);
   options.ciphers = profile.ciphers;
   options.groups = profile.groups;
   options.alpn = profile.alpn;

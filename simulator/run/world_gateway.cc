@@ -159,7 +159,7 @@ void World::chooseFilterChain(uint32_t id) {
     const TimePoint calendar = scenario_.now + (sim_.now() - start_);
     std::shared_ptr<const tls::HandshakeVerdict> verdict =
         lrt.tls_context
-            ? handshakes_.verdict(server->listener, *lrt.tls_context, c.population, calendar)
+            ? handshakes_.verdict(server->listener, lrt.tls_context, c.population, calendar)
             : nullptr;
     // The gateway's TLS flight leaves after the handshake's CPU cost.
     const uint32_t gen = c.gen;

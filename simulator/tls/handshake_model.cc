@@ -65,12 +65,13 @@ void HandshakeModel::addClient(uint32_t population, proxy::tls::ProbeOptions opt
 }
 
 std::shared_ptr<const HandshakeVerdict> HandshakeModel::verdict(
-    size_t listener, const proxy::tls::ServerContext& context, uint32_t population, TimePoint now) {
+    size_t listener, const std::shared_ptr<const proxy::tls::ServerContext>& context,
+    uint32_t population, TimePoint now) {
   const Client& client = clients_.at(population);
   if (full_) return std::make_shared<const HandshakeVerdict>(compute(context, client, now));
   auto [bounds, added] = context_boundaries_.try_emplace(listener);
   if (added) {
-    const auto& config = context.config();
+    const auto& config = context->config();
     std::string pem = config.ca_certificate ? config.ca_certificate->certificate_pem : "";
     if (config.crl) pem += config.crl->data;
     bounds->second = validityBoundaries(pem);
@@ -92,8 +93,9 @@ std::shared_ptr<const HandshakeVerdict> HandshakeModel::verdict(
   return it->second;
 }
 
-HandshakeVerdict HandshakeModel::compute(const proxy::tls::ServerContext& context,
-                                         const Client& client, TimePoint now) {
+HandshakeVerdict HandshakeModel::compute(
+    const std::shared_ptr<const proxy::tls::ServerContext>& context, const Client& client,
+    TimePoint now) {
   ++computed_;
   HandshakeVerdict v;
   auto probe = proxy::tls::ProbeClient::create(client.options);
@@ -103,9 +105,7 @@ HandshakeVerdict HandshakeModel::compute(const proxy::tls::ServerContext& contex
     return v;
   }
   // The server side is the data plane's own session, judging at the virtual clock.
-  auto shared = std::shared_ptr<const proxy::tls::ServerContext>(
-      std::shared_ptr<const proxy::tls::ServerContext>(), &context);
-  proxy::tls::ServerSession server(shared, now);
+  proxy::tls::ServerSession server(context, now);
   probe.value()->handshake(server);
   v.stats = server.stats();
   v.ok = server.state() == proxy::tls::ServerSession::State::kEstablished &&
@@ -121,9 +121,9 @@ HandshakeVerdict HandshakeModel::compute(const proxy::tls::ServerContext& contex
   v.alpn = outcome.alpn;
   v.session_tickets = probe.value()->tickets();
   v.server_key_rsa = outcome.server_key_rsa;
-  v.client_verified = outcome.client_certificate && context.clientValidation().enabled;
+  v.client_verified = outcome.client_certificate && context->clientValidation().enabled;
   auto peer = std::make_shared<proxy::http_flow::TlsPeer>();
-  peer->local_uri_sans = context.localUriSans();
+  peer->local_uri_sans = context->localUriSans();
   for (const auto& der : outcome.peer_chain_der) {
     if (auto cert = proxy::tls::PeerCertificate::fromDer(der)) {
       peer->client_chain.push_back(std::move(cert).value());

@@ -39,10 +39,10 @@ class HandshakeModel {
   // at which its certificates start or stop being valid.
   void addClient(uint32_t population, proxy::tls::ProbeOptions options);
 
-  // `context` belongs to listener `listener`; both outlive the model.
-  std::shared_ptr<const HandshakeVerdict> verdict(size_t listener,
-                                                  const proxy::tls::ServerContext& context,
-                                                  uint32_t population, TimePoint now);
+  // `context` is listener `listener`'s.
+  std::shared_ptr<const HandshakeVerdict> verdict(
+      size_t listener, const std::shared_ptr<const proxy::tls::ServerContext>& context,
+      uint32_t population, TimePoint now);
 
   // Real handshakes run so far: distinct (chain, population, epoch) triples.
   uint64_t handshakesComputed() const { return computed_; }
@@ -52,8 +52,8 @@ class HandshakeModel {
     proxy::tls::ProbeOptions options;
     std::vector<int64_t> boundaries;  // unix seconds, sorted: notBefore/notAfter of its chain
   };
-  HandshakeVerdict compute(const proxy::tls::ServerContext& context, const Client& client,
-                           TimePoint now);
+  HandshakeVerdict compute(const std::shared_ptr<const proxy::tls::ServerContext>& context,
+                           const Client& client, TimePoint now);
 
   std::map<uint32_t, Client> clients_;
   std::map<size_t, std::vector<int64_t>> context_boundaries_;  // CA and CRL validity, by listener

@@ -15,8 +15,6 @@ struct ProbeClient::Handles {
 ProbeClient::ProbeClient(std::unique_ptr<Handles> handles) : h_(std::move(handles)) {}
 ProbeClient::~ProbeClient() = default;
 
-std::optional<int> probeVersion(const std::string& name) { return protocolVersion(name); }
-
 Result<std::unique_ptr<ProbeClient>> ProbeClient::create(const ProbeOptions& options) {
   ERR_clear_error();
   auto h = std::make_unique<Handles>();

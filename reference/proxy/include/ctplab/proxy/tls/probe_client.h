@@ -51,7 +51,4 @@ class ProbeClient {
   std::string received_;
 };
 
-// "1.2" → TLS1_2_VERSION, as listener settings spell versions.
-std::optional<int> probeVersion(const std::string& name);
-
 }  // namespace ctplab::proxy::tls
