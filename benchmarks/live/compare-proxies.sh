@@ -173,6 +173,18 @@ mkdir -p "$TMP"/{origin-tmp,nginx-tmp}
     -subj /CN=localhost -keyout "$TMP/key.pem" -out "$TMP/cert.pem" >"$TMP/openssl.out" 2>&1 ||
     die "openssl could not make a self-signed certificate: $(cat "$TMP/openssl.out")"
 cat "$TMP/cert.pem" "$TMP/key.pem" >"$TMP/cert-and-key.pem"
+# The same certificate for ours, as the Secret its HTTPS listener references.
+cat >"$TMP/tls-secret.yaml" <<SECRET
+apiVersion: v1
+kind: Secret
+metadata:
+  name: bench-tls
+  namespace: default
+type: kubernetes.io/tls
+data:
+  tls.crt: $(base64 -w0 "$TMP/cert.pem")
+  tls.key: $(base64 -w0 "$TMP/key.pem")
+SECRET
 
 free_port ORIGIN_PORT
 free_port NGINX_PORT
@@ -196,14 +208,17 @@ NGINX_PID=${PIDS[-1]}
 start haproxy "$HAPROXY" -db -f "$TMP/haproxy.cfg"
 HAPROXY_PID=${PIDS[-1]}
 # --any-port: the kernel picks the port and the startup lines name it, so ours needs no probe.
-start ctplab "$CTPLAB" serve "$HERE/gateway.yaml" --any-port --workers 2 \
+start ctplab "$CTPLAB" serve "$HERE/gateway.yaml" "$TMP/tls-secret.yaml" --any-port --workers 2 \
     --backend "127.0.0.1:$ORIGIN_PORT" --drain-time 1s
 CTPLAB_PID=${PIDS[-1]}
 
 CTPLAB_PORT=""
+CTPLAB_TLS_PORT=""
 for ((i = 0; i < 100; i++)); do
     if [[ -z $CTPLAB_PORT ]]; then
         CTPLAB_PORT=$(sed -nE 's/^listening HTTP gateway port 80 -> [0-9.]+:([0-9]+) .*/\1/p' \
+            "$TMP/ctplab.log" | head -n 1)
+        CTPLAB_TLS_PORT=$(sed -nE 's/^listening HTTPS gateway port 443 -> [0-9.]+:([0-9]+) .*/\1/p' \
             "$TMP/ctplab.log" | head -n 1)
     fi
     [[ -n $CTPLAB_PORT ]] && grep -q '^backend: ' "$TMP/ctplab.log" && break
@@ -211,17 +226,19 @@ for ((i = 0; i < 100; i++)); do
     sleep 0.1
 done
 [[ -n $CTPLAB_PORT ]] || die "ctplab serve printed no 'listening HTTP gateway port 80' line in 10 s"
+[[ -n $CTPLAB_TLS_PORT ]] || die "ctplab serve printed no 'listening HTTPS gateway port 443' line"
 
 wait_ready nginx "$NGINX_PID" "http://127.0.0.1:$NGINX_PORT/"
 wait_ready nginx "$NGINX_PID" "https://127.0.0.1:$NGINX_TLS_PORT/"
 wait_ready haproxy "$HAPROXY_PID" "http://127.0.0.1:$HAPROXY_PORT/"
 wait_ready haproxy "$HAPROXY_PID" "https://127.0.0.1:$HAPROXY_TLS_PORT/"
 wait_ready ctplab "$CTPLAB_PID" "http://127.0.0.1:$CTPLAB_PORT/"
+wait_ready ctplab "$CTPLAB_PID" "https://127.0.0.1:$CTPLAB_TLS_PORT/"
 
 # Every proxy must relay the origin's body unchanged, or the numbers compare different work.
 for url in "http://127.0.0.1:$NGINX_PORT/" "https://127.0.0.1:$NGINX_TLS_PORT/" \
     "http://127.0.0.1:$HAPROXY_PORT/" "https://127.0.0.1:$HAPROXY_TLS_PORT/" \
-    "http://127.0.0.1:$CTPLAB_PORT/"; do
+    "http://127.0.0.1:$CTPLAB_PORT/" "https://127.0.0.1:$CTPLAB_TLS_PORT/"; do
     body=$("$CURL" -ks --max-time 5 "$url") || die "no answer from $url"
     [[ $body == "$ORIGIN_BODY" ]] || die "$url did not relay the origin's body (got: ${body:0:200})"
 done
@@ -241,6 +258,7 @@ declare -A URL=(
     [conn-close:ctplab]="http://127.0.0.1:$CTPLAB_PORT/"
     [conn-close:nginx]="http://127.0.0.1:$NGINX_PORT/"
     [conn-close:haproxy]="http://127.0.0.1:$HAPROXY_PORT/"
+    [tls-close:ctplab]="https://127.0.0.1:$CTPLAB_TLS_PORT/"
     [tls-close:nginx]="https://127.0.0.1:$NGINX_TLS_PORT/"
     [tls-close:haproxy]="https://127.0.0.1:$HAPROXY_TLS_PORT/"
 )
