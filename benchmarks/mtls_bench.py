@@ -15,7 +15,8 @@ import os
 import re
 import sys
 import tempfile
-import time
+
+from simulator_bench import run as simulate
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CERTIFICATES = 100
@@ -88,36 +89,6 @@ def scenario(mtls, clients_per_certificate):
     return text
 
 
-def run(ctplab, text):
-    """Runs one scenario; returns (wall seconds, stdout)."""
-    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
-        f.write(text)
-        path = f.name
-    try:
-        start = time.monotonic()
-        out_r, out_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.dup2(out_w, 1)
-            os.close(out_r)
-            os.execv(ctplab, [ctplab, "simulate", path, "--quiet"])
-        os.close(out_w)
-        chunks = []
-        while True:
-            chunk = os.read(out_r, 65536)
-            if not chunk:
-                break
-            chunks.append(chunk)
-        _, status = os.waitpid(pid, 0)
-        wall = time.monotonic() - start
-        os.close(out_r)
-        if os.waitstatus_to_exitcode(status) != 0:
-            sys.exit("ctplab simulate failed on " + path)
-        return wall, b"".join(chunks).decode()
-    finally:
-        os.unlink(path)
-
-
 def count(pattern, text):
     return sum(int(m) for m in re.findall(pattern, text))
 
@@ -130,8 +101,9 @@ def main():
     ctplab = os.path.abspath(args.ctplab)
     per_certificate = 1000 if args.quick else 10000
 
-    wall_off, out_off = run(ctplab, scenario(False, per_certificate))
-    wall_on, out_on = run(ctplab, scenario(True, per_certificate))
+    scratch = tempfile.gettempdir()
+    wall_off, _, _, _ = simulate(ctplab, scenario(False, per_certificate), scratch)
+    wall_on, _, _, out_on = simulate(ctplab, scenario(True, per_certificate), scratch)
     clients = count(r"population partner-\d+: (\d+) clients", out_on)
     handshakes = count(r"ssl\.handshake (\d+)", out_on)
     computed = int(re.search(r"TLS handshakes computed \(distinct certificate verdicts\) (\d+)",

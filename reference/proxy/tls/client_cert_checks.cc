@@ -2,6 +2,7 @@
 #include "ctplab/proxy/tls/client_cert_checks.h"
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <re2/re2.h>
 
@@ -65,40 +66,18 @@ std::optional<std::string> hashPin(std::string text) {
   return lowerAscii(text);
 }
 
-int base64Value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-// Standard alphabet, padded to a multiple of 4, at most two '=' at the end and no bits set past
-// the data, the way Envoy's decoder insists. nullopt on anything else.
-std::optional<std::string> decodeBase64(std::string_view text) {
-  if (text.empty() || text.size() % 4 != 0) return std::nullopt;
-  size_t n = text.size();
-  if (text[n - 1] == '=') {
-    --n;
-    if (text[n - 1] == '=') --n;
+// A base64 SHA-256 (32 bytes: 44 characters with one '=') in its one canonical spelling: OpenSSL
+// decodes it and encodes it again, and any other spelling (another alphabet, stray bits past the
+// data, whitespace, more padding) comes back different, as Envoy's strict decoder refuses it.
+bool canonicalBase64Sha256(const std::string& text) {
+  if (text.size() != 44) return false;
+  unsigned char bytes[33];
+  if (EVP_DecodeBlock(bytes, reinterpret_cast<const unsigned char*>(text.data()), 44) != 33) {
+    return false;
   }
-  if (n % 4 == 1) return std::nullopt;
-  std::string out;
-  uint32_t bits = 0;
-  int pending = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const int v = base64Value(text[i]);
-    if (v < 0) return std::nullopt;
-    bits = (bits << 6) | static_cast<uint32_t>(v);
-    pending += 6;
-    if (pending >= 8) {
-      pending -= 8;
-      out += static_cast<char>((bits >> pending) & 0xff);
-    }
-  }
-  if ((bits & ((1u << pending) - 1)) != 0) return std::nullopt;
-  return out;
+  unsigned char again[45];
+  EVP_EncodeBlock(again, bytes, 32);
+  return text == reinterpret_cast<const char*>(again);
 }
 
 // OpenSSL reads names ("msUPN") as well as dotted OIDs, as Envoy's OBJ_txt2obj(oid, 0) does; the
@@ -229,11 +208,10 @@ Result<ClientCertChecks> ClientCertChecks::fromTls(const policy::ir::TLSConfig& 
     checks.hash_pins_.push_back(std::move(*pin));
   }
   for (const std::string& entry : tls.verify_certificate_spki) {
-    auto decoded = decodeBase64(entry);
-    if (!decoded || decoded->size() != 32) {
+    if (!canonicalBase64Sha256(entry)) {
       return Error{"verify_certificate_spki: invalid base64-encoded SHA-256 \"" + entry + "\""};
     }
-    // A strict decode leaves one spelling per value, so the text compares as the bytes would.
+    // One spelling per value, so the text compares as the bytes would.
     checks.spki_pins_.push_back(entry);
   }
   return checks;
