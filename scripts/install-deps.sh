@@ -10,5 +10,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libboost-dev libssl-dev openssl libyaml-cpp-dev libre2-dev nlohmann-json3-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
   python3 python3-yaml python3-pytest \
-  clang-format node-llhttp curl \
+  clang-format node-llhttp curl libnghttp2-dev nghttp2-client \
+  pybind11-dev python3-numpy python3-matplotlib python3-distributed \
   nginx-light haproxy wrk >/dev/null

@@ -2,6 +2,7 @@
 // for one Gateway on real sockets until SIGTERM/SIGINT, then drains and exits 0.
 #include <charconv>
 #include <iostream>
+#include <memory>
 #include <optional>
 
 #include "commands.h"
@@ -30,7 +31,7 @@ constexpr const char* kServeUsage =
     "  --drain-time D      how long SIGTERM waits for requests in flight (default 5s)\n"
     "  --now RFC3339       the instant certificates are judged at (default: now)\n"
     "Serves HTTP and HTTPS listeners (HTTP/1.1); TLS-passthrough and TCP listeners are reported\n"
-    "and skipped.\n"
+    "and skipped. SIGHUP (or POST /reload on the admin endpoint) reads the files again.\n"
     "exit 0: stopped by a signal after draining, 1: could not start (e.g. a port in use),\n"
     "2: usage error or bad resources\n";
 
@@ -39,6 +40,7 @@ struct ServeArgs {
   std::string gateway;
   live::LiveOptions options;
   TimePoint now = wallClockNow();
+  bool now_given = false;
   bool help = false;
 };
 
@@ -111,6 +113,7 @@ bool parseArgs(const std::vector<std::string>& args, ServeArgs& out) {
       auto t = parseRfc3339(args[++i]);
       if (!t) return fail("--now needs an RFC 3339 time, got \"" + args[i] + "\"");
       out.now = *t;
+      out.now_given = true;
     } else if (!a.empty() && a[0] == '-' && a != "-") {
       return fail("unknown option \"" + a + "\"");
     } else {
@@ -157,24 +160,43 @@ void printPolicyNotes(const policy::TranslationResult& result) {
   }
 }
 
-const policy::ir::Gateway* chooseGateway(const policy::TranslationResult& result,
-                                         const std::string& wanted) {
+// The gateway to serve, or why not.
+proxy::Result<const policy::ir::Gateway*> chooseGateway(const policy::TranslationResult& result,
+                                                        const std::string& wanted) {
   if (!wanted.empty()) {
     for (const auto& g : result.gateways) {
       if (g.gateway && g.gateway->meta.ns + "/" + g.gateway->meta.name == wanted) {
         if (const auto* ir = result.findIR(g.ir_key)) return ir;
       }
     }
-    std::cerr << "ctplab serve: no accepted Gateway " << wanted << " in the resources\n";
-    return nullptr;
+    return proxy::Error{"no accepted Gateway " + wanted + " in the resources"};
   }
   if (result.irs.size() == 1) return &result.irs.front();
-  std::cerr << "ctplab serve: "
-            << (result.irs.empty() ? std::string("the resources hold no accepted Gateway")
-                                   : "the resources hold " + std::to_string(result.irs.size()) +
-                                         " gateways; name one with --gateway NS/NAME")
-            << "\n";
-  return nullptr;
+  return proxy::Error{result.irs.empty()
+                          ? std::string("the resources hold no accepted Gateway")
+                          : "the resources hold " + std::to_string(result.irs.size()) +
+                                " gateways; name one with --gateway NS/NAME"};
+}
+
+// Reads and translates the files as the cluster would (admission enforced), printing what does not
+// apply; the IR shares the translation's lifetime. `now`: the time certificates are judged at.
+proxy::Result<std::shared_ptr<const policy::ir::Gateway>> loadGateway(const ServeArgs& a,
+                                                                      TimePoint now) {
+  policy::LoadResult loaded = policy::loadFiles(a.files);
+  for (const auto& d : loaded.diagnostics.all()) std::cerr << policy::formatDiagnostic(d) << "\n";
+  if (loaded.unreadable || loaded.diagnostics.hasErrors()) {
+    return proxy::Error{"the resources have errors (see above)"};
+  }
+  policy::TranslateOptions options;
+  options.now = now;
+  // What a cluster would run: policies the API server rejects never apply.
+  options.enforce_admission = true;
+  auto result = std::make_shared<const policy::TranslationResult>(
+      policy::translate(loaded.resources, options));
+  printPolicyNotes(*result);
+  auto gateway = chooseGateway(*result, a.gateway);
+  if (!gateway) return gateway.error();
+  return std::shared_ptr<const policy::ir::Gateway>(result, gateway.value());
 }
 
 }  // namespace
@@ -183,19 +205,15 @@ int runServe(const std::vector<std::string>& args) {
   ServeArgs a;
   if (!parseArgs(args, a)) return a.help ? 0 : 2;
 
-  policy::LoadResult loaded = policy::loadFiles(a.files);
-  for (const auto& d : loaded.diagnostics.all()) std::cerr << policy::formatDiagnostic(d) << "\n";
-  if (loaded.unreadable || loaded.diagnostics.hasErrors()) return 2;
-  policy::TranslateOptions options;
-  options.now = a.now;
-  // What a cluster would run: policies the API server rejects never apply.
-  options.enforce_admission = true;
-  const policy::TranslationResult result = policy::translate(loaded.resources, options);
-  printPolicyNotes(result);
-  const policy::ir::Gateway* gateway = chooseGateway(result, a.gateway);
-  if (gateway == nullptr) return 2;
-
-  auto started = live::LiveGateway::start(*gateway, a.options);
+  auto gateway = loadGateway(a, a.now);
+  if (!gateway) {
+    std::cerr << "ctplab serve: " << gateway.error().message << "\n";
+    return 2;
+  }
+  // SIGHUP and POST /reload read the files again; without --now, certificates are judged at the
+  // time of the reload.
+  a.options.reload = [a]() { return loadGateway(a, a.now_given ? a.now : wallClockNow()); };
+  auto started = live::LiveGateway::start(*gateway.value(), a.options);
   if (!started) {
     std::cerr << "ctplab serve: " << started.error().message << "\n";
     return 1;
@@ -219,11 +237,12 @@ int runServe(const std::vector<std::string>& args) {
   std::cout << "backend: "
             << (a.options.backend
                     ? live::formatHostPort(a.options.backend->host, a.options.backend->port) +
-                          " (HTTP/1.1, one upstream connection per downstream connection)"
+                          " (HTTP/1.1, kept-alive connections pooled per worker)"
                     : std::string("echo (built in)"))
             << "; workers: " << a.options.workers << std::endl;
   if (!serving) {
-    std::cerr << "ctplab serve: gateway " << gateway->key << " has no listener this proxy serves\n";
+    std::cerr << "ctplab serve: gateway " << gateway.value()->key
+              << " has no listener this proxy serves\n";
     return 2;
   }
   return proxy.run();

@@ -6,16 +6,12 @@
 #include <algorithm>
 #include <variant>
 
-#include "ctplab/live/upstream_codec.h"
-#include "ctplab/proxy/request/response_stage.h"
-#include "upstream_client.h"
 #include "worker.h"
 
 namespace ctplab::live {
 
 namespace {
 
-constexpr size_t kReadChunk = 16384;
 constexpr size_t kWriteChunk = 65536;
 // Envoy's delayed_close_timeout default: how long a closing connection waits for the peer to read
 // what is left, and then for the peer's FIN after ours.
@@ -48,39 +44,40 @@ IpAddress peerAddress(const tcp::endpoint& endpoint) {
   return IpAddress::parse(address.to_string()).value_or(IpAddress());
 }
 
-bool isHopByHopResponseField(std::string_view name) {
-  using proxy::http1::equalsIgnoreCase;
-  for (std::string_view h : {"connection", "keep-alive", "proxy-connection", "transfer-encoding",
-                             "upgrade", "te", "trailer"}) {
-    if (equalsIgnoreCase(name, h)) return true;
+}  // namespace
+
+DownstreamConnection::DownstreamConnection(Worker& worker, uint64_t id, tcp::socket socket,
+                                           size_t port_index,
+                                           std::shared_ptr<const Generation> generation)
+    : worker_(worker),
+      id_(id),
+      generation_(std::move(generation)),
+      stats_(worker.stats(generation_)),
+      socket_(std::move(socket)),
+      timer_(socket_.get_executor()),
+      port_index_(port_index) {}
+
+DownstreamConnection::~DownstreamConnection() {
+  if (exchange_) exchange_->cancel();
+}
+
+const PlannedPort& DownstreamConnection::shared_port() const {
+  return generation_->plan.ports()[port_index_];
+}
+
+bool DownstreamConnection::listenerSurvives(const Generation& current) const {
+  if (!chain_chosen_) return false;  // not yet serving: the new configuration takes it
+  const std::string& name = generation_->plan.listeners()[static_cast<size_t>(listener_)].ir->name;
+  for (const auto& l : current.plan.listeners()) {
+    if (l.ir->name == name) return true;
   }
   return false;
 }
 
-std::chrono::nanoseconds toChrono(Duration d) { return std::chrono::nanoseconds(d.ns()); }
-
-}  // namespace
-
-DownstreamConnection::DownstreamConnection(Worker& worker, uint64_t id, tcp::socket socket,
-                                           size_t port_index)
-    : worker_(worker),
-      id_(id),
-      socket_(std::move(socket)),
-      timer_(socket_.get_executor()),
-      backend_timer_(socket_.get_executor()),
-      port_index_(port_index),
-      read_buffer_(kReadChunk) {}
-
-DownstreamConnection::~DownstreamConnection() = default;
-
-const PlannedPort& DownstreamConnection::shared_port() const {
-  return worker_.shared().plan->ports()[port_index_];
-}
-
 void DownstreamConnection::start() {
   const GatewayShared& shared = worker_.shared();
-  const PlannedPort& port = shared.plan->ports()[port_index_];
-  PortStats& port_stats = worker_.stats().ports[port_index_];
+  const PlannedPort& port = generation_->plan.ports()[port_index_];
+  PortStats& port_stats = stats_.ports[port_index_];
   ++port_stats.downstream_cx_total;
   ++port_stats.downstream_cx_active;
   const TimePoint now = shared.clock->now();
@@ -92,6 +89,7 @@ void DownstreamConnection::start() {
   }
   peer_ = peerAddress(remote);
   socket_.set_option(tcp::no_delay(true), ec);
+  socket_.non_blocking(true, ec);
   applyKeepalive(socket_, port.keepalive);
   if (!port.proxy_protocol.enabled) {
     if (port.tls) {
@@ -105,7 +103,7 @@ void DownstreamConnection::start() {
   phase_ = Phase::kInspecting;
   proxy_protocol_ = std::make_unique<proxy::proxy_protocol::ProxyProtocolFilter>(
       port.proxy_protocol, proxy::proxy_protocol::Endpoint{peer_, remote.port()},
-      worker_.stats().proxy_protocol);
+      stats_.proxy_protocol);
   if (port.inspection_timeout) inspect_deadline_ = now + *port.inspection_timeout;
   armTimer();
   maybeRead();
@@ -165,7 +163,7 @@ void DownstreamConnection::inspectClientHello(TimePoint now, std::string_view by
       return;
     case proxy::tls::ClientHelloInfo::Kind::kNotTls:
       // No filter chain of an HTTPS port takes plain text.
-      ++worker_.stats().ports[port_index_].no_filter_chain_match;
+      ++stats_.ports[port_index_].no_filter_chain_match;
       close(false, true);
       return;
     case proxy::tls::ClientHelloInfo::Kind::kTls:
@@ -178,22 +176,21 @@ void DownstreamConnection::inspectClientHello(TimePoint now, std::string_view by
 }
 
 void DownstreamConnection::chooseFilterChain(TimePoint now) {
-  const GatewayShared& shared = worker_.shared();
-  const PlannedPort& port = shared.plan->ports()[port_index_];
-  const int listener = shared.plan->chainListener(port, sni_);
+  const PlannedPort& port = generation_->plan.ports()[port_index_];
+  const int listener = generation_->plan.chainListener(port, sni_);
   if (listener < 0) {
-    ++worker_.stats().ports[port_index_].no_filter_chain_match;
+    ++stats_.ports[port_index_].no_filter_chain_match;
     close(false, false);
     return;
   }
   listener_ = listener;
   chain_chosen_ = true;
-  const PlannedListener& pl = shared.plan->listeners()[static_cast<size_t>(listener)];
-  auto& hcm = worker_.stats().prefixes[pl.prefix_index].hcm;
+  const PlannedListener& pl = generation_->plan.listeners()[static_cast<size_t>(listener)];
+  auto& hcm = stats_.prefixes[pl.prefix_index].hcm;
   ++hcm.downstream_cx_total;
   ++hcm.downstream_cx_active;
   if (pl.tls) ++hcm.downstream_cx_ssl_total;
-  const auto decision = shared.counters->onOpened(static_cast<size_t>(listener), now);
+  const auto decision = generation_->counters.onOpened(static_cast<size_t>(listener), now);
   if (!decision.admitted) {
     // Spec 4.1: nothing it sends is processed; it is closed at closeDelay (or now).
     phase_ = Phase::kRejected;
@@ -209,10 +206,18 @@ void DownstreamConnection::chooseFilterChain(TimePoint now) {
     return;
   }
   phase_ = Phase::kHttp;
-  auto& prefix = worker_.stats().prefixes[pl.prefix_index];
-  http_ = std::make_unique<proxy::connection::HttpConnection>(
-      now, decision, pl.codec, prefix.codec, prefix.connection, pl.settings,
-      &worker_.stats().ports[port_index_].phases);
+  context_ = std::make_shared<ConnectionContext>();
+  context_->worker = &worker_;
+  context_->generation = generation_;
+  context_->stats = &stats_;
+  context_->port_index = port_index_;
+  context_->chain_listener = listener_;
+  context_->peer = peer_;
+  context_->sni = sni_;
+  auto& prefix = stats_.prefixes[pl.prefix_index];
+  http_ = std::make_unique<proxy::connection::HttpConnection>(now, decision, pl.codec, prefix.codec,
+                                                              prefix.connection, pl.settings,
+                                                              &stats_.ports[port_index_].phases);
   if (pl.tls_context) {
     tls_ = std::make_unique<proxy::tls::ServerSession>(pl.tls_context, now);
     const std::string hello = std::move(held_);
@@ -227,17 +232,16 @@ void DownstreamConnection::onTlsBytes(TimePoint now, std::string_view bytes) {
   tls_->receive(bytes);
   if (!tls_counted_ && !tls_->stats().empty()) {
     tls_counted_ = true;
-    auto& ssl = worker_.stats().ports[port_index_].ssl;
+    auto& ssl = stats_.ports[port_index_].ssl;
     for (const auto& name : tls_->stats()) ++ssl[name];
     if (tls_->state() == proxy::tls::ServerSession::State::kEstablished) {
       // What XFCC reports about this connection, parsed once for all its requests.
-      const PlannedListener& pl =
-          worker_.shared().plan->listeners()[static_cast<size_t>(listener_)];
-      tls_peer_.emplace();
-      tls_peer_->local_uri_sans = pl.tls_context->localUriSans();
+      const PlannedListener& pl = generation_->plan.listeners()[static_cast<size_t>(listener_)];
+      auto& tls_peer = context_->tls_peer.emplace();
+      tls_peer.local_uri_sans = pl.tls_context->localUriSans();
       for (const auto& der : tls_->outcome().peer_chain_der) {
         auto cert = proxy::tls::PeerCertificate::fromDer(der);
-        if (cert) tls_peer_->client_chain.push_back(std::move(cert).value());
+        if (cert) tls_peer.client_chain.push_back(std::move(cert).value());
       }
     }
   }
@@ -295,180 +299,35 @@ void DownstreamConnection::pump(TimePoint now) {
     auto event = http_->nextEvent();
     if (!event) return;
     if (auto* head = std::get_if<proxy::http1::RequestHead>(&*event)) {
-      onRequestHead(now, *head);
+      // The codec serves one request at a time: a new head means the previous one is over.
+      if (exchange_) exchange_->cancel();
+      ExchangeHost& host = *this;
+      exchange_ =
+          std::make_shared<Exchange>(context_, host, socket_.get_executor(), head->request_id);
+      exchange_->onHead(now, *head);
     } else if (auto* body = std::get_if<proxy::http1::BodyData>(&*event)) {
-      // The forwarding backend gets the whole body; the echo backend ignores it.
-      if (worker_.shared().backend && body->request_id == http_->openRequest() &&
-          !body_too_large_) {
-        if (body_.size() + body->data.size() > worker_.shared().options->max_buffered_body_bytes) {
-          body_too_large_ = true;
-          body_.clear();
-        } else {
-          body_ += body->data;
-        }
-      }
+      if (exchange_ && exchange_->id() == body->request_id) exchange_->onBody(body->data);
     } else if (auto* done = std::get_if<proxy::http1::RequestComplete>(&*event)) {
-      if (done->request_id != answered_early_) handleRequest(now, done->request_id);
+      if (exchange_ && exchange_->id() == done->request_id) exchange_->onComplete(now);
     }
     // ProtocolError and PeerReset: the codec has answered or will close; nothing to add.
+    if (phase_ != Phase::kHttp) return;
   }
 }
 
-void DownstreamConnection::onRequestHead(TimePoint now, proxy::http1::RequestHead& head) {
-  const GatewayPlan& plan = *worker_.shared().plan;
-  const PlannedListener& chain = plan.listeners()[static_cast<size_t>(listener_)];
-  proxy::request::RequestContext context;
-  context.request_id_bits = {worker_.random(), worker_.random()};
-  context.draining = worker_.draining();
-  auto& stats = worker_.stats().prefixes[chain.prefix_index];
-  auto outcome = proxy::http_flow::onRequestHead(*chain.flow, stats.flowStats(), peer_, context,
-                                                 head, tls_peer_ ? &*tls_peer_ : nullptr);
-  body_.clear();
-  body_too_large_ = false;
-  if (auto& reply = outcome.reply) {
-    answered_early_ = head.request_id;
-    respondLocal(now, reply->status, reply->body, std::move(reply->headers), reply->count_status);
-    return;
-  }
-  const PlannedPort& port = plan.ports()[port_index_];
-  current_listener_ = port.tls ? listener_ : plan.listenerForHost(port, outcome.host);
-  forwarded_ = std::move(head);  // rewritten by the flow: what goes upstream
-  head_ = std::move(outcome);
+proxy::http1::EncodeResult DownstreamConnection::respond(TimePoint now, uint64_t id,
+                                                         const proxy::http1::ResponseHead& head,
+                                                         std::string_view body, bool count_status) {
+  if (!isOpen(id)) return proxy::http1::EncodeResult::kNoRequest;
+  return http_->respond(now, head, body, count_status);
 }
 
-void DownstreamConnection::handleRequest(TimePoint now, uint64_t request_id) {
-  if (current_listener_ < 0 || !head_) {
-    respondLocal(now, 404, "");
-    return;
-  }
-  const PlannedListener& vhost =
-      worker_.shared().plan->listeners()[static_cast<size_t>(current_listener_)];
-  auto& stats = worker_.stats().prefixes[vhost.prefix_index];
-  auto routed = proxy::http_flow::routeRequest(*vhost.flow, stats.flowStats(), *head_);
-  if (auto& reply = routed.reply) {
-    respondLocal(now, reply->status, reply->body, std::move(reply->headers), reply->count_status);
-    return;
-  }
-  if (body_too_large_) {
-    respondLocal(now, 413, "Payload Too Large");
-    return;
-  }
-  if (worker_.shared().backend) {
-    answerFromUpstream(request_id);
-  } else {
-    answerFromEcho(now, request_id, routed.route.name);
-  }
+bool DownstreamConnection::isOpen(uint64_t id) const {
+  return phase_ == Phase::kHttp && http_ && http_->openRequest() == id;
 }
 
-void DownstreamConnection::answerFromEcho(TimePoint now, uint64_t request_id,
-                                          std::string_view route) {
-  const PlannedListener& vhost =
-      worker_.shared().plan->listeners()[static_cast<size_t>(current_listener_)];
-  const std::string client = head_->detection.client.toString();
-  const std::string peer = peer_.toString();
-  EchoReply reply = echoRespond({&*forwarded_, route, vhost.ir->name, client, peer, sni_});
-  if (reply.delay <= Duration()) {
-    respondBackend(now, reply.status, "", std::move(reply.headers), reply.body, false);
-    return;
-  }
-  backend_timer_.expires_after(toChrono(reply.delay));
-  backend_timer_.async_wait([self = shared_from_this(), request_id,
-                             reply = std::move(reply)](const error_code& ec) mutable {
-    // A local reply (a timeout) may have answered the request while the backend waited.
-    if (ec || self->phase_ != Phase::kHttp || self->http_->openRequest() != request_id) return;
-    const TimePoint at = self->worker_.shared().clock->now();
-    self->respondBackend(at, reply.status, "", std::move(reply.headers), reply.body, false);
-    self->afterActivity(at);
-  });
-}
-
-void DownstreamConnection::answerFromUpstream(uint64_t request_id) {
-  const GatewayShared& shared = worker_.shared();
-  if (!upstream_) {
-    const LiveOptions& o = *shared.options;
-    upstream_ = std::make_shared<UpstreamClient>(
-        socket_.get_executor(), *shared.backend,
-        UpstreamClient::Limits{toChrono(o.upstream_connect_timeout),
-                               toChrono(o.upstream_response_timeout), o.max_buffered_body_bytes});
-  }
-  std::weak_ptr<DownstreamConnection> weak = shared_from_this();
-  upstream_->send(serializeUpstreamRequest(*forwarded_, body_), forwarded_->method == "HEAD",
-                  [weak, request_id](UpstreamResult result) {
-                    if (auto self = weak.lock()) {
-                      self->onUpstreamResult(request_id, std::move(result));
-                    }
-                  });
-  body_.clear();
-}
-
-void DownstreamConnection::onUpstreamResult(uint64_t request_id, UpstreamResult result) {
-  if (phase_ != Phase::kHttp || http_->openRequest() != request_id) return;
-  const TimePoint now = worker_.shared().clock->now();
-  switch (result.kind) {
-    case UpstreamResult::Kind::kOk: {
-      proxy::http1::HeaderList headers;
-      for (auto& h : result.headers) {
-        if (isHopByHopResponseField(h.name)) continue;
-        // The body is relayed whole, so its length is ours to state (HEAD keeps the upstream's).
-        if (proxy::http1::equalsIgnoreCase(h.name, "content-length") &&
-            forwarded_->method != "HEAD") {
-          continue;
-        }
-        headers.push_back(std::move(h));
-      }
-      respondBackend(now, result.status, result.reason, std::move(headers), result.body,
-                     forwarded_->method == "HEAD");
-      break;
-    }
-    case UpstreamResult::Kind::kTimeout:
-      respondLocal(now, 504, "upstream request timeout");
-      break;
-    case UpstreamResult::Kind::kConnectFailure:
-      respondLocal(now, 503,
-                   "upstream connect error or disconnect/reset before headers. reset reason: "
-                   "connection failure");
-      break;
-    case UpstreamResult::Kind::kReset:
-      respondLocal(now, 503,
-                   "upstream connect error or disconnect/reset before headers. reset reason: "
-                   "connection termination");
-      break;
-    case UpstreamResult::Kind::kProtocolError:
-      respondLocal(now, 503,
-                   "upstream connect error or disconnect/reset before headers. reset reason: "
-                   "protocol error");
-      break;
-  }
-  afterActivity(now);
-}
-
-void DownstreamConnection::respondLocal(TimePoint now, int status, std::string_view body,
-                                        proxy::http1::HeaderList extra, bool count_status) {
-  proxy::http1::ResponseHead head;
-  head.status = status;
-  head.headers = std::move(extra);
-  head.headers.push_back({"content-length", std::to_string(body.size())});
-  if (!body.empty()) head.headers.push_back({"content-type", "text/plain"});
-  http_->respond(now, head, body, count_status);
-}
-
-void DownstreamConnection::respondBackend(TimePoint now, int status, std::string_view reason,
-                                          proxy::http1::HeaderList headers, std::string_view body,
-                                          bool keep_length) {
-  proxy::http1::ResponseHead head;
-  head.status = status;
-  head.reason = std::string(reason);
-  head.headers = std::move(headers);
-  if (!keep_length) head.headers.push_back({"content-length", std::to_string(body.size())});
-  const PlannedListener& vhost =
-      worker_.shared().plan->listeners()[static_cast<size_t>(std::max(0, current_listener_))];
-  proxy::request::applyLateResponseHeaders(vhost.flow->pipeline(), head);
-  const auto result = http_->respond(now, head, body);
-  if (result == proxy::http1::EncodeResult::kInvalidHeader ||
-      result == proxy::http1::EncodeResult::kBodyTooLong) {
-    // Nothing was written: the backend's answer cannot be relayed as it is.
-    respondLocal(now, 502, "upstream sent a response the proxy cannot relay");
-  }
+void DownstreamConnection::afterAsyncAnswer(TimePoint now) {
+  if (phase_ == Phase::kHttp) afterActivity(now);
 }
 
 bool DownstreamConnection::idle() const {
@@ -501,18 +360,46 @@ void DownstreamConnection::forceClose() {
   close(false, true);
 }
 
-void DownstreamConnection::maybeRead() {
-  if (reading_ || phase_ == Phase::kClosed || peer_closed_) return;
-  size_t size = read_buffer_.size();
+size_t DownstreamConnection::readSize() const {
+  size_t size = worker_.readBuffer().size();
   if (phase_ == Phase::kHttp) {
-    if (http_->shouldClose() || http_->readPaused() || !held_.empty()) return;
+    if (http_->shouldClose() || http_->readPaused() || !held_.empty()) return 0;
     size = std::min(size, http_->readAllowance());
-    if (size == 0) return;
   }
+  return size;
+}
+
+void DownstreamConnection::maybeRead() {
+  if (reading_ || phase_ == Phase::kClosed || peer_closed_ || readSize() == 0) return;
   reading_ = true;
-  socket_.async_read_some(
-      asio::buffer(read_buffer_.data(), size),
-      [self = shared_from_this()](const error_code& ec, size_t n) { self->onRead(ec, n); });
+  // Readiness first, then a non-blocking read into the worker's buffer: a connection waiting for
+  // bytes holds no buffer of its own, so a flood of idle connections costs little memory.
+  socket_.async_wait(tcp::socket::wait_read,
+                     [self = shared_from_this()](const error_code& ec) { self->onReadable(ec); });
+}
+
+void DownstreamConnection::onReadable(const error_code& wait_error) {
+  if (wait_error) {
+    onRead(wait_error, 0);
+    return;
+  }
+  if (phase_ == Phase::kClosed) {
+    reading_ = false;
+    return;
+  }
+  const size_t size = readSize();
+  if (size == 0) {  // paused meanwhile; a later maybeRead() resumes
+    reading_ = false;
+    return;
+  }
+  error_code ec;
+  const size_t n = socket_.read_some(asio::buffer(worker_.readBuffer().data(), size), ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) {
+    reading_ = false;
+    maybeRead();
+    return;
+  }
+  onRead(ec, n);
 }
 
 void DownstreamConnection::onRead(const error_code& ec, size_t n) {
@@ -531,7 +418,7 @@ void DownstreamConnection::onRead(const error_code& ec, size_t n) {
     }
     return;
   }
-  const std::string_view bytes(read_buffer_.data(), n);
+  const std::string_view bytes(worker_.readBuffer().data(), n);
   switch (phase_) {
     case Phase::kInspecting:
       if (proxy_protocol_) {
@@ -677,7 +564,7 @@ void DownstreamConnection::onTimer(TimePoint now) {
   switch (phase_) {
     case Phase::kInspecting:
       if (inspect_deadline_ && now >= *inspect_deadline_) {
-        ++worker_.stats().ports[port_index_].phases.downstream_pre_cx_timeout;
+        ++stats_.ports[port_index_].phases.downstream_pre_cx_timeout;
         close(false, false);
         return;
       }
@@ -711,19 +598,18 @@ void DownstreamConnection::onTimer(TimePoint now) {
 void DownstreamConnection::close(bool remote, bool reset) {
   if (phase_ == Phase::kClosed || phase_ == Phase::kLingering) return;
   const GatewayShared& shared = worker_.shared();
-  PortStats& port_stats = worker_.stats().ports[port_index_];
+  PortStats& port_stats = stats_.ports[port_index_];
   --port_stats.downstream_cx_active;
   ++port_stats.downstream_cx_destroy;
   if (chain_chosen_) {
-    shared.counters->onClosed(static_cast<size_t>(listener_));
-    const PlannedListener& pl = shared.plan->listeners()[static_cast<size_t>(listener_)];
-    auto& hcm = worker_.stats().prefixes[pl.prefix_index].hcm;
+    generation_->counters.onClosed(static_cast<size_t>(listener_));
+    const PlannedListener& pl = generation_->plan.listeners()[static_cast<size_t>(listener_)];
+    auto& hcm = stats_.prefixes[pl.prefix_index].hcm;
     if (hcm.downstream_cx_active > 0) --hcm.downstream_cx_active;
     ++hcm.downstream_cx_destroy;
     ++(remote ? hcm.downstream_cx_destroy_remote : hcm.downstream_cx_destroy_local);
   }
-  backend_timer_.cancel();
-  if (upstream_) upstream_->cancel();
+  if (exchange_) exchange_->cancel();
   error_code ignored;
   if (reset || remote) {
     // Abortive close (RST) where the peer's bytes are left unread (a refused PROXY header, a

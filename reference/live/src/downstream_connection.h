@@ -14,22 +14,25 @@
 #include "ctplab/common/ip_address.h"
 #include "ctplab/live/echo_backend.h"
 #include "ctplab/live/gateway_plan.h"
+#include "ctplab/live/worker_stats.h"
 #include "ctplab/proxy/connection/http_connection.h"
 #include "ctplab/proxy/http1/request_head.h"
 #include "ctplab/proxy/http_flow/request_flow.h"
 #include "ctplab/proxy/proxy_protocol/proxy_protocol_filter.h"
 #include "ctplab/proxy/tls/client_hello_inspector.h"
 #include "ctplab/proxy/tls/server_session.h"
+#include "exchange.h"
+#include "generation.h"
 
 namespace ctplab::live {
 
-class UpstreamClient;
-struct UpstreamResult;
 class Worker;
 
-class DownstreamConnection : public std::enable_shared_from_this<DownstreamConnection> {
+class DownstreamConnection : public std::enable_shared_from_this<DownstreamConnection>,
+                             private ExchangeHost {
  public:
-  DownstreamConnection(Worker& worker, uint64_t id, tcp::socket socket, size_t port_index);
+  DownstreamConnection(Worker& worker, uint64_t id, tcp::socket socket, size_t port_index,
+                       std::shared_ptr<const Generation> generation);
   ~DownstreamConnection();
 
   void start();
@@ -37,6 +40,9 @@ class DownstreamConnection : public std::enable_shared_from_this<DownstreamConne
   void drain();
   // Shutdown deadline: close whatever state the connection is in.
   void forceClose();
+  // Whether its listener is still in `current` (by name) after a reload; a connection still
+  // in its listener filters does not survive (it has no listener yet).
+  bool listenerSurvives(const Generation& current) const;
 
  private:
   enum class Phase {
@@ -60,21 +66,20 @@ class DownstreamConnection : public std::enable_shared_from_this<DownstreamConne
   // The HttpConnection loop (the simulator's afterServerActivity/serverPump).
   void afterActivity(TimePoint now);
   void pump(TimePoint now);
-  void onRequestHead(TimePoint now, proxy::http1::RequestHead& head);
-  void handleRequest(TimePoint now, uint64_t request_id);
-  void respondLocal(TimePoint now, int status, std::string_view body,
-                    proxy::http1::HeaderList extra = {}, bool count_status = true);
-  void respondBackend(TimePoint now, int status, std::string_view reason,
-                      proxy::http1::HeaderList headers, std::string_view body, bool keep_length);
+  // ExchangeHost: the request in flight answers through the connection.
+  proxy::http1::EncodeResult respond(TimePoint now, uint64_t id,
+                                     const proxy::http1::ResponseHead& head, std::string_view body,
+                                     bool count_status) override;
+  bool isOpen(uint64_t id) const override;
+  void afterAsyncAnswer(TimePoint now) override;
   bool idle() const;
 
-  // Backends.
-  void answerFromEcho(TimePoint now, uint64_t request_id, std::string_view route);
-  void answerFromUpstream(uint64_t request_id);
-  void onUpstreamResult(uint64_t request_id, UpstreamResult result);
-
   // Socket and timer plumbing.
+  // How many bytes the next read may take (0: none now).
+  size_t readSize() const;
   void maybeRead();
+  void onReadable(const error_code& wait_error);
+  // `n` bytes are in the worker's read buffer.
   void onRead(const error_code& ec, size_t n);
   void onPeerEof(TimePoint now);
   void flush();
@@ -89,13 +94,13 @@ class DownstreamConnection : public std::enable_shared_from_this<DownstreamConne
 
   Worker& worker_;
   uint64_t id_;
+  std::shared_ptr<const Generation> generation_;  // the configuration it was accepted under
+  WorkerStats& stats_;
   tcp::socket socket_;
   asio::steady_timer timer_;
-  asio::steady_timer backend_timer_;  // the echo backend's `?delay=`
   size_t port_index_;
   Phase phase_ = Phase::kInspecting;
   IpAddress peer_;
-  std::vector<char> read_buffer_;
   std::string held_;  // read from the socket, not yet taken by the connection
   bool reading_ = false;
   bool writing_ = false;
@@ -121,20 +126,15 @@ class DownstreamConnection : public std::enable_shared_from_this<DownstreamConne
   bool close_after_write_ =
       false;             // a failed handshake: its alert goes out, then the socket closes
   std::string tls_out_;  // ciphertext waiting for the socket
-  std::optional<proxy::http_flow::TlsPeer> tls_peer_;  // once the handshake succeeded
 
   std::unique_ptr<proxy::connection::HttpConnection> http_;
   std::optional<TimePoint> timer_at_;
   uint64_t timer_generation_ = 0;
 
-  // The request in flight (the codec serves one at a time).
-  uint64_t answered_early_ = 0;
-  std::optional<proxy::http_flow::HeadOutcome> head_;
-  std::optional<proxy::http1::RequestHead> forwarded_;
-  int current_listener_ = -1;  // the virtual host's listener
-  std::string body_;
-  bool body_too_large_ = false;
-  std::shared_ptr<UpstreamClient> upstream_;
+  // What its requests share, once the filter chain is chosen; and the request in flight (the
+  // HTTP/1 codec serves one at a time).
+  std::shared_ptr<ConnectionContext> context_;
+  std::shared_ptr<Exchange> exchange_;
 };
 
 }  // namespace ctplab::live

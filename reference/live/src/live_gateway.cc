@@ -1,5 +1,6 @@
 #include "ctplab/live/live_gateway.h"
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -11,7 +12,7 @@
 #include "ctplab/live/config_dump.h"
 #include "ctplab/live/gateway_plan.h"
 #include "ctplab/live/live_clock.h"
-#include "ctplab/live/shared_counters.h"
+#include "generation.h"
 #include "worker.h"
 
 namespace ctplab::live {
@@ -40,19 +41,26 @@ std::string pathOf(const std::string& target) { return target.substr(0, target.f
 
 struct LiveGateway::Impl {
   struct Acceptor {
-    Acceptor(asio::io_context& context, size_t port)
-        : acceptor(context), port_index(port), retry(context) {}
+    Acceptor(asio::io_context& context, size_t port, uint32_t gateway_port_in, uint16_t bound)
+        : acceptor(context),
+          port_index(port),
+          gateway_port(gateway_port_in),
+          bound_port(bound),
+          retry(context) {}
     tcp::acceptor acceptor;
-    size_t port_index;
+    size_t port_index;  // in the current generation's plan
+    uint32_t gateway_port;
+    uint16_t bound_port;
     asio::steady_timer retry;  // backs off after an accept error
+    bool retired = false;      // closed by a reload; a pending accept ends with it
+    bool accepting = false;    // accept() started (kept sockets already accept)
   };
 
-  Impl(const policy::ir::Gateway& ir_in, LiveOptions options_in, GatewayPlan plan_in)
-      : ir(ir_in),
-        options(std::move(options_in)),
-        plan(std::move(plan_in)),
-        counters(ir, plan),
+  Impl(LiveOptions options_in, std::shared_ptr<const Generation> generation)
+      : options(std::move(options_in)),
+        current(std::move(generation)),
         signals(main, SIGINT, SIGTERM),
+        hangup(main, SIGHUP),
         drain_timer(main) {
     if (!options.log) {
       options.log = [](std::string_view line) {
@@ -65,8 +73,15 @@ struct LiveGateway::Impl {
   ~Impl() { shutdownNow(); }
 
   proxy::Result<bool> bind();
-  void accept(size_t index);
+  // Listening sockets for `plan`'s ports, reusing `keep`'s where the same port is wanted.
+  proxy::Result<std::vector<std::unique_ptr<Acceptor>>> openAcceptors(
+      const GatewayPlan& plan, std::vector<std::unique_ptr<Acceptor>>& keep);
+  void describe(const GatewayPlan& plan);
+  void accept(Acceptor& acceptor);
   void awaitSignal();
+  void awaitHangup();
+  // Main thread: the outcome, for the log and POST /reload.
+  proxy::Result<std::string> reload();
   void beginShutdown();
   void pollDrain();
   void shutdownNow();
@@ -75,17 +90,17 @@ struct LiveGateway::Impl {
 
   // Declaration order is destruction order reversed: the main loop (whose pending accepts hold
   // sockets of worker loops) goes before the workers, and its objects before it.
-  const policy::ir::Gateway& ir;
   LiveOptions options;
-  GatewayPlan plan;
-  SharedCounters counters;
+  std::shared_ptr<const Generation> current;  // what new connections get
   LiveClock clock;
   GatewayShared shared;
   std::vector<std::unique_ptr<Worker>> workers;
   asio::io_context main;  // acceptors, admin, signals, shutdown
   asio::signal_set signals;
+  asio::signal_set hangup;
   asio::steady_timer drain_timer;
   std::vector<std::unique_ptr<Acceptor>> acceptors;
+  std::vector<std::unique_ptr<Acceptor>> retired;  // closed, alive until their accept returns
   std::unique_ptr<AdminServer> admin_server;
   std::vector<ListenerReport> reports;
   std::vector<BoundPort> bound;
@@ -96,26 +111,34 @@ struct LiveGateway::Impl {
   TimePoint drain_deadline;
 };
 
-proxy::Result<bool> LiveGateway::Impl::bind() {
+proxy::Result<std::vector<std::unique_ptr<LiveGateway::Impl::Acceptor>>>
+LiveGateway::Impl::openAcceptors(const GatewayPlan& plan,
+                                 std::vector<std::unique_ptr<Acceptor>>& keep) {
   error_code ec;
   const auto address = asio::ip::make_address(options.bind_address, ec);
   if (ec) return proxy::Error{"--bind: \"" + options.bind_address + "\" is not an IP address"};
+  // First every new socket, so a port that cannot be bound leaves `keep` untouched.
+  struct Choice {
+    size_t port_index;
+    Acceptor* kept = nullptr;
+    std::unique_ptr<Acceptor> fresh;
+  };
+  std::vector<Choice> choices;
   for (size_t i = 0; i < plan.ports().size(); ++i) {
     const PlannedPort& port = plan.ports()[i];
-    auto report = [&](std::optional<HostPort> where) {
-      for (size_t l : port.listeners) {
-        const auto& ir_listener = *plan.listeners()[l].ir;
-        reports.push_back({ir_listener.name, ir_listener.protocol, port.gateway_port,
-                           port.proxy_port, where, port.unsupported});
-      }
-    };
-    if (port.unsupported) {
-      report(std::nullopt);
-      continue;
-    }
+    if (port.unsupported) continue;
     auto wanted = listenPort(port, options);
     if (!wanted) return wanted.error();
-    auto acceptor = std::make_unique<Acceptor>(main, i);
+    // The same port keeps its socket, so a reload loses no connection waiting in the backlog.
+    auto same = std::find_if(keep.begin(), keep.end(), [&](const auto& a) {
+      return options.any_port ? a->gateway_port == port.gateway_port
+                              : a->bound_port == wanted.value();
+    });
+    if (same != keep.end()) {
+      choices.push_back({i, same->get(), nullptr});
+      continue;
+    }
+    auto acceptor = std::make_unique<Acceptor>(main, i, port.gateway_port, 0);
     const tcp::endpoint endpoint(address, wanted.value());
     auto& a = acceptor->acceptor;
     a.open(endpoint.protocol(), ec);
@@ -127,11 +150,51 @@ proxy::Result<bool> LiveGateway::Impl::bind() {
           "cannot listen on " + formatHostPort(options.bind_address, wanted.value()) +
           " for gateway port " + std::to_string(port.gateway_port) + ": " + ec.message()};
     }
-    const uint16_t actual = a.local_endpoint(ec).port();
-    bound.push_back({i, options.bind_address, actual});
-    report(HostPort{options.bind_address, actual});
-    acceptors.push_back(std::move(acceptor));
+    acceptor->bound_port = a.local_endpoint(ec).port();
+    choices.push_back({i, nullptr, std::move(acceptor)});
   }
+  std::vector<std::unique_ptr<Acceptor>> out;
+  for (auto& c : choices) {
+    if (c.fresh) {
+      out.push_back(std::move(c.fresh));
+      continue;
+    }
+    auto it =
+        std::find_if(keep.begin(), keep.end(), [&](const auto& a) { return a.get() == c.kept; });
+    (*it)->port_index = c.port_index;
+    out.push_back(std::move(*it));
+    keep.erase(it);
+  }
+  return out;
+}
+
+void LiveGateway::Impl::describe(const GatewayPlan& plan) {
+  reports.clear();
+  bound.clear();
+  for (size_t i = 0; i < plan.ports().size(); ++i) {
+    const PlannedPort& port = plan.ports()[i];
+    std::optional<HostPort> where;
+    for (const auto& a : acceptors) {
+      if (a->port_index == i) {
+        where = HostPort{options.bind_address, a->bound_port};
+        bound.push_back({i, options.bind_address, a->bound_port});
+      }
+    }
+    for (size_t l : port.listeners) {
+      const auto& ir_listener = *plan.listeners()[l].ir;
+      reports.push_back({ir_listener.name, ir_listener.protocol, port.gateway_port, port.proxy_port,
+                         where, port.unsupported});
+    }
+  }
+}
+
+proxy::Result<bool> LiveGateway::Impl::bind() {
+  std::vector<std::unique_ptr<Acceptor>> none;
+  auto opened = openAcceptors(current->plan, none);
+  if (!opened) return opened.error();
+  acceptors = std::move(opened).value();
+  describe(current->plan);
+  error_code ec;
   if (options.admin) {
     const auto admin_ip = asio::ip::make_address(options.admin->host, ec);
     if (ec) return proxy::Error{"--admin: \"" + options.admin->host + "\" is not an IP address"};
@@ -151,29 +214,26 @@ proxy::Result<bool> LiveGateway::Impl::bind() {
   return true;
 }
 
-void LiveGateway::Impl::accept(size_t index) {
-  Acceptor& a = *acceptors[index];
+void LiveGateway::Impl::accept(Acceptor& a) {
+  a.accepting = true;
   Worker& worker = *workers[next_worker++ % workers.size()];
   // The socket belongs to the worker's loop from the start; the accept runs on the main loop.
   auto socket = std::make_shared<tcp::socket>(worker.context());
-  a.acceptor.async_accept(*socket, [this, index, &worker, socket](const error_code& ec) {
-    if (ec == asio::error::operation_aborted || draining) return;
-    Acceptor& acc = *acceptors[index];
+  a.acceptor.async_accept(*socket, [this, &a, &worker, socket](const error_code& ec) {
+    if (ec == asio::error::operation_aborted || draining || a.retired) return;
     if (ec) {
-      error_code ignored;
-      options.log(
-          "accept on " +
-          formatHostPort(options.bind_address, acc.acceptor.local_endpoint(ignored).port()) +
-          " failed: " + ec.message());
+      options.log("accept on " + formatHostPort(options.bind_address, a.bound_port) +
+                  " failed: " + ec.message());
       // Out of descriptors or memory: back off instead of spinning on the same error.
-      acc.retry.expires_after(std::chrono::milliseconds(100));
-      acc.retry.async_wait([this, index](const error_code& e) {
-        if (!e && !draining) accept(index);
+      a.retry.expires_after(std::chrono::milliseconds(100));
+      a.retry.async_wait([this, &a](const error_code& e) {
+        if (!e && !draining && !a.retired) accept(a);
       });
       return;
     }
-    worker.adopt(socket, acc.port_index);
-    accept(index);
+    // The configuration current when the connection arrived, even if a reload follows.
+    worker.adopt(socket, a.port_index, current);
+    accept(a);
   });
 }
 
@@ -189,6 +249,49 @@ void LiveGateway::Impl::awaitSignal() {
     beginShutdown();
     awaitSignal();
   });
+}
+
+void LiveGateway::Impl::awaitHangup() {
+  hangup.async_wait([this](const error_code& ec, int) {
+    if (ec || draining) return;
+    auto outcome = reload();
+    options.log(outcome ? outcome.value() : "reload failed: " + outcome.error().message);
+    awaitHangup();
+  });
+}
+
+proxy::Result<std::string> LiveGateway::Impl::reload() {
+  if (draining) return proxy::Error{"shutting down"};
+  if (!options.reload) return proxy::Error{"this proxy was started without a way to reload"};
+  auto ir = options.reload();
+  if (!ir) return ir.error();
+  auto next = makeGeneration(current->number + 1, std::move(ir).value(), current.get());
+  if (!next) return next.error();
+  auto opened = openAcceptors(next.value()->plan, acceptors);
+  if (!opened) return opened.error();
+  // What is left of the old set listens on ports the new configuration does not have.
+  error_code ignored;
+  for (auto& old : acceptors) {
+    old->retired = true;
+    old->acceptor.close(ignored);
+    old->retry.cancel();
+    retired.push_back(std::move(old));
+  }
+  acceptors = std::move(opened).value();
+  current = std::move(next).value();
+  describe(current->plan);
+  for (auto& a : acceptors) {
+    if (!a->accepting) accept(*a);
+  }
+  for (auto& w : workers) w->onReload(current);
+  std::string text = "reloaded: configuration " + std::to_string(current->number);
+  for (const auto& l : reports) {
+    text += "\n  " + l.protocol + " gateway port " + std::to_string(l.gateway_port) + " -> " +
+            (l.bound ? formatHostPort(l.bound->host, l.bound->port)
+                     : "not served (" + l.reason.value_or("unsupported") + ")") +
+            " (listener " + l.listener + ")";
+  }
+  return text;
 }
 
 void LiveGateway::Impl::beginShutdown() {
@@ -234,13 +337,14 @@ void LiveGateway::Impl::shutdownNow() {
   for (auto& w : workers) w->stop();
   if (admin_server) admin_server->stop();
   signals.cancel(ignored);
+  hangup.cancel(ignored);
   drain_timer.cancel();
   main.stop();
 }
 
 StatMap LiveGateway::Impl::collectStats() {
   StatMap out;
-  counters.addTo(out);
+  current->counters.addTo(out);
   for (auto& w : workers) {
     if (auto s = w->snapshot(kSnapshotWait)) {
       for (const auto& [name, v] : *s) addStat(out, name, v.value, v.gauge);
@@ -264,7 +368,17 @@ AdminResponse LiveGateway::Impl::admin(const std::string& method, const std::str
   if (path == "/stats/prometheus") {
     return {200, "text/plain; version=0.0.4", formatPrometheus(collectStats())};
   }
-  if (path == "/config_dump") return {200, "text/yaml", configDumpYaml(plan, bound)};
+  if (path == "/config_dump") return {200, "text/yaml", configDumpYaml(current->plan, bound)};
+  if (path == "/reload") {
+    if (method != "POST") return {405, "text/plain; charset=UTF-8", "use POST\n"};
+    auto outcome = reload();
+    if (!outcome) {
+      options.log("reload failed: " + outcome.error().message);
+      return {400, "text/plain; charset=UTF-8", "reload failed: " + outcome.error().message + "\n"};
+    }
+    options.log(outcome.value());
+    return {200, "text/plain; charset=UTF-8", outcome.value() + "\n"};
+  }
   if (path == "/quitquitquit") {
     if (method != "POST") return {405, "text/plain; charset=UTF-8", "use POST\n"};
     asio::post(main, [this] { beginShutdown(); });
@@ -276,6 +390,7 @@ AdminResponse LiveGateway::Impl::admin(const std::string& method, const std::str
             "  /config_dump: the gateway IR and where each port listens (YAML)\n"
             "  /quitquitquit (POST): drain and exit\n"
             "  /ready: LIVE while serving, DRAINING after a shutdown began\n"
+            "  /reload (POST): re-read the configuration (as SIGHUP does)\n"
             "  /stats: counters and gauges, Envoy names (?format=prometheus)\n"
             "  /stats/prometheus: the same in Prometheus text format\n"};
   }
@@ -285,9 +400,11 @@ AdminResponse LiveGateway::Impl::admin(const std::string& method, const std::str
 proxy::Result<std::unique_ptr<LiveGateway>> LiveGateway::start(const policy::ir::Gateway& gateway,
                                                                LiveOptions options) {
   if (options.workers == 0) return proxy::Error{"--workers must be at least 1"};
-  auto plan = GatewayPlan::fromIr(gateway);
-  if (!plan) return plan.error();
-  auto impl = std::make_unique<Impl>(gateway, std::move(options), std::move(plan).value());
+  // The first configuration is the caller's (it outlives the proxy): not owned here.
+  auto first = makeGeneration(
+      1, std::shared_ptr<const policy::ir::Gateway>(std::shared_ptr<void>(), &gateway), nullptr);
+  if (!first) return first.error();
+  auto impl = std::make_unique<Impl>(std::move(options), std::move(first).value());
   Impl& g = *impl;
   if (g.options.backend) {
     tcp::resolver resolver(g.main);
@@ -301,19 +418,18 @@ proxy::Result<std::unique_ptr<LiveGateway>> LiveGateway::start(const policy::ir:
     }
     g.shared.backend = results.begin()->endpoint();
   }
-  g.shared.plan = &g.plan;
-  g.shared.counters = &g.counters;
   g.shared.clock = &g.clock;
   g.shared.options = &g.options;
   auto bound = g.bind();
   if (!bound) return bound.error();
   for (uint32_t i = 0; i < g.options.workers; ++i) {
-    g.workers.push_back(std::make_unique<Worker>(i, g.shared));
+    g.workers.push_back(std::make_unique<Worker>(i, g.shared, g.current));
   }
   for (auto& w : g.workers) w->startThread();
-  for (size_t i = 0; i < g.acceptors.size(); ++i) g.accept(i);
+  for (auto& a : g.acceptors) g.accept(*a);
   if (g.admin_server) g.admin_server->start();
   g.awaitSignal();
+  g.awaitHangup();
   return std::make_unique<LiveGateway>(Key{}, std::move(impl));
 }
 
@@ -333,6 +449,13 @@ int LiveGateway::run() {
 
 void LiveGateway::requestShutdown() {
   asio::post(impl_->main, [impl = impl_.get()] { impl->beginShutdown(); });
+}
+
+void LiveGateway::requestReload() {
+  asio::post(impl_->main, [impl = impl_.get()] {
+    auto outcome = impl->reload();
+    impl->options.log(outcome ? outcome.value() : "reload failed: " + outcome.error().message);
+  });
 }
 
 }  // namespace ctplab::live

@@ -1,6 +1,5 @@
-// The forwarding backend's side of one downstream connection: one HTTP/1.1 connection to the
-// configured upstream, opened on first use and kept while the upstream allows it, carrying one
-// request at a time (the downstream codec serves one at a time too).
+// One HTTP/1.1 connection to the forwarding backend, opened on first use and kept while the
+// upstream allows it, carrying one request at a time; idle ones wait in the worker's UpstreamPool.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +45,8 @@ class UpstreamClient : public std::enable_shared_from_this<UpstreamClient> {
   void send(std::string request, bool head_request, std::function<void(UpstreamResult)> done);
   // Drops the pending callback and closes the connection.
   void cancel();
+  // Idle with an open connection: may carry another request.
+  bool reusable() const { return connected_ && !done_; }
 
  private:
   void connect();

@@ -1,11 +1,15 @@
 #include "worker.h"
 
 #include "downstream_connection.h"
+#include "upstream_pool.h"
 
 namespace ctplab::live {
 
-Worker::Worker(size_t id, const GatewayShared& shared)
-    : id_(id), shared_(shared), stats_(*shared.plan), rng_(std::random_device{}() + id) {}
+Worker::Worker(size_t id, const GatewayShared& shared, std::shared_ptr<const Generation> generation)
+    : id_(id), shared_(shared), rng_(std::random_device{}() + id) {
+  stats(generation);  // every name shows in /stats from the start, as Envoy's do
+  current_ = std::move(generation);
+}
 
 Worker::~Worker() { stop(); }
 
@@ -29,21 +33,57 @@ void Worker::startThread() {
   });
 }
 
-void Worker::adopt(std::shared_ptr<tcp::socket> socket, size_t port_index) {
-  asio::post(context_, [this, socket = std::move(socket), port_index] {
-    const uint64_t id = next_id_++;
-    auto connection =
-        std::make_shared<DownstreamConnection>(*this, id, std::move(*socket), port_index);
-    connections_.emplace(id, connection);
-    live_.store(connections_.size(), std::memory_order_relaxed);
-    connection->start();
-    if (draining_) connection->drain();
+void Worker::adopt(std::shared_ptr<tcp::socket> socket, size_t port_index,
+                   std::shared_ptr<const Generation> generation) {
+  asio::post(context_,
+             [this, socket = std::move(socket), port_index, generation = std::move(generation)] {
+               const uint64_t id = next_id_++;
+               auto connection = std::make_shared<DownstreamConnection>(
+                   *this, id, std::move(*socket), port_index, generation);
+               connections_.emplace(id, connection);
+               live_.store(connections_.size(), std::memory_order_relaxed);
+               connection->start();
+               if (draining_) connection->drain();
+             });
+}
+
+WorkerStats& Worker::stats(const std::shared_ptr<const Generation>& generation) {
+  for (auto& [g, s] : stats_) {
+    if (g == generation) return *s;
+  }
+  stats_.emplace_back(generation, std::make_unique<WorkerStats>(generation->plan));
+  return *stats_.back().second;
+}
+
+void Worker::onReload(std::shared_ptr<const Generation> current) {
+  asio::post(context_, [this, current = std::move(current)] {
+    stats(current);
+    current_ = current;
+    std::vector<std::shared_ptr<DownstreamConnection>> all;
+    for (auto& [id, c] : connections_) all.push_back(c);
+    for (auto& c : all) {
+      if (!c->listenerSurvives(*current)) c->drain();
+    }
   });
 }
 
 void Worker::remove(uint64_t connection_id) {
   connections_.erase(connection_id);
   live_.store(connections_.size(), std::memory_order_relaxed);
+}
+
+UpstreamPool& Worker::upstreamPool() {
+  if (!upstream_pool_) {
+    const LiveOptions& o = *shared_.options;
+    // The endpoint is only read when a request is forwarded, which needs a backend.
+    upstream_pool_ = std::make_unique<UpstreamPool>(
+        context_.get_executor(), shared_.backend.value_or(tcp::endpoint()),
+        UpstreamClient::Limits{std::chrono::nanoseconds(o.upstream_connect_timeout.ns()),
+                               std::chrono::nanoseconds(o.upstream_response_timeout.ns()),
+                               o.max_buffered_body_bytes},
+        o.upstream_max_idle_connections);
+  }
+  return *upstream_pool_;
 }
 
 void Worker::startDrain() {
@@ -61,6 +101,7 @@ void Worker::closeAll() {
     std::vector<std::shared_ptr<DownstreamConnection>> all;
     for (auto& [id, c] : connections_) all.push_back(c);
     for (auto& c : all) c->forceClose();
+    if (upstream_pool_) upstream_pool_->closeAll();
   });
 }
 
@@ -70,7 +111,7 @@ std::optional<StatMap> Worker::snapshot(std::chrono::milliseconds wait) {
   auto future = promise->get_future();
   asio::post(context_, [this, promise] {
     StatMap m;
-    stats_.addTo(*shared_.plan, m);
+    for (const auto& [generation, stats] : stats_) stats->addTo(generation->plan, m);
     promise->set_value(std::move(m));
   });
   if (future.wait_for(wait) != std::future_status::ready) return std::nullopt;
@@ -92,6 +133,7 @@ void Worker::stop() {
   }
   if (thread_.joinable()) thread_.join();
   connections_.clear();
+  upstream_pool_.reset();
   live_.store(0);
 }
 

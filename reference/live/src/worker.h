@@ -11,23 +11,23 @@
 #include <random>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "asio.h"
-#include "ctplab/live/gateway_plan.h"
 #include "ctplab/live/live_clock.h"
 #include "ctplab/live/live_options.h"
-#include "ctplab/live/shared_counters.h"
 #include "ctplab/live/stat_map.h"
 #include "ctplab/live/worker_stats.h"
+#include "generation.h"
 
 namespace ctplab::live {
 
 class DownstreamConnection;
+class UpstreamPool;
 
-// Read-only for workers; owned by the gateway, outlives every worker.
+// Read-only for workers; owned by the gateway, outlives every worker. What a reload changes is
+// in the Generation each connection is handed.
 struct GatewayShared {
-  const GatewayPlan* plan = nullptr;
-  SharedCounters* counters = nullptr;
   const LiveClock* clock = nullptr;
   const LiveOptions* options = nullptr;
   std::optional<tcp::endpoint> backend;  // unset: the echo backend
@@ -35,7 +35,7 @@ struct GatewayShared {
 
 class Worker {
  public:
-  Worker(size_t id, const GatewayShared& shared);
+  Worker(size_t id, const GatewayShared& shared, std::shared_ptr<const Generation> generation);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -44,7 +44,11 @@ class Worker {
   asio::io_context& context() { return context_; }
 
   // Thread-safe: each posts to the worker's loop.
-  void adopt(std::shared_ptr<tcp::socket> socket, size_t port_index);
+  void adopt(std::shared_ptr<tcp::socket> socket, size_t port_index,
+             std::shared_ptr<const Generation> generation);
+  // After a reload: connections of listeners the new configuration no longer has finish their
+  // request in flight and close; the others keep the configuration they were accepted under.
+  void onReload(std::shared_ptr<const Generation> current);
   void startDrain();
   void closeAll();
   // Counters as of now, taken on the worker's thread; nullopt when it does not answer in time.
@@ -55,10 +59,15 @@ class Worker {
 
   // Worker thread only.
   const GatewayShared& shared() const { return shared_; }
-  WorkerStats& stats() { return stats_; }
+  // The counters of connections accepted under `generation` (created on first use).
+  WorkerStats& stats(const std::shared_ptr<const Generation>& generation);
   bool draining() const { return draining_; }
   uint64_t random() { return rng_(); }
+  // Where connections read into; the bytes are consumed before the next read on this thread.
+  std::vector<char>& readBuffer() { return read_buffer_; }
   void remove(uint64_t connection_id);
+  // The forwarding backend's connections of this worker (created on first use).
+  UpstreamPool& upstreamPool();
 
  private:
   size_t id_;
@@ -69,12 +78,16 @@ class Worker {
   std::promise<void> exited_;  // set when the loop returns
   std::future<void> exited_future_;
   std::atomic<bool> running_{false};
-  WorkerStats stats_;
+  std::vector<char> read_buffer_ = std::vector<char>(16384);
+  std::shared_ptr<const Generation> current_;  // its stats exist even before a connection
+  // By generation, oldest first: counters outlive a reload, as Envoy's stats do.
+  std::vector<std::pair<std::shared_ptr<const Generation>, std::unique_ptr<WorkerStats>>> stats_;
   std::mt19937_64 rng_;
   bool draining_ = false;
   uint64_t next_id_ = 1;
   std::unordered_map<uint64_t, std::shared_ptr<DownstreamConnection>> connections_;
   std::atomic<size_t> live_{0};
+  std::unique_ptr<UpstreamPool> upstream_pool_;
 };
 
 }  // namespace ctplab::live

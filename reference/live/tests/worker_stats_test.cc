@@ -62,5 +62,33 @@ TEST(SharedCounters, LimitCountsEveryOpenConnectionAndNamesTheScope) {
   EXPECT_TRUE(counters.onOpened(listener, now).admitted);
 }
 
+TEST(SharedCounters, AReloadKeepsCountingAnUnchangedScope) {
+  auto t = testing::translateYaml(testing::kGatewayYaml);
+  auto plan = GatewayPlan::fromIr(t->gateway());
+  ASSERT_TRUE(plan.ok());
+  SharedCounters before(t->gateway(), plan.value());
+  const size_t listener =
+      static_cast<size_t>(plan.value().chainListener(plan.value().ports().front()));
+  const TimePoint now = TimePoint::fromUnixSeconds(100);
+  EXPECT_TRUE(before.onOpened(listener, now).admitted);
+  EXPECT_TRUE(before.onOpened(listener, now).admitted);
+
+  // The same configuration again: the two connections still count, so the third is refused;
+  // closing one under the old configuration frees a slot under the new one.
+  auto t2 = testing::translateYaml(testing::kGatewayYaml);
+  auto plan2 = GatewayPlan::fromIr(t2->gateway());
+  ASSERT_TRUE(plan2.ok());
+  SharedCounters after(t2->gateway(), plan2.value(), &before);
+  EXPECT_FALSE(after.onOpened(listener, now).admitted);
+  after.onClosed(listener);
+  before.onClosed(listener);
+  EXPECT_TRUE(after.onOpened(listener, now).admitted);
+
+  // Without a previous configuration (or with a changed limit) the count starts over.
+  SharedCounters fresh(t2->gateway(), plan2.value());
+  EXPECT_TRUE(fresh.onOpened(listener, now).admitted);
+  EXPECT_TRUE(fresh.onOpened(listener, now).admitted);
+}
+
 }  // namespace
 }  // namespace ctplab::live

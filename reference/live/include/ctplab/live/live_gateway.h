@@ -44,6 +44,7 @@ class LiveGateway {
   LiveGateway(const LiveGateway&) = delete;
   LiveGateway& operator=(const LiveGateway&) = delete;
 
+  // Main thread (or before run()): a reload replaces them.
   const std::vector<ListenerReport>& listeners() const;
   std::optional<HostPort> adminAddress() const;
 
@@ -53,6 +54,11 @@ class LiveGateway {
   int run();
   // Thread-safe; also what the admin endpoint's POST /quitquitquit does.
   void requestShutdown();
+  // Thread-safe; also SIGHUP and POST /reload. Builds the configuration LiveOptions::reload
+  // returns; ports in both keep their sockets, new ports are bound, removed ones closed.
+  // Connections keep the configuration they were accepted under; those whose listener is gone
+  // finish their request in flight and close. On any error nothing changes.
+  void requestReload();
 
  private:
   std::unique_ptr<Impl> impl_;

@@ -2,14 +2,18 @@
 // the admin endpoint and the shutdown drain; plain values, filled from the command line.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "ctplab/common/time.h"
 #include "ctplab/live/host_port.h"
+#include "ctplab/policy/ir.h"
+#include "ctplab/proxy/result.h"
 
 namespace ctplab::live {
 
@@ -31,6 +35,11 @@ struct LiveOptions {
   Duration upstream_connect_timeout = Duration::seconds(10);
   Duration upstream_response_timeout = Duration::seconds(15);  // Envoy's default route timeout
   uint64_t max_buffered_body_bytes = 16u << 20;  // request or response body held in memory
+  // Idle kept-alive upstream connections each worker keeps for later requests.
+  size_t upstream_max_idle_connections = 256;
+  // Re-reads the configuration for SIGHUP and the admin endpoint's POST /reload: the gateway to
+  // serve next, or why not (the old configuration then stays). Unset: reloading is refused.
+  std::function<proxy::Result<std::shared_ptr<const policy::ir::Gateway>>()> reload;
   // Runtime log lines (drain, refused ports, accept errors); default: stderr.
   std::function<void(std::string_view)> log;
 };

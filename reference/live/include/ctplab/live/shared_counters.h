@@ -2,6 +2,7 @@
 // all connections of its scope in the process, whichever worker accepted them (spec 3.3, 4.1).
 #pragma once
 
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -17,7 +18,11 @@ namespace ctplab::live {
 // Not movable: listeners hold group indices resolved once at construction.
 class SharedCounters {
  public:
-  SharedCounters(const policy::ir::Gateway& gateway, const GatewayPlan& plan);
+  // With `previous` (the configuration being replaced), a scope whose id, stat prefix, limit and
+  // close delay are unchanged is the same counter: connections accepted before a reload still
+  // count, as Envoy keeps a listener whose configuration did not change.
+  SharedCounters(const policy::ir::Gateway& gateway, const GatewayPlan& plan,
+                 const SharedCounters* previous = nullptr);
   SharedCounters(const SharedCounters&) = delete;
   SharedCounters& operator=(const SharedCounters&) = delete;
 
@@ -30,8 +35,9 @@ class SharedCounters {
   void addTo(StatMap& out) const;
 
  private:
-  mutable std::mutex mutex_;
-  proxy::connection_limit::CounterGroups groups_;
+  // Shared with the generations a scope is carried over to.
+  std::shared_ptr<std::mutex> mutex_;
+  std::vector<std::shared_ptr<proxy::connection_limit::CounterGroup>> groups_;
   std::vector<proxy::connection_limit::CounterGroup*> by_listener_;  // null: no scope
 };
 
