@@ -20,4 +20,7 @@ int runServe(const std::vector<std::string>& args);
 // Writes the deterministic certificate fixture set; exit 0 when written, 2 on bad input.
 int runCerts(const std::vector<std::string>& args);
 
+// `ctplab report`: runs the Python sweep-and-report package.
+int runReport(const std::vector<std::string>& args);
+
 }  // namespace ctplab::cli

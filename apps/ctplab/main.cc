@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
     if (cmd == "audit-xff") return ctplab::cli::runAuditXff(args);
     if (cmd == "serve") return ctplab::cli::runServe(args);
     if (cmd == "certs") return ctplab::cli::runCerts(args);
+    if (cmd == "report") return ctplab::cli::runReport(args);
   } catch (const std::exception& e) {
     // The engine reports bad input as diagnostics; reaching here is a bug, reported as such.
     std::cerr << "ctplab: internal error: " << e.what() << "\n";
