@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <variant>
 
+#include "ctplab/proxy/http2/preface.h"
 #include "worker.h"
 
 namespace ctplab::live {
@@ -57,9 +58,7 @@ DownstreamConnection::DownstreamConnection(Worker& worker, uint64_t id, tcp::soc
       timer_(socket_.get_executor()),
       port_index_(port_index) {}
 
-DownstreamConnection::~DownstreamConnection() {
-  if (exchange_) exchange_->cancel();
-}
+DownstreamConnection::~DownstreamConnection() { cancelExchanges(); }
 
 const PlannedPort& DownstreamConnection::shared_port() const {
   return generation_->plan.ports()[port_index_];
@@ -214,10 +213,11 @@ void DownstreamConnection::chooseFilterChain(TimePoint now) {
   context_->chain_listener = listener_;
   context_->peer = peer_;
   context_->sni = sni_;
-  auto& prefix = stats_.prefixes[pl.prefix_index];
-  http_ = std::make_unique<proxy::connection::HttpConnection>(now, decision, pl.codec, prefix.codec,
-                                                              prefix.connection, pl.settings,
-                                                              &stats_.ports[port_index_].phases);
+  // The codec is chosen by the first bytes (h2c preface) or by ALPN once TLS is up; until then
+  // the idle timeout bounds the wait.
+  admission_ = decision;
+  admitted_at_ = now;
+  if (pl.settings.idle_timeout) undecided_deadline_ = now + *pl.settings.idle_timeout;
   if (pl.tls_context) {
     tls_ = std::make_unique<proxy::tls::ServerSession>(pl.tls_context, now);
     const std::string hello = std::move(held_);
@@ -261,26 +261,60 @@ void DownstreamConnection::onTlsBytes(TimePoint now, std::string_view bytes) {
   afterActivity(now);
 }
 
+bool DownstreamConnection::decideCodec() {
+  if (codec_) return true;
+  bool http2 = false;
+  if (tls_) {
+    if (tls_->state() != proxy::tls::ServerSession::State::kEstablished) return false;
+    http2 = tls_->outcome().alpn == "h2";
+  } else {
+    switch (proxy::http2::matchClientPreface(held_)) {
+      case proxy::http2::PrefaceMatch::kNeedMore:
+        return false;
+      case proxy::http2::PrefaceMatch::kYes:
+        http2 = true;
+        break;
+      case proxy::http2::PrefaceMatch::kNo:
+        break;
+    }
+  }
+  const PlannedListener& pl = generation_->plan.listeners()[static_cast<size_t>(listener_)];
+  auto& prefix = stats_.prefixes[pl.prefix_index];
+  // Timers run from admission, as they would had the codec existed from the start.
+  if (http2) {
+    codec_ = std::make_unique<ServingCodec>(std::make_unique<proxy::http2::ServerConnection>(
+        admitted_at_, pl.http2, prefix.http2, prefix.connection, pl.settings));
+  } else {
+    codec_ = std::make_unique<ServingCodec>(std::make_unique<proxy::connection::HttpConnection>(
+        admitted_at_, admission_, pl.codec, prefix.codec, prefix.connection, pl.settings,
+        &stats_.ports[port_index_].phases));
+  }
+  undecided_deadline_.reset();
+  return true;
+}
+
 void DownstreamConnection::afterActivity(TimePoint now) {
   // Bounded: each round hands the connection at least one byte or stops.
   for (int round = 0; round < 1024; ++round) {
-    if (phase_ != Phase::kHttp) return;
-    if (!held_.empty() && !http_->readPaused() && !http_->shouldClose()) {
-      const size_t n = std::min(held_.size(), http_->readAllowance());
+    if (phase_ != Phase::kHttp || !decideCodec()) break;
+    if (!held_.empty()) {
+      const size_t n = std::min(held_.size(), codec_->readAllowance());
       if (n > 0) {
-        http_->onBytes(now, std::string_view(held_).substr(0, n));
+        codec_->onBytes(now, std::string_view(held_).substr(0, n));
         held_.erase(0, n);
       }
     }
     pump(now);
     if (phase_ != Phase::kHttp) return;
-    if (held_.empty() || http_->readPaused() || http_->shouldClose()) break;
+    if (held_.empty() || codec_->readAllowance() == 0) break;
   }
+  if (phase_ != Phase::kHttp) return;
   flush();
-  if (http_->shouldClose() || peer_closed_) {
-    if (!writing_ && http_->pendingOutput().empty() && tls_out_.empty()) {
-      const bool remote =
-          peer_closed_ || http_->closeReason() == proxy::connection::CloseReason::kPeer;
+  const bool codec_done = codec_ && codec_->shouldClose();
+  if (codec_done || peer_closed_) {
+    if (!writing_ && (!codec_ || codec_->pendingOutput().empty()) && tls_out_.empty()) {
+      const bool remote = peer_closed_ || (codec_ && codec_->closeReason() ==
+                                                         proxy::connection::CloseReason::kPeer);
       close(remote, false);
       return;
     }
@@ -296,34 +330,60 @@ void DownstreamConnection::afterActivity(TimePoint now) {
 void DownstreamConnection::pump(TimePoint now) {
   for (int guard = 0; guard < 4096; ++guard) {
     if (phase_ != Phase::kHttp) return;
-    auto event = http_->nextEvent();
-    if (!event) return;
+    auto event = codec_->nextEvent();
+    if (!event) break;
+    const uint64_t id = proxy::http1::requestIdOf(*event);
     if (auto* head = std::get_if<proxy::http1::RequestHead>(&*event)) {
-      // The codec serves one request at a time: a new head means the previous one is over.
-      if (exchange_) exchange_->cancel();
+      // HTTP/1 serves one request at a time: a new head means the previous one is over.
+      if (!codec_->isHttp2()) cancelExchanges();
       ExchangeHost& host = *this;
-      exchange_ =
-          std::make_shared<Exchange>(context_, host, socket_.get_executor(), head->request_id);
-      exchange_->onHead(now, *head);
-    } else if (auto* body = std::get_if<proxy::http1::BodyData>(&*event)) {
-      if (exchange_ && exchange_->id() == body->request_id) exchange_->onBody(body->data);
-    } else if (auto* done = std::get_if<proxy::http1::RequestComplete>(&*event)) {
-      if (exchange_ && exchange_->id() == done->request_id) exchange_->onComplete(now);
+      auto exchange = std::make_shared<Exchange>(context_, host, socket_.get_executor(), id);
+      exchanges_[id] = exchange;
+      exchange->onHead(now, *head);
+      continue;
     }
-    // ProtocolError and PeerReset: the codec has answered or will close; nothing to add.
-    if (phase_ != Phase::kHttp) return;
+    auto it = exchanges_.find(id);
+    if (it == exchanges_.end()) continue;  // answered already (early reply, timeout)
+    const std::shared_ptr<Exchange> exchange = it->second;
+    if (auto* body = std::get_if<proxy::http1::BodyData>(&*event)) {
+      exchange->onBody(body->data);
+    } else if (std::holds_alternative<proxy::http1::RequestComplete>(*event)) {
+      exchange->onComplete(now);
+    } else {
+      // ProtocolError and PeerReset: the codec answered or reset it; the backend's answer, if
+      // one is on its way, has nowhere to go.
+      exchange->cancel();
+      exchanges_.erase(id);
+    }
   }
+  forgetAnswered();
+}
+
+void DownstreamConnection::forgetAnswered() {
+  for (auto it = exchanges_.begin(); it != exchanges_.end();) {
+    if (phase_ == Phase::kHttp && codec_ && codec_->isOpen(it->first)) {
+      ++it;
+      continue;
+    }
+    it->second->cancel();
+    it = exchanges_.erase(it);
+  }
+}
+
+void DownstreamConnection::cancelExchanges() {
+  for (auto& [id, exchange] : exchanges_) exchange->cancel();
+  exchanges_.clear();
 }
 
 proxy::http1::EncodeResult DownstreamConnection::respond(TimePoint now, uint64_t id,
                                                          const proxy::http1::ResponseHead& head,
                                                          std::string_view body, bool count_status) {
   if (!isOpen(id)) return proxy::http1::EncodeResult::kNoRequest;
-  return http_->respond(now, head, body, count_status);
+  return codec_->respond(now, id, head, body, count_status);
 }
 
 bool DownstreamConnection::isOpen(uint64_t id) const {
-  return phase_ == Phase::kHttp && http_ && http_->openRequest() == id;
+  return phase_ == Phase::kHttp && codec_ && codec_->isOpen(id);
 }
 
 void DownstreamConnection::afterAsyncAnswer(TimePoint now) {
@@ -332,8 +392,8 @@ void DownstreamConnection::afterAsyncAnswer(TimePoint now) {
 
 bool DownstreamConnection::idle() const {
   // No open request also means no backend work that matters: a late answer is dropped.
-  return phase_ == Phase::kHttp && http_->openRequest() == 0 && !writing_ &&
-         http_->pendingOutput().empty() && held_.empty() && http_->bufferedInputBytes() == 0;
+  return phase_ == Phase::kHttp && (!codec_ || codec_->idle()) && !writing_ && held_.empty() &&
+         tls_out_.empty();
 }
 
 void DownstreamConnection::drain() {
@@ -344,7 +404,16 @@ void DownstreamConnection::drain() {
       close(false, false);
       return;
     case Phase::kHttp:
-      if (idle()) close(false, false);
+      if (idle()) {
+        close(false, false);
+        return;
+      }
+      if (codec_) {
+        // HTTP/2 announces it (GOAWAY); open streams finish, then afterActivity closes.
+        const TimePoint now = worker_.shared().clock->now();
+        codec_->drain(now);
+        afterActivity(now);
+      }
       return;
     case Phase::kLingering:
     case Phase::kClosed:
@@ -363,8 +432,8 @@ void DownstreamConnection::forceClose() {
 size_t DownstreamConnection::readSize() const {
   size_t size = worker_.readBuffer().size();
   if (phase_ == Phase::kHttp) {
-    if (http_->shouldClose() || http_->readPaused() || !held_.empty()) return 0;
-    size = std::min(size, http_->readAllowance());
+    if (!held_.empty()) return 0;
+    if (codec_) size = std::min(size, codec_->readAllowance());
   }
   return size;
 }
@@ -458,7 +527,7 @@ void DownstreamConnection::onPeerEof(TimePoint now) {
       return;
     case Phase::kHttp:
       peer_closed_ = true;
-      http_->onPeerClosed(now);
+      if (codec_) codec_->onPeerClosed(now);
       afterActivity(now);
       return;
     case Phase::kClosed:
@@ -471,10 +540,10 @@ void DownstreamConnection::flush() {
   if (tls_) {
     // HTTP output becomes TLS records at once (the session buffers them), so flow control sees
     // the encrypted backlog rather than the plaintext one.
-    const std::string_view plain = http_->pendingOutput();
+    const std::string_view plain = codec_ ? codec_->pendingOutput() : std::string_view();
     if (!plain.empty() && tls_->state() == proxy::tls::ServerSession::State::kEstablished) {
       tls_->send(plain);
-      http_->consumeOutput(worker_.shared().clock->now(), plain.size());
+      codec_->consumeOutput(worker_.shared().clock->now(), plain.size());
     }
     tls_out_ += tls_->takeCiphertext();
     if (tls_out_.empty()) return;
@@ -487,7 +556,7 @@ void DownstreamConnection::flush() {
         [self = shared_from_this()](const error_code& ec, size_t n) { self->onWritten(ec, n); });
     return;
   }
-  const std::string_view out = http_->pendingOutput();
+  const std::string_view out = codec_ ? codec_->pendingOutput() : std::string_view();
   if (out.empty()) return;
   // The connection keeps its output until the socket took it, so its flow control sees
   // what the peer has not read yet.
@@ -512,8 +581,8 @@ void DownstreamConnection::onWritten(const error_code& ec, size_t n) {
       if (!writing_) close(false, false);
       return;
     }
-  } else {
-    http_->consumeOutput(now, n);
+  } else if (codec_) {
+    codec_->consumeOutput(now, n);
   }
   afterActivity(now);
 }
@@ -531,7 +600,7 @@ std::optional<TimePoint> DownstreamConnection::nextDeadline() const {
       earliest(reject_close_at_);
       break;
     case Phase::kHttp:
-      earliest(http_->nextDeadline());
+      earliest(codec_ ? codec_->nextDeadline() : undecided_deadline_);
       earliest(flush_deadline_);
       break;
     case Phase::kLingering:
@@ -580,7 +649,18 @@ void DownstreamConnection::onTimer(TimePoint now) {
         close(false, true);  // the peer does not read: drop what is left, as Envoy does
         return;
       }
-      http_->onDeadline(now);
+      if (!codec_) {
+        if (undecided_deadline_ && now >= *undecided_deadline_) {
+          // Nothing to read a protocol from within the idle timeout (Envoy's idle timer).
+          const PlannedListener& pl = generation_->plan.listeners()[static_cast<size_t>(listener_)];
+          ++stats_.prefixes[pl.prefix_index].connection.downstream_cx_idle_timeout;
+          close(false, false);
+          return;
+        }
+        armTimer();
+        return;
+      }
+      codec_->onDeadline(now);
       afterActivity(now);
       return;
     case Phase::kLingering:
@@ -609,7 +689,7 @@ void DownstreamConnection::close(bool remote, bool reset) {
     ++hcm.downstream_cx_destroy;
     ++(remote ? hcm.downstream_cx_destroy_remote : hcm.downstream_cx_destroy_local);
   }
-  if (exchange_) exchange_->cancel();
+  cancelExchanges();
   error_code ignored;
   if (reset || remote) {
     // Abortive close (RST) where the peer's bytes are left unread (a refused PROXY header, a

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "asio.h"
@@ -23,6 +24,7 @@
 #include "ctplab/proxy/tls/server_session.h"
 #include "exchange.h"
 #include "generation.h"
+#include "serving_codec.h"
 
 namespace ctplab::live {
 
@@ -64,8 +66,13 @@ class DownstreamConnection : public std::enable_shared_from_this<DownstreamConne
   void onTlsBytes(TimePoint now, std::string_view bytes);
 
   // The HttpConnection loop (the simulator's afterServerActivity/serverPump).
+  // Picks HTTP/2 (ALPN h2, or the h2c preface) or HTTP/1.1; false while it cannot tell yet.
+  bool decideCodec();
   void afterActivity(TimePoint now);
   void pump(TimePoint now);
+  // Drops the exchanges whose request is no longer open (answered, reset, timed out).
+  void forgetAnswered();
+  void cancelExchanges();
   // ExchangeHost: the request in flight answers through the connection.
   proxy::http1::EncodeResult respond(TimePoint now, uint64_t id,
                                      const proxy::http1::ResponseHead& head, std::string_view body,
@@ -127,14 +134,18 @@ class DownstreamConnection : public std::enable_shared_from_this<DownstreamConne
       false;             // a failed handshake: its alert goes out, then the socket closes
   std::string tls_out_;  // ciphertext waiting for the socket
 
-  std::unique_ptr<proxy::connection::HttpConnection> http_;
+  // Admitted; the codec once chosen (null until the first bytes or the TLS handshake decide).
+  proxy::connection_limit::CounterGroup::Decision admission_;
+  TimePoint admitted_at_;
+  std::optional<TimePoint> undecided_deadline_;
+  std::unique_ptr<ServingCodec> codec_;
   std::optional<TimePoint> timer_at_;
   uint64_t timer_generation_ = 0;
 
-  // What its requests share, once the filter chain is chosen; and the request in flight (the
-  // HTTP/1 codec serves one at a time).
+  // What its requests share, once the filter chain is chosen; the requests in flight by id (one
+  // at a time on HTTP/1, one per open stream on HTTP/2).
   std::shared_ptr<ConnectionContext> context_;
-  std::shared_ptr<Exchange> exchange_;
+  std::unordered_map<uint64_t, std::shared_ptr<Exchange>> exchanges_;
 };
 
 }  // namespace ctplab::live

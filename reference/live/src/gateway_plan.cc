@@ -40,12 +40,14 @@ proxy::Result<GatewayPlan> GatewayPlan::fromIr(const policy::ir::Gateway& gatewa
       auto flow = proxy::http_flow::ListenerFlow::fromListener(l);
       if (!flow) return proxy::Error{flow.error().message};
       pl.flow.emplace(std::move(flow).value());
+      auto h2 = proxy::http2::http2OptionsFromListener(l);
+      if (!h2) return proxy::Error{l.name + ": " + h2.error().message};
+      pl.http2 = h2.value();
     }
     if (l.protocol == "HTTPS") {
       if (!l.tls) return proxy::Error{l.name + ": HTTPS listener without TLS settings"};
-      // HTTP/2 is not spoken by this driver yet, so ALPN never selects h2.
       auto context = proxy::tls::ServerContext::build(*l.tls, /*https=*/true, l.tls_overlaps,
-                                                      /*http2=*/false);
+                                                      /*http2=*/true);
       if (!context) return proxy::Error{l.name + ": TLS: " + context.error().message};
       pl.tls_context = context.value();
     }

@@ -23,6 +23,7 @@ void WorkerStats::addTo(const GatewayPlan& plan, StatMap& out) const {
       addStat(out, base + std::string(name), v);
     };
     s.codec.forEach(counter);
+    s.http2.forEach(counter);  // names both codecs count (protocol errors) add up
     s.connection.forEach(counter);
     s.request.forEach(counter);
     s.client_ip.forEach(counter);

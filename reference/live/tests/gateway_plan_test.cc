@@ -50,8 +50,8 @@ TEST(GatewayPlan, HttpsPortTerminatesTlsAndChoosesItsChainByServerName) {
     ASSERT_GE(chain, 0);
     const auto& listener = plan.value().listeners()[static_cast<size_t>(chain)];
     ASSERT_NE(listener.tls_context, nullptr);
-    // This driver speaks HTTP/1.1 only, so h2 is never offered.
-    EXPECT_EQ(listener.tls_context->alpn(), std::vector<std::string>{"http/1.1"});
+    // Envoy Gateway's HTTPS default: h2 preferred, HTTP/1.1 after it.
+    EXPECT_EQ(listener.tls_context->alpn(), (std::vector<std::string>{"h2", "http/1.1"}));
   }
   EXPECT_EQ(https_ports, 1);
 }

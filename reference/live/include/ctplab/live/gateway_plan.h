@@ -12,6 +12,7 @@
 #include "ctplab/policy/ir.h"
 #include "ctplab/proxy/connection/http_connection.h"
 #include "ctplab/proxy/http1/codec_config.h"
+#include "ctplab/proxy/http2/http2_options.h"
 #include "ctplab/proxy/http_flow/request_flow.h"
 #include "ctplab/proxy/proxy_protocol/proxy_protocol_config.h"
 #include "ctplab/proxy/result.h"
@@ -29,6 +30,7 @@ struct PlannedListener {
   // HTTP and HTTPS listeners.
   proxy::http1::CodecConfigPtr codec;
   proxy::connection::HttpConnectionSettings settings;
+  proxy::http2::Http2Options http2;  // h2 by ALPN, or h2c by the client preface on plain text
   std::optional<proxy::http_flow::ListenerFlow> flow;
 };
 

@@ -14,6 +14,7 @@
 #include "ctplab/proxy/connection/connection_stats.h"
 #include "ctplab/proxy/connection/listener_stats.h"
 #include "ctplab/proxy/http1/codec_stats.h"
+#include "ctplab/proxy/http2/http2_stats.h"
 #include "ctplab/proxy/http_flow/request_flow.h"
 #include "ctplab/proxy/proxy_protocol/proxy_protocol_stats.h"
 #include "ctplab/proxy/request/request_stats.h"
@@ -25,6 +26,7 @@ namespace ctplab::live {
 struct PrefixStats {
   proxy::router::HcmStats hcm;
   proxy::http1::CodecStats codec;
+  proxy::http2::Http2Stats http2;
   proxy::connection::HttpConnectionStats connection;
   proxy::request::RequestStats request;
   proxy::client_ip::ClientIpStats client_ip;
