@@ -140,5 +140,57 @@ check "a bad topology names file:line:col and the field" \
 "$ctplab" audit-xff "$identity/gateway-base.yaml" >/dev/null 2>&1
 check "audit-xff without --topology is a usage error" test $? -eq 2
 
+# calibrate: the live proxy's CPU costs on this machine, then a scenario that loads them
+"$ctplab" calibrate --duration 300ms --out "$tmp/costs.yaml" >"$tmp/calibrate.txt" 2>"$tmp/err"
+check "calibrate measures and writes a cost model" test $? -eq 0
+check "calibrate prints the costs it measured" grep -q "^  tlsHandshakeCostRsa " "$tmp/calibrate.txt"
+check "the cost model holds every cost, each positive and under 50 ms" /usr/bin/python3 -c "
+import re, sys, yaml
+m = yaml.load(open(sys.argv[1]), Loader=yaml.BaseLoader)  # every scalar a string
+assert re.fullmatch(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ', m['measuredOn']), m['measuredOn']
+assert m['machine']['cpu'] and int(m['machine']['cores']) >= 1
+for k in ('acceptCost', 'requestCost', 'tlsHandshakeCostRsa', 'tlsHandshakeCostEcdsa'):
+    us = float(re.fullmatch(r'(\d+\.\d{3})us', m[k]).group(1))
+    assert 0 < us < 50000, (k, us)
+assert float(m['bytesPerCpuSecond']) > 1e6, m['bytesPerCpuSecond']
+for s in m['samples'].values():
+    assert min(int(v) for k, v in s.items() if k != 'proxyCpu') > 0, s
+" "$tmp/costs.yaml"
+mkdir -p "$tmp/calibrated"
+cat >"$tmp/calibrated/scenario.yaml" <<SCENARIO
+name: calibrated
+duration: 5s
+host: {costModel: ../costs.yaml, workers: 1}
+resources:
+  - file: $root/scenarios/resources/shared-http-port.yaml
+populations:
+  - name: users
+    clients: 200
+    arrival: {process: constant, rate: 100/s}
+    behavior: {kind: requests, requestsPerConnection: 5}
+SCENARIO
+"$ctplab" simulate "$tmp/calibrated/scenario.yaml" --json "$tmp/calibrated.json" \
+  >"$tmp/calibrated.txt" 2>"$tmp/err"
+check "a scenario runs with the measured cost model" test $? -eq 0
+check "the summary names the cost model" \
+  grep -Eq "^cost model .*/costs.yaml, measured [0-9T:-]+Z on " "$tmp/calibrated.txt"
+check "the JSON records the cost model and the costs charged" /usr/bin/python3 -c "
+import json, sys, yaml
+d = json.load(open(sys.argv[1])); m = yaml.load(open(sys.argv[2]), Loader=yaml.BaseLoader)
+c = d['cost_model']
+assert c['file'].endswith('/costs.yaml') and c['measured_on'] == m['measuredOn'], c
+assert c['machine'] == {'cpu': m['machine']['cpu'], 'cores': int(m['machine']['cores'])}, c
+assert c['workers'] == 1 and c['overridden'] == [], c
+assert abs(c['costs']['request_cost_us'] - float(m['requestCost'][:-2])) < 1e-6, c
+assert d['populations'][0]['requests']['by_status']['200'] == 1000, d['populations'][0]
+" "$tmp/calibrated.json" "$tmp/costs.yaml"
+printf 'name: t\nhost: {costModel: missing.yaml}\npopulations:\n  - name: p\n' >"$tmp/nomodel.yaml"
+"$ctplab" simulate "$tmp/nomodel.yaml" >/dev/null 2>"$tmp/err"
+check "a missing cost model exits 2" test $? -eq 2
+check "a missing cost model names the scenario's line and field" \
+  grep -q "nomodel.yaml:2:19: error: host.costModel: cost model \".*missing.yaml\": cannot open file" "$tmp/err"
+"$ctplab" calibrate --duration 1ms >/dev/null 2>&1
+check "calibrate with a too short --duration is a usage error" test $? -eq 2
+
 echo "cli: $passed passed, $failed failed"
 test "$failed" -eq 0

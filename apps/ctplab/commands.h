@@ -20,6 +20,10 @@ int runServe(const std::vector<std::string>& args);
 // Writes the deterministic certificate fixture set; exit 0 when written, 2 on bad input.
 int runCerts(const std::vector<std::string>& args);
 
+// Measures the live proxy's CPU costs and writes a cost model; exit 0 when measured, 1 when the
+// measurement failed, 2 on bad input.
+int runCalibrate(const std::vector<std::string>& args);
+
 // `ctplab report`: runs the Python sweep-and-report package.
 int runReport(const std::vector<std::string>& args);
 

@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
     if (cmd == "serve") return ctplab::cli::runServe(args);
     if (cmd == "certs") return ctplab::cli::runCerts(args);
     if (cmd == "report") return ctplab::cli::runReport(args);
+    if (cmd == "calibrate") return ctplab::cli::runCalibrate(args);
   } catch (const std::exception& e) {
     // The engine reports bad input as diagnostics; reaching here is a bug, reported as such.
     std::cerr << "ctplab: internal error: " << e.what() << "\n";

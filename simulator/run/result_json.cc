@@ -72,6 +72,36 @@ void writeSeries(results::JsonWriter& w, const results::TimeSeries& ts) {
   w.endObject();
 }
 
+double us(Duration d) { return static_cast<double>(d.ns()) / 1e3; }
+
+// Which measurements the run's CPU costs stand on, for reports to cite.
+void writeCostModel(results::JsonWriter& w, const scenario::GatewayHostProfile& host) {
+  const scenario::CostModelSource& source = *host.cost_model;
+  w.beginObject();
+  w.key("file").string(source.file);
+  w.key("measured_on").string(source.measured_on);
+  w.key("machine").beginObject();
+  w.key("cpu").string(source.machine_cpu);
+  w.key("cores").number(source.machine_cores);
+  w.endObject();
+  w.key("overridden").beginArray();
+  for (const auto& key : source.overridden) w.string(key);
+  w.endArray();
+  w.key("costs").beginObject();
+  w.key("accept_cost_us").number(us(host.accept_cost), 3);
+  w.key("request_cost_us").number(us(host.request_cost), 3);
+  w.key("bytes_per_cpu_second").number(host.bytes_per_cpu_second, 0);
+  if (host.tls_handshake_cost) {
+    w.key("tls_handshake_cost_us").number(us(*host.tls_handshake_cost), 3);
+  }
+  w.key("tls_handshake_cost_rsa_us").number(us(host.tls_cost_rsa), 3);
+  w.key("tls_handshake_cost_ecdsa_us").number(us(host.tls_cost_ecdsa), 3);
+  w.key("tls_client_verify_cost_us").number(us(host.tls_cost_client_verify), 3);
+  w.endObject();
+  w.key("workers").number(host.workers);
+  w.endObject();
+}
+
 }  // namespace
 
 std::string resultToJson(const RunResult& result) {
@@ -82,6 +112,10 @@ std::string resultToJson(const RunResult& result) {
   w.key("seed").number(result.seed);
   w.key("duration_s").number(static_cast<double>(result.duration.ns()) / 1e9, 3);
   w.key("events").number(result.events);
+  if (result.cost_model) {
+    w.key("cost_model");
+    writeCostModel(w, *result.cost_model);
+  }
   w.key("populations").beginArray();
   for (const auto& p : result.populations) {
     w.beginObject();

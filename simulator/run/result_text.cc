@@ -25,6 +25,18 @@ std::string resultToText(const RunResult& result) {
   std::string out = "scenario " + result.scenario + "  seed " + std::to_string(result.seed) + "  " +
                     fmt("%.3f", static_cast<double>(result.duration.ns()) / 1e9) + " s virtual  " +
                     std::to_string(result.events) + " events\n";
+  if (const auto& host = result.cost_model) {
+    const auto& source = *host->cost_model;
+    out += "cost model " + source.file + ", measured " + source.measured_on;
+    if (!source.machine_cpu.empty()) out += " on " + source.machine_cpu;
+    if (source.machine_cores > 0) out += " (" + std::to_string(source.machine_cores) + " cores)";
+    if (!source.overridden.empty()) {
+      std::string keys;
+      for (const auto& k : source.overridden) keys += (keys.empty() ? "" : ", ") + k;
+      out += "; the scenario sets " + keys;
+    }
+    out += "\n";
+  }
   for (const auto& p : result.populations) {
     const auto& c = p.connections;
     const auto& r = p.requests;

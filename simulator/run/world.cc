@@ -84,7 +84,9 @@ proxy::Result<bool> World::init() {
   result_.scenario = scenario_.name;
   result_.seed = scenario_.seed;
   result_.duration = scenario_.duration;
+  if (scenario_.host.cost_model) result_.cost_model = scenario_.host;
   accept_.resize(gateway_->ports().size());
+  workers_.assign(scenario_.host.workers, start_);
   populations_.reserve(scenario_.populations.size());
   for (const auto& pop : scenario_.populations) {
     size_t port_index = gateway_->ports().size();

@@ -130,8 +130,12 @@ struct Connection {
   bool client_vanished = false;
   bool peer_fin_pending = false;  // client FIN arrived before the accept
   uint32_t syn_attempt = 0;
-  uint32_t synack_retries = 0;          // final ACKs dropped because the accept queue was full
-  TimePoint c2s_last, s2c_last;         // last delivery time per direction: TCP delivers in order
+  uint32_t synack_retries = 0;   // final ACKs dropped because the accept queue was full
+  TimePoint c2s_last, s2c_last;  // last delivery time per direction: TCP delivers in order
+  // When the gateway's CPU has done the work charged for this connection so far: nothing it
+  // writes leaves before. Stays in the past while the host's costs are zero.
+  TimePoint cpu_done;
+  uint32_t worker = 0;                  // host.workers > 0: the worker thread serving it
   std::string pending_in;               // bytes that arrived before the accept
   std::unique_ptr<RoutedBytes> routed;  // set for populations with hops or a PROXY header
   // The current request's, once the gateway read its head; cleared when the client sends anew.
@@ -194,6 +198,13 @@ class World {
   void serverPeerClosed(uint32_t conn);
   void serverPump(uint32_t conn);
   void handleRequest(uint32_t conn, uint64_t request_id);
+  // Hands the routed request to the backend model; `deferred` when it waited for the CPU.
+  void forwardToBackend(uint32_t conn, uint64_t request_id, bool deferred);
+  // Charges `cost` of gateway CPU to the connection: on its worker behind the work queued there
+  // (host.workers), else on a CPU of its own. Returns when that work is done.
+  TimePoint chargeCpu(uint32_t conn, Duration cost);
+  // CPU time to relay `bytes` to or from a client (host.bytesPerCpuSecond).
+  Duration byteCost(size_t bytes) const;
   void backendDone(uint32_t conn, uint64_t request_id);
   void respondLocal(uint32_t conn, int status, std::string_view body,
                     proxy::http1::HeaderList extra = {}, bool count_status = true);
@@ -231,6 +242,9 @@ class World {
     uint32_t queued = 0;   // completed handshakes waiting for accept()
   };
   std::vector<AcceptQueue> accept_;  // by port
+  // host.workers > 0: when each worker thread is free again; connections are bound round-robin.
+  std::vector<TimePoint> workers_;
+  uint32_t next_worker_ = 0;
   std::vector<clients::ParsedResponse> scratch_;
   std::vector<std::unique_ptr<clients::ResponseReader>> readers_;  // by connection slot
   tls::HandshakeModel handshakes_;

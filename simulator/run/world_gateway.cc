@@ -1,5 +1,7 @@
 // The gateway side: accept, listener and counter-scope selection, the reference data plane's
 // HttpConnection per admitted connection, routing to the backend model, timers and closes.
+#include <algorithm>
+#include <cmath>
 #include <variant>
 
 #include "ctplab/proxy/connection/inspection_timeout.h"
@@ -35,6 +37,7 @@ void World::accept(uint32_t id) {
   PopulationRuntime& pop = populations_[c.population];
   gateway::PortRuntime& port = gateway_->ports()[pop.port];
   c.server_accepted = true;
+  if (!workers_.empty()) c.worker = next_worker_++ % static_cast<uint32_t>(workers_.size());
   ++port.socket.downstream_cx_total;
   ++port.socket.downstream_cx_active;
   result_.series.add(opened_series_, sim_.now(), 1);
@@ -161,9 +164,11 @@ void World::chooseFilterChain(uint32_t id) {
         lrt.tls_context
             ? handshakes_.verdict(server->listener, lrt.tls_context, c.population, calendar)
             : nullptr;
-    // The gateway's TLS flight leaves after the handshake's CPU cost.
+    // The gateway's TLS flight leaves after the handshake's CPU cost; with workers, once the
+    // connection's worker got to it.
     const uint32_t gen = c.gen;
-    at(sim_.now() + tlsHandshakeCost(verdict.get()), [this, id, gen, verdict] {
+    const Duration cost = tlsHandshakeCost(verdict.get());
+    at(workers_.empty() ? sim_.now() + cost : chargeCpu(id, cost), [this, id, gen, verdict] {
       Connection& cc = conns_[id];
       if (cc.gen != gen || cc.server_closed) return;
       if (verdict != nullptr) {
@@ -256,6 +261,7 @@ void World::afterServerActivity(uint32_t id) {
     if (!s.held_input.empty() && !s.http->readPaused() && !s.http->shouldClose()) {
       const size_t n = std::min(s.held_input.size(), s.http->readAllowance());
       if (n > 0) {
+        chargeCpu(id, byteCost(n));
         s.http->onBytes(sim_.now(), std::string_view(s.held_input).substr(0, n));
         s.held_input.erase(0, n);
       }
@@ -285,6 +291,7 @@ void World::serverPump(uint32_t id) {
     auto event = s.http->nextEvent();
     if (!event) return;
     if (auto* head = std::get_if<proxy::http1::RequestHead>(&*event)) {
+      chargeCpu(id, scenario_.host.request_cost);
       const auto& lrt = gateway_->listeners()[s.listener];
       proxy::request::RequestContext context;
       context.request_id_bits = {request_id_rng_.next(), request_id_rng_.next()};
@@ -344,11 +351,34 @@ void World::handleRequest(uint32_t id, uint64_t request_id) {
     result_.backend_requests.push_back(std::move(seen));
     s.forwarded.reset();
   }
+  if (c.cpu_done > sim_.now()) {
+    // The request leaves for the backend once the gateway's CPU has processed it.
+    s.backend_request = request_id;
+    const uint32_t gen = c.gen;
+    s.backend = at(c.cpu_done, [this, id, gen, request_id] {
+      if (conns_[id].gen == gen) forwardToBackend(id, request_id, true);
+    });
+    return;
+  }
+  forwardToBackend(id, request_id, false);
+}
+
+void World::forwardToBackend(uint32_t id, uint64_t request_id, bool deferred) {
+  Connection& c = conns_[id];
+  if (c.server_closed || !c.server->http) return;
+  ServerSide& s = *c.server;
+  if (deferred) {
+    s.backend_request = 0;
+    // A local reply (a timeout) may have answered the request while it waited.
+    if (s.http->openRequest() != request_id) return;
+  }
   auto ready = backend_.admit(sim_.now());
   if (!ready) {
     respondLocal(id, 503,
                  "upstream connect error or disconnect/reset before headers. "
                  "reset reason: overflow");
+    // Called from an event of its own, nothing else writes the answer out.
+    if (deferred) afterServerActivity(id);
     return;
   }
   s.backend_request = request_id;
@@ -396,6 +426,7 @@ void World::flushServer(uint32_t id) {
     if (out.empty()) return;
     std::string bytes(out);
     http.consumeOutput(sim_.now(), bytes.size());
+    chargeCpu(id, byteCost(bytes.size()));
     sendToClient(id, std::move(bytes));
   }
 }
@@ -466,6 +497,26 @@ void World::tlsFlightArrives(uint32_t id) {
   Connection& c = conns_[id];
   if (c.client == kNone) return;
   clientReady(c.client);
+}
+
+TimePoint World::chargeCpu(uint32_t id, Duration cost) {
+  Connection& c = conns_[id];
+  const TimePoint now = sim_.now();
+  if (workers_.empty()) {
+    // A CPU of its own: the connection's work runs back to back, nobody else's in between.
+    if (cost > Duration()) c.cpu_done = std::max(now, c.cpu_done) + cost;
+    return std::max(now, c.cpu_done);
+  }
+  TimePoint& worker = workers_[c.worker];
+  worker = std::max({now, worker, c.cpu_done}) + cost;
+  c.cpu_done = worker;
+  return worker;
+}
+
+Duration World::byteCost(size_t bytes) const {
+  const double rate = scenario_.host.bytes_per_cpu_second;
+  if (rate <= 0 || bytes == 0) return Duration();
+  return Duration::nanoseconds(std::llround(static_cast<double>(bytes) * 1e9 / rate));
 }
 
 Duration World::tlsHandshakeCost(const tls::HandshakeVerdict* verdict) const {

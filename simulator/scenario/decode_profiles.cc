@@ -1,5 +1,9 @@
 // Decoders for the scenario-wide profiles: network link, gateway host, backend and outputs.
+#include <algorithm>
 #include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
 
 #include "scenario/decoders.h"
 
@@ -38,28 +42,63 @@ LinkProfile decodeLink(const Keys& keys, const Field& f, const LinkProfile& base
   return link;
 }
 
-GatewayHostProfile decodeHost(const Keys& keys, const Field& f) {
+GatewayHostProfile decodeHost(const Keys& keys, const Field& f, const std::string& base_dir) {
   GatewayHostProfile host;
-  if (!keys.open(f, {"listenBacklog", "acceptCost", "tlsHandshakeCost", "tlsHandshakeCostRsa",
-                     "tlsHandshakeCostEcdsa", "tlsClientVerifyCost", "tlsHandshakes",
-                     "keepaliveDefaults"})) {
+  if (!keys.open(f, {"listenBacklog", "acceptCost", "requestCost", "bytesPerCpuSecond", "workers",
+                     "tlsHandshakeCost", "tlsHandshakeCostRsa", "tlsHandshakeCostEcdsa",
+                     "tlsClientVerifyCost", "tlsHandshakes", "keepaliveDefaults", "costModel"})) {
     return host;
   }
+  // The file first, so whatever the mapping sets itself wins.
+  std::vector<std::string> from_file;
+  const Field model = keys.get(f, "costModel");
+  if (auto file = model.str()) {
+    if (file->empty()) {
+      model.error("must not be empty");
+    } else {
+      std::filesystem::path p(*file);
+      if (p.is_relative() && !base_dir.empty()) p = std::filesystem::path(base_dir) / p;
+      from_file = loadCostModel(model, p.lexically_normal().generic_string(), host);
+    }
+  }
+  const auto overrides = [&](const char* key) {
+    if (host.cost_model && std::find(from_file.begin(), from_file.end(), key) != from_file.end()) {
+      host.cost_model->overridden.emplace_back(key);
+    }
+  };
   if (auto n = readCount(keys.get(f, "listenBacklog"), 1, UINT32_MAX)) {
     host.listen_backlog = static_cast<uint32_t>(*n);
   }
-  if (auto d = readDuration(keys.get(f, "acceptCost"), Sign::kNonNegative)) host.accept_cost = *d;
-  if (auto d = readDuration(keys.get(f, "tlsHandshakeCost"), Sign::kNonNegative)) {
+  // Each worker is a slot in the run; more than any real gateway has would only cost memory.
+  if (auto n = readCount(keys.get(f, "workers"), 0, 1024)) {
+    host.workers = static_cast<uint32_t>(*n);
+  }
+  const std::pair<const char*, Duration*> costs[] = {
+      {"acceptCost", &host.accept_cost},
+      {"requestCost", &host.request_cost},
+      {"tlsHandshakeCostRsa", &host.tls_cost_rsa},
+      {"tlsHandshakeCostEcdsa", &host.tls_cost_ecdsa},
+      {"tlsClientVerifyCost", &host.tls_cost_client_verify},
+  };
+  for (const auto& [key, out] : costs) {
+    if (auto d = readDuration(keys.get(f, key), Sign::kNonNegative)) {
+      *out = *d;
+      overrides(key);
+    }
+  }
+  if (auto rate = readByteRate(keys.get(f, "bytesPerCpuSecond"))) {
+    host.bytes_per_cpu_second = *rate;
+    overrides("bytesPerCpuSecond");
+  }
+  const Field fixed_tls = keys.get(f, "tlsHandshakeCost");
+  if (auto d = readDuration(fixed_tls, Sign::kNonNegative)) {
     host.tls_handshake_cost = *d;
-  }
-  if (auto d = readDuration(keys.get(f, "tlsHandshakeCostRsa"), Sign::kNonNegative)) {
-    host.tls_cost_rsa = *d;
-  }
-  if (auto d = readDuration(keys.get(f, "tlsHandshakeCostEcdsa"), Sign::kNonNegative)) {
-    host.tls_cost_ecdsa = *d;
-  }
-  if (auto d = readDuration(keys.get(f, "tlsClientVerifyCost"), Sign::kNonNegative)) {
-    host.tls_cost_client_verify = *d;
+    for (const char* key : {"tlsHandshakeCostRsa", "tlsHandshakeCostEcdsa"}) {
+      if (std::find(from_file.begin(), from_file.end(), key) != from_file.end()) {
+        fixed_tls.warning("every handshake costs this; the cost model's " + std::string(key) +
+                          " is not used");
+      }
+    }
   }
   const Field fidelity = keys.get(f, "tlsHandshakes");
   if (auto mode = fidelity.str()) {

@@ -18,7 +18,8 @@ struct ScenarioFrame {
 
 // Fields left out keep the value in `base` (the defaults, or the scenario's network).
 LinkProfile decodeLink(const Keys& keys, const Field& f, const LinkProfile& base);
-GatewayHostProfile decodeHost(const Keys& keys, const Field& f);
+// `costModel` (a file relative to `base_dir`) supplies costs the mapping's own fields override.
+GatewayHostProfile decodeHost(const Keys& keys, const Field& f, const std::string& base_dir);
 BackendProfile decodeBackend(const Keys& keys, const Field& f);
 Outputs decodeOutputs(const Keys& keys, const Field& f, Duration duration);
 
@@ -39,6 +40,11 @@ std::optional<CertificateFixtures> decodeCertificates(const Keys& keys, const Fi
 TlsClientProfile decodeTlsClient(const Keys& keys, const Field& f, const ScenarioFrame& frame);
 // The names `tls.certificate` accepts.
 const std::vector<std::string>& clientCertificateNames();
+
+// A cost-model file: its costs go into `host` (and its provenance into host.cost_model); returns
+// the fields it set. Problems inside are reported against the file, an unreadable file at `ref`.
+std::vector<std::string> loadCostModel(const Field& ref, const std::string& path,
+                                       GatewayHostProfile& host);
 
 // A population's `proxyHeader`: a PROXY header the client writes itself.
 std::optional<ClientProxyHeader> decodeClientProxyHeader(const Keys& keys, const Field& f);

@@ -51,6 +51,9 @@ std::optional<double> readNumber(const Field& f);
 std::optional<double> readRate(const Field& f);
 // Bits per second: an integer, or a number with k, M, G or T before "bps" ("1Gbps", "2.5Mbps").
 std::optional<uint64_t> readBandwidth(const Field& f);
+// Bytes per second: a number, or a number with k, M, G or T (powers of 1000) ("2.5G"). Never
+// negative.
+std::optional<double> readByteRate(const Field& f);
 // An RFC 3339 instant ("2026-06-01T00:00:00Z", offsets allowed).
 std::optional<TimePoint> readTimestamp(const Field& f);
 

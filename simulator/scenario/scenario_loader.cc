@@ -149,7 +149,7 @@ void decodeScenario(const YAML::Node& doc, std::string_view text, const std::str
   if (auto v = keys.get(root, "enforceAdmission").boolean()) s.enforce_admission = *v;
   decodeResources(keys, keys.get(root, "resources"), text, file_label, base_dir, s);
   s.network = loader::decodeLink(keys, keys.get(root, "network"), LinkProfile{});
-  s.host = loader::decodeHost(keys, keys.get(root, "host"));
+  s.host = loader::decodeHost(keys, keys.get(root, "host"), base_dir);
   s.backend = loader::decodeBackend(keys, keys.get(root, "backend"));
   s.hops = loader::decodeHops(keys, keys.get(root, "hops"));
   s.certificates = loader::decodeCertificates(keys, keys.get(root, "certificates"));

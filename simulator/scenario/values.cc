@@ -169,4 +169,44 @@ std::optional<uint64_t> readBandwidth(const Field& f) {
   return static_cast<uint64_t>(bps);
 }
 
+std::optional<double> readByteRate(const Field& f) {
+  if (!f.present()) return std::nullopt;
+  std::optional<double> v;
+  if (f.node().IsScalar() && isPlain(f.node())) {
+    std::string_view s = f.node().Scalar();
+    double scale = 1;
+    if (!s.empty()) {
+      switch (s.back()) {
+        case 'k':
+        case 'K':
+          scale = 1e3;
+          break;
+        case 'M':
+          scale = 1e6;
+          break;
+        case 'G':
+          scale = 1e9;
+          break;
+        case 'T':
+          scale = 1e12;
+          break;
+        default:
+          break;
+      }
+      if (scale > 1) s.remove_suffix(1);
+    }
+    v = parseDecimal(s);
+    if (v) *v *= scale;
+  }
+  if (!v || !std::isfinite(*v)) {
+    f.error("expected bytes per second such as 2.5G, 800M or 2500000000, found " + quoted(f));
+    return std::nullopt;
+  }
+  if (*v < 0) {
+    f.error("must not be negative, found " + f.node().Scalar());
+    return std::nullopt;
+  }
+  return v;
+}
+
 }  // namespace ctplab::sim::scenario::loader

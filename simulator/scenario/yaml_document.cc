@@ -59,8 +59,9 @@ std::optional<YAML::Node> singleDocument(std::string_view text, const std::strin
   }
   const YAML::Node& first = docs[0];  // const: a lookup must not add the key
   if (first.IsMap() && first["apiVersion"] && first["kind"]) {
-    const char* hint = what == "scenario" ? "; list it under a scenario's resources"
-                                          : "; pass it with the resource files";
+    const char* hint = what == "scenario"   ? "; list it under a scenario's resources"
+                       : what == "topology" ? "; pass it with the resource files"
+                                            : "";
     diagnostics.error(at(file_label, first.Mark()), "",
                       "this is a Kubernetes manifest, not a " + kind + hint);
     return std::nullopt;

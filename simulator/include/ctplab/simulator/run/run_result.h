@@ -14,6 +14,7 @@
 #include "ctplab/common/time.h"
 #include "ctplab/simulator/results/latency_histogram.h"
 #include "ctplab/simulator/results/time_series.h"
+#include "ctplab/simulator/scenario/scenario.h"
 
 namespace ctplab::sim::run {
 
@@ -114,6 +115,9 @@ struct RunResult {
   uint64_t seed = 0;
   Duration duration;
   uint64_t events = 0;
+  // Set when the host's costs came from a cost-model file: the costs the run charged (after the
+  // scenario's overrides) and host.cost_model, the file's provenance.
+  std::optional<scenario::GatewayHostProfile> cost_model;
   std::vector<PopulationResult> populations;
   std::map<std::string, uint64_t> gateway_stats;
   uint64_t peak_active_connections = 0;

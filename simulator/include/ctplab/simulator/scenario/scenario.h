@@ -33,10 +33,30 @@ struct LinkProfile {
   double loss = 0;                                 // per segment, 0..1; loss costs a retransmission
 };
 
-// What the gateway's host does before the data plane sees a connection.
+// Where a host profile's costs came from when a cost-model file (`ctplab calibrate`) supplied
+// them, so results can say which machine's measurements a run stands on.
+struct CostModelSource {
+  std::string file;         // resolved against the scenario's directory
+  std::string measured_on;  // RFC 3339, as written in the file
+  std::string machine_cpu;  // empty: not recorded
+  uint32_t machine_cores = 0;
+  // The file's costs the scenario's `host:` sets itself, so the file's values are not used.
+  std::vector<std::string> overridden;
+};
+
+// What the gateway's host does before the data plane sees a connection, and what the data
+// plane's work costs it in CPU time.
 struct GatewayHostProfile {
   uint32_t listen_backlog = 4096;  // accept queue per port (Linux somaxconn)
   Duration accept_cost;            // CPU per accepted connection; 0 = accepts never queue
+  Duration request_cost;           // CPU per request head the gateway processes
+  // CPU per relayed byte, as bytes one CPU second relays (a nanosecond per byte is too coarse
+  // for a Duration); 0 = bytes cost nothing. Counts what the gateway reads from and writes to
+  // clients: request heads and bodies, response heads and bodies.
+  double bytes_per_cpu_second = 0;
+  // Worker threads sharing the request, byte and TLS costs; each accepted connection is bound
+  // to one, round-robin. 0: every connection has a CPU of its own (costs delay only it).
+  uint32_t workers = 0;
   // CPU time of a TLS handshake on the gateway. Set: that, for every handshake. Unset: by the
   // serving key (its signature plus two X25519 operations, from `openssl speed` on a 2-core VM:
   // RSA-2048 sign 302 us, P-256 sign 24 us, X25519 32 us), plus the client chain's verification
@@ -51,6 +71,7 @@ struct GatewayHostProfile {
   TlsFidelity tls_handshakes = TlsFidelity::kCached;
   // Linux defaults, used when a listener's tcpKeepalive leaves a field unset.
   uint32_t keepalive_idle_s = 7200, keepalive_interval_s = 75, keepalive_probes = 9;
+  std::optional<CostModelSource> cost_model;  // unset: the built-in defaults above
 };
 
 struct BackendProfile {
