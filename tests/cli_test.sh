@@ -192,5 +192,15 @@ check "a missing cost model names the scenario's line and field" \
 "$ctplab" calibrate --duration 1ms >/dev/null 2>&1
 check "calibrate with a too short --duration is a usage error" test $? -eq 2
 
+# report: the sweep package through the executable, with this executable as its simulator
+"$ctplab" report "$root/reports/tests/data/flood-sweep.yaml" --out "$tmp/report" --quiet \
+  >"$tmp/report.txt" 2>"$tmp/err"
+check "report runs a sweep and exits 0" test $? -eq 0
+check "report writes the HTML report" test -s "$tmp/report/report.html"
+check "report prints its recommendation" grep -q "^Recommended connection limit" "$tmp/report.txt"
+"$ctplab" report "$tmp/missing-sweep.yaml" >/dev/null 2>"$tmp/err"
+check "report on a missing sweep file exits 1 and names it" \
+  sh -c 'test $0 -eq 1 && grep -q "missing-sweep.yaml" "$1"' $? "$tmp/err"
+
 echo "cli: $passed passed, $failed failed"
 test "$failed" -eq 0
