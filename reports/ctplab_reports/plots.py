@@ -116,7 +116,12 @@ def metric_plot(ctx: PlotContext, population: str | None, metric: str, x: str,
         if not rows:
             continue
         rows.sort()
-        ax.errorbar([r[0] for r in rows], [r[1] for r in rows], yerr=[r[2] for r in rows],
+        # Every metric is a count, a time or a share: a t-interval that crosses 0 (or 100 %) says
+        # nothing about values that cannot occur, so the bars stop at the bounds.
+        upper_bound = 100.0 if metric == "success_rate" else float("inf")
+        below = [min(r[2], max(r[1], 0.0)) for r in rows]
+        above = [min(r[2], max(upper_bound - r[1], 0.0)) for r in rows]
+        ax.errorbar([r[0] for r in rows], [r[1] for r in rows], yerr=[below, above],
                     marker="o", capsize=4, label=series or None)
         plotted += 1
     if threshold is not None:
