@@ -65,7 +65,8 @@ const PlannedPort& DownstreamConnection::shared_port() const {
 }
 
 bool DownstreamConnection::listenerSurvives(const Generation& current) const {
-  if (!chain_chosen_) return false;  // not yet serving: the new configuration takes it
+  // Still in its listener filters: it goes on under the configuration it was accepted with.
+  if (!chain_chosen_) return true;
   const std::string& name = generation_->plan.listeners()[static_cast<size_t>(listener_)].ir->name;
   for (const auto& l : current.plan.listeners()) {
     if (l.ir->name == name) return true;

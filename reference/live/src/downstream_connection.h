@@ -42,8 +42,8 @@ class DownstreamConnection : public std::enable_shared_from_this<DownstreamConne
   void drain();
   // Shutdown deadline: close whatever state the connection is in.
   void forceClose();
-  // Whether its listener is still in `current` (by name) after a reload; a connection still
-  // in its listener filters does not survive (it has no listener yet).
+  // Whether its listener is still in `current` (by name) after a reload; a connection still in
+  // its listener filters has no listener yet and is kept.
   bool listenerSurvives(const Generation& current) const;
 
  private:
