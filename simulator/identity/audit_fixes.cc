@@ -80,12 +80,16 @@ PortFix findFix(const ir::Gateway& gateway, uint32_t port, const std::vector<Pat
   const Current cur = currentOf(gateway, port);
   Search search(gateway, port, paths, direct);
   std::optional<Setting> all_clean, paths_clean;
+  size_t paths_clean_direct = 0;  // direct findings left under paths_clean
   size_t tried = 0;
   for (const auto& s : allCandidates(cur, paths)) {
     const Counts c = search.evaluate(s);
     if (!c.built) continue;
     ++tried;
-    if (c.paths == 0 && !paths_clean) paths_clean = s;
+    if (c.paths == 0 && !paths_clean) {
+      paths_clean = s;
+      paths_clean_direct = c.direct;
+    }
     if (c.paths == 0 && c.direct == 0) {
       all_clean = s;
       break;
@@ -102,6 +106,10 @@ PortFix findFix(const ir::Gateway& gateway, uint32_t port, const std::vector<Pat
   } else if (paths_clean) {
     fix.paths = fixText(*paths_clean, cur);
     fix.direct = restrict + (fix.paths.empty() ? "" : "; and " + fix.paths);
+    // The setting that repairs the paths leaves a client that skips the hops able to forge
+    // (e.g. PROXY protocol turned on while the port is reachable directly): the path fix alone
+    // would trade one hole for another, so it says so.
+    if (!fix.paths.empty() && paths_clean_direct > 0) fix.paths += "; and " + restrict;
   } else {
     fix.paths = "none of the " + std::to_string(tried) +
                 " clientIPDetection/proxyProtocol settings tried is right for every path on port " +

@@ -107,6 +107,20 @@ TEST(XffAuditTest, ProxyV2WithDirectAccessNeedsDirectAccessClosed) {
   EXPECT_EQ(a.report->paths[0].detected, a.report->paths[0].client);
 }
 
+TEST(XffAuditTest, APathFixThatOpensDirectForgeryAlsoAsksToRestrictDirectAccess) {
+  // Trusting only the load balancer behind an NLB that hides the client: the path needs PROXY
+  // protocol, and with it a client reaching the port directly can send its own PROXY header.
+  auto a = audit("ctp-trusted-lb-only.yaml", "topology-nlb-direct.yaml");
+  ASSERT_TRUE(a.report);
+  const AuditFinding* path_finding = nullptr;
+  for (const auto& f : a.report->findings) {
+    if (f.path.rfind("direct", 0) != 0) path_finding = &f;
+  }
+  ASSERT_NE(path_finding, nullptr) << auditToText(*a.report);
+  EXPECT_TRUE(contains(path_finding->fix, "proxyProtocol")) << path_finding->fix;
+  EXPECT_TRUE(contains(path_finding->fix, "restrict direct access")) << path_finding->fix;
+}
+
 TEST(XffAuditTest, DirectAccessDefeatsNumTrustedHopsButNotTrustedCidrs) {
   auto ir = translateGateway({shippedFile("scenarios/identity/gateway-base.yaml"),
                               shippedFile("scenarios/identity/ctp-hops-2.yaml")});
