@@ -1,7 +1,7 @@
 // One accepted downstream connection on a worker: PROXY protocol and TLS inspector listener
 // filters, filter-chain and connection-limit decision, TLS termination on HTTPS chains, then the
-// sans-I/O HttpConnection driven by socket events and a real clock, the per-request flow, and the
-// backend (echo or a forwarding upstream).
+// sans-I/O codec (HTTP/1.1 or HTTP/2) driven by socket events and a real clock, and one exchange
+// per request (request flow, then the echo or a forwarding upstream).
 #pragma once
 
 #include <cstdint>
@@ -50,7 +50,7 @@ class DownstreamConnection : public std::enable_shared_from_this<DownstreamConne
   enum class Phase {
     kInspecting,  // listener filters: PROXY protocol, then the TLS inspector on HTTPS ports
     kRejected,    // over the connection limit: waiting out closeDelay, input discarded
-    kHttp,        // admitted: HttpConnection
+    kHttp,        // admitted: the codec (once chosen) serves it
     kLingering,   // our side shut down; discarding input until the peer closes (delayed close)
     kClosed,
   };
@@ -65,7 +65,7 @@ class DownstreamConnection : public std::enable_shared_from_this<DownstreamConne
   // HTTPS: ciphertext from the socket through the TLS session; plaintext goes on to HTTP.
   void onTlsBytes(TimePoint now, std::string_view bytes);
 
-  // The HttpConnection loop (the simulator's afterServerActivity/serverPump).
+  // The codec loop (the simulator's afterServerActivity/serverPump).
   // Picks HTTP/2 (ALPN h2, or the h2c preface) or HTTP/1.1; false while it cannot tell yet.
   bool decideCodec();
   void afterActivity(TimePoint now);
@@ -127,7 +127,7 @@ class DownstreamConnection : public std::enable_shared_from_this<DownstreamConne
   std::optional<TimePoint> linger_deadline_;
   std::optional<TimePoint> flush_deadline_;  // closing, but the peer is not reading our output
 
-  // HTTPS chains: the TLS session between the socket and HttpConnection.
+  // HTTPS chains: the TLS session between the socket and the codec.
   std::unique_ptr<proxy::tls::ServerSession> tls_;
   bool tls_counted_ = false;  // its handshake outcome is in the stats
   bool close_after_write_ =

@@ -1,6 +1,6 @@
 // The live reference proxy for one gateway: real sockets (Boost.Asio) around the sans-I/O data
-// plane, serving HTTP and HTTPS ports (HTTP/1.1) with the same per-connection and per-request
-// logic as the simulator. Asio stays behind this header.
+// plane, serving HTTP and HTTPS ports (HTTP/1.1 and HTTP/2) with the same per-connection and
+// per-request logic as the simulator. Asio stays behind this header.
 #pragma once
 
 #include <memory>
