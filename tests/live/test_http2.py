@@ -1,11 +1,14 @@
 """HTTP/2 against `ctplab serve`: h2c with prior knowledge and h2 by ALPN, with curl and nghttp on
 127.0.0.1 — the same request flow as HTTP/1.1 (client IP, echo backend, upstream), streams
-multiplexed on one connection, refused header names, and the http2.* counters."""
+multiplexed on one connection, refused header names, and the http2.* counters; and the TLS
+handshake timeout of the HTTPS listener."""
 import datetime
 import json
-import re
 import shutil
+import socket
+import ssl
 import subprocess
+import time
 
 import pytest
 
@@ -134,3 +137,36 @@ def test_h2_clients_through_the_upstream_pool(serve, proxy):
     # Six concurrent streams need up to six upstream connections, each kept for reuse.
     assert 1 <= upstream.stats()["http.http-10080.downstream_cx_total"] <= 6
     assert upstream.stats()["http.http-10080.downstream_rq_2xx"] == 6
+
+
+def test_tls_handshake_timeout_closes_a_stalled_handshake(serve, certs):
+    """tcp.tlsHandshakeTimeout: a client that sends its ClientHello and never finishes the
+    handshake is closed after the timeout (listener downstream_cx_transport_socket_connect_timeout);
+    a client that completes it in time is served."""
+    proxy = serve("h2/gateway.yaml", "h2/ctp-tls-handshake-timeout.yaml",
+                  str(certs / "secrets.yaml"))
+    port = proxy.port(443)
+    context = ssl.create_default_context(cafile=str(certs / "ca.crt"))
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    session = context.wrap_bio(incoming, outgoing, server_hostname="www.example.com")
+    try:
+        session.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(outgoing.read())  # the ClientHello, and nothing after it
+        start = time.monotonic()
+        sock.settimeout(5)
+        try:
+            while sock.recv(65536):
+                pass  # the server's flight; the client never answers it
+        except ConnectionResetError:
+            pass
+        waited = time.monotonic() - start
+    assert 0.8 <= waited < 3.0, waited
+    assert proxy.wait_stat(
+        "listener.0.0.0.0_10443.downstream_cx_transport_socket_connect_timeout", 1) == 1
+    rc, status, _, _, err = curl("--http2", "--cacert", str(certs / "ca.crt"), "--resolve",
+                                 f"www.example.com:{port}:127.0.0.1",
+                                 f"https://www.example.com:{port}/in-time")
+    assert (rc, status) == (0, 200), err

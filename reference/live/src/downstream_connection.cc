@@ -221,6 +221,10 @@ void DownstreamConnection::chooseFilterChain(TimePoint now) {
   if (pl.settings.idle_timeout) undecided_deadline_ = now + *pl.settings.idle_timeout;
   if (pl.tls_context) {
     tls_ = std::make_unique<proxy::tls::ServerSession>(pl.tls_context, now);
+    // tcp.tlsHandshakeTimeout runs from here, as the simulator starts it at the chain's match.
+    if (pl.settings.tls_handshake_timeout) {
+      tls_handshake_deadline_ = now + *pl.settings.tls_handshake_timeout;
+    }
     const std::string hello = std::move(held_);
     held_.clear();
     onTlsBytes(now, hello);
@@ -247,6 +251,9 @@ void DownstreamConnection::onTlsBytes(TimePoint now, std::string_view bytes) {
     }
   }
   held_ += tls_->takePlaintext();
+  if (tls_->state() != proxy::tls::ServerSession::State::kHandshaking) {
+    tls_handshake_deadline_.reset();
+  }
   if (tls_->state() == proxy::tls::ServerSession::State::kFailed) {
     // The alert (if any) goes out, then the connection closes: no HTTP on it.
     close_after_write_ = true;
@@ -603,6 +610,7 @@ std::optional<TimePoint> DownstreamConnection::nextDeadline() const {
     case Phase::kHttp:
       earliest(codec_ ? codec_->nextDeadline() : undecided_deadline_);
       earliest(flush_deadline_);
+      earliest(tls_handshake_deadline_);
       break;
     case Phase::kLingering:
       earliest(linger_deadline_);
@@ -648,6 +656,11 @@ void DownstreamConnection::onTimer(TimePoint now) {
     case Phase::kHttp:
       if (flush_deadline_ && now >= *flush_deadline_) {
         close(false, true);  // the peer does not read: drop what is left, as Envoy does
+        return;
+      }
+      if (tls_handshake_deadline_ && now >= *tls_handshake_deadline_) {
+        ++stats_.ports[port_index_].phases.downstream_cx_transport_socket_connect_timeout;
+        close(false, false);
         return;
       }
       if (!codec_) {

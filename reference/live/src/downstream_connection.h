@@ -129,7 +129,8 @@ class DownstreamConnection : public std::enable_shared_from_this<DownstreamConne
 
   // HTTPS chains: the TLS session between the socket and the codec.
   std::unique_ptr<proxy::tls::ServerSession> tls_;
-  bool tls_counted_ = false;  // its handshake outcome is in the stats
+  std::optional<TimePoint> tls_handshake_deadline_;  // tcp.tlsHandshakeTimeout, while handshaking
+  bool tls_counted_ = false;                         // its handshake outcome is in the stats
   bool close_after_write_ =
       false;             // a failed handshake: its alert goes out, then the socket closes
   std::string tls_out_;  // ciphertext waiting for the socket

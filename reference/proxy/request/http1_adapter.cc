@@ -20,9 +20,10 @@ RequestFields takeRequestFields(http1::RequestHead& head,
     }
   }
   head.headers.clear();
-  // Envoy applies useDefaultHost to anything that is not HTTP/1.1, as it treats all of those as
-  // HTTP/1.0; the codec has usually done it already, which makes this a no-op.
-  const bool http10 = head.version != http1::Version{1, 1};
+  // Envoy's HTTP/1 codec applies useDefaultHost to anything below HTTP/1.1 (it treats those as
+  // HTTP/1.0); the codec has usually done it already, which makes this a no-op. HTTP/2 streams
+  // (version 2.0) come here too and never get the HTTP/1.0 default host.
+  const bool http10 = head.version.major < 2 && head.version != http1::Version{1, 1};
   if (http10 && !fields.authority && http10_default_host) {
     fields.authority = *http10_default_host;
   }
