@@ -49,21 +49,6 @@ bool parseFeatures(const std::string& text, conformance::FeatureFilter& filter) 
   return true;
 }
 
-bool plantFault(const std::string& name, sim::run::Faults& faults) {
-  if (name == "connection-limit-off-by-one") {
-    faults.connection_limit_off_by_one = true;
-  } else if (name == "ignore-close-delay") {
-    faults.ignore_close_delay = true;
-  } else if (name == "ignore-request-received-timeout") {
-    faults.ignore_request_received_timeout = true;
-  } else if (name == "ignore-idle-timeout") {
-    faults.ignore_idle_timeout = true;
-  } else {
-    return false;
-  }
-  return true;
-}
-
 // `HOST:PORT` (every Gateway port) or `PORT=HOST:PORT` (one Gateway listener port).
 bool parseTarget(const std::string& text, conformance::TargetGateway& target) {
   const size_t eq = text.find('=');
@@ -183,7 +168,7 @@ int runConformance(const std::vector<std::string>& args) {
     } else if (a == "--verbose" || a == "-v") {
       verbose = true;
     } else if (a == "--plant-fault" && has_value) {
-      if (!plantFault(args[++i], options.faults)) {
+      if (!options.faults.plant(args[++i])) {
         std::cerr << "ctplab conformance: unknown fault \"" << args[i] << "\"\n"
                   << kConformanceUsage;
         return 2;

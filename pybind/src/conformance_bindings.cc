@@ -84,17 +84,7 @@ conformance::FeatureFilter featureFilter(const std::vector<std::string>& include
 
 // The fault names `ctplab conformance --plant-fault` takes.
 void plantFault(const std::string& name, sim::run::Faults& faults) {
-  if (name == "connection-limit-off-by-one") {
-    faults.connection_limit_off_by_one = true;
-  } else if (name == "ignore-close-delay") {
-    faults.ignore_close_delay = true;
-  } else if (name == "ignore-request-received-timeout") {
-    faults.ignore_request_received_timeout = true;
-  } else if (name == "ignore-idle-timeout") {
-    faults.ignore_idle_timeout = true;
-  } else {
-    raiseError(ErrorKind::kConformance, "unknown fault \"" + name + "\"");
-  }
+  if (!faults.plant(name)) raiseError(ErrorKind::kConformance, "unknown fault \"" + name + "\"");
 }
 
 live::HostPort hostPort(const std::string& text, const char* what) {

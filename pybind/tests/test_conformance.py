@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
 import ctplab
+from cli_binary import cli
 
 REPO = Path(__file__).resolve().parents[2]
 CASES = REPO / "conformance" / "cases"
@@ -18,14 +18,6 @@ CHOSEN = [
     "PolicyConflictTwoGatewayWidePolicies",
 ]
 
-
-def cli() -> Path:
-    """The command line built next to the module (<build>/python/ctplab → <build>/ctplab)."""
-    built = Path(ctplab.__file__).resolve().parents[2] / "ctplab"
-    path = Path(os.environ.get("CTPLAB_CLI") or built)
-    if not path.is_file():
-        pytest.skip(f"the ctplab command line is not built ({path} is absent)")
-    return path
 
 
 def test_list_cases() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -10,19 +9,12 @@ from pathlib import Path
 import pytest
 
 import ctplab
+from cli_binary import cli
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "scenarios" / "examples" / "gateway-with-policies.yaml"
 NOW = "2026-06-01T00:00:00Z"
 
-
-def cli() -> Path:
-    """The command line built next to the module (<build>/python/ctplab → <build>/ctplab)."""
-    built = Path(ctplab.__file__).resolve().parents[2] / "ctplab"
-    path = Path(os.environ.get("CTPLAB_CLI") or built)
-    if not path.is_file():
-        pytest.skip(f"the ctplab command line is not built ({path} is absent)")
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import ctplab
+from cli_binary import cli
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = REPO / "scenarios"
@@ -23,14 +23,6 @@ spec:
   connection: {connectionLimit: {value: 3}}
 """
 
-
-def cli() -> Path:
-    """The command line built next to the module (<build>/python/ctplab → <build>/ctplab)."""
-    built = Path(ctplab.__file__).resolve().parents[2] / "ctplab"
-    path = Path(os.environ.get("CTPLAB_CLI") or built)
-    if not path.is_file():
-        pytest.skip(f"the ctplab command line is not built ({path} is absent)")
-    return path
 
 
 def scenario_dict(**overrides: object) -> dict:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import threading
 import time
@@ -13,20 +12,13 @@ import numpy as np
 import pytest
 
 import ctplab
+from cli_binary import cli
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = REPO / "scenarios"
 MIXED = SCENARIOS / "spoofing" / "allow-deny-mixed.yaml"
 EXACT = SCENARIOS / "flood" / "limit-exact-counts.yaml"
 
-
-def cli() -> Path:
-    """The command line built next to the module (<build>/python/ctplab → <build>/ctplab)."""
-    built = Path(ctplab.__file__).resolve().parents[2] / "ctplab"
-    path = Path(os.environ.get("CTPLAB_CLI") or built)
-    if not path.is_file():
-        pytest.skip(f"the ctplab command line is not built ({path} is absent)")
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -127,6 +127,35 @@ std::optional<double> readRate(const Field& f) {
   return *v / per;
 }
 
+namespace {
+
+// A trailing k/K, M, G or T (decimal: 1e3 .. 1e12) is taken off `s`; returns its factor, 1 without.
+double takeSiPrefix(std::string_view& s) {
+  if (s.empty()) return 1;
+  double scale = 1;
+  switch (s.back()) {
+    case 'k':
+    case 'K':
+      scale = 1e3;
+      break;
+    case 'M':
+      scale = 1e6;
+      break;
+    case 'G':
+      scale = 1e9;
+      break;
+    case 'T':
+      scale = 1e12;
+      break;
+    default:
+      return 1;
+  }
+  s.remove_suffix(1);
+  return scale;
+}
+
+}  // namespace
+
 std::optional<uint64_t> readBandwidth(const Field& f) {
   auto text = f.str();
   if (!text) return std::nullopt;
@@ -134,26 +163,7 @@ std::optional<uint64_t> readBandwidth(const Field& f) {
   double scale = 1;
   if (s.size() >= 3 && s.substr(s.size() - 3) == "bps") {
     s.remove_suffix(3);
-    if (!s.empty()) {
-      switch (s.back()) {
-        case 'k':
-        case 'K':
-          scale = 1e3;
-          break;
-        case 'M':
-          scale = 1e6;
-          break;
-        case 'G':
-          scale = 1e9;
-          break;
-        case 'T':
-          scale = 1e12;
-          break;
-        default:
-          break;
-      }
-      if (scale > 1) s.remove_suffix(1);
-    }
+    scale = takeSiPrefix(s);
   }
   auto v = parseDecimal(s);
   if (!v || *v < 0) {
@@ -174,27 +184,7 @@ std::optional<double> readByteRate(const Field& f) {
   std::optional<double> v;
   if (f.node().IsScalar() && isPlain(f.node())) {
     std::string_view s = f.node().Scalar();
-    double scale = 1;
-    if (!s.empty()) {
-      switch (s.back()) {
-        case 'k':
-        case 'K':
-          scale = 1e3;
-          break;
-        case 'M':
-          scale = 1e6;
-          break;
-        case 'G':
-          scale = 1e9;
-          break;
-        case 'T':
-          scale = 1e12;
-          break;
-        default:
-          break;
-      }
-      if (scale > 1) s.remove_suffix(1);
-    }
+    const double scale = takeSiPrefix(s);
     v = parseDecimal(s);
     if (v) *v *= scale;
   }

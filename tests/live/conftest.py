@@ -179,6 +179,19 @@ def raw_exchange(port, data, timeout=3.0, read_all=True):
         return read_until_close(s, timeout) if read_all else s.recv(65536)
 
 
+def status_line(sock, request=b"GET / HTTP/1.1\r\nHost: www.example.com\r\n\r\n"):
+    """Sends one request on an open connection and returns the response's status line."""
+    sock.sendall(request)
+    sock.settimeout(5)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data.split(b"\r\n", 1)[0]
+
+
 def read_until_close(s, timeout):
     s.settimeout(timeout)
     chunks = []

@@ -7,9 +7,10 @@ import time
 
 import pytest
 
+from conftest import status_line
+
 FLOOD = 5000
 LIMIT = 100
-REQUEST = b"GET / HTTP/1.1\r\nHost: www.example.com\r\n\r\n"
 
 
 def descriptors(pid):
@@ -23,17 +24,6 @@ def rss_kib(pid):
                 return int(line.split()[1])
     raise AssertionError("no VmRSS")
 
-
-def answer(sock):
-    sock.sendall(REQUEST)
-    sock.settimeout(5)
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-    return data.split(b"\r\n", 1)[0]
 
 
 @pytest.fixture
@@ -55,7 +45,7 @@ def test_flood_of_held_connections(serve, enough_descriptors):
     # one connection per worker first, so the baseline holds them.
     for _ in range(4):
         with socket.create_connection(("127.0.0.1", s.port()), timeout=5) as c:
-            assert answer(c) == b"HTTP/1.1 200 OK"
+            assert status_line(c) == b"HTTP/1.1 200 OK"
     assert s.wait_stat("connection_limit.http-10080.active_connections", 0) == 0
     time.sleep(1.5)  # closed connections linger up to a second for the peer's FIN
     fds_before = descriptors(pid)
@@ -67,7 +57,7 @@ def test_flood_of_held_connections(serve, enough_descriptors):
         for _ in range(LIMIT):
             c = socket.create_connection(("127.0.0.1", s.port()), timeout=5)
             legit.append(c)
-            assert answer(c) == b"HTTP/1.1 200 OK"
+            assert status_line(c) == b"HTTP/1.1 200 OK"
         assert s.wait_stat("connection_limit.http-10080.active_connections", LIMIT) == LIMIT
 
         for _ in range(FLOOD):
@@ -82,7 +72,7 @@ def test_flood_of_held_connections(serve, enough_descriptors):
 
         # The admitted clients are still served while the flood is held.
         for c in legit:
-            assert answer(c) == b"HTTP/1.1 200 OK"
+            assert status_line(c) == b"HTTP/1.1 200 OK"
         grown_kib = rss_kib(pid) - rss_before
         # About 1 KiB of proxy state per held connection, plus the kernel's socket buffers
         # (outside RSS): far below what would signal per-connection buffering.
@@ -100,4 +90,4 @@ def test_flood_of_held_connections(serve, enough_descriptors):
     assert descriptors(pid) <= fds_before, (descriptors(pid), fds_before)
     # A new client is served once the flood is gone.
     with socket.create_connection(("127.0.0.1", s.port()), timeout=5) as c:
-        assert answer(c) == b"HTTP/1.1 200 OK"
+        assert status_line(c) == b"HTTP/1.1 200 OK"

@@ -9,7 +9,7 @@ import time
 import urllib.error
 import urllib.request
 
-from conftest import RESOURCES
+from conftest import RESOURCES, status_line
 
 RELOADED_PORT_RE = re.compile(r"^  (\S+) gateway port (\d+) -> ([\d.]+):(\d+) \(listener (.+)\)$")
 SECOND_LISTENER = """  - name: extra
@@ -17,17 +17,6 @@ SECOND_LISTENER = """  - name: extra
     port: 8080
 """
 
-
-def request(sock):
-    sock.sendall(b"GET / HTTP/1.1\r\nHost: www.example.com\r\n\r\n")
-    sock.settimeout(5)
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-    return data.split(b"\r\n", 1)[0]
 
 
 def post(server, path):
@@ -74,16 +63,16 @@ def test_sighup_and_admin_reload(serve, tmp_path):
     s = serve(str(gateway), str(policy))
     kept = socket.create_connection(("127.0.0.1", s.port()), timeout=5)
     try:
-        assert request(kept) == b"HTTP/1.1 200 OK"
+        assert status_line(kept) == b"HTTP/1.1 200 OK"
 
         # A second port appears on SIGHUP; the connection accepted before keeps being served.
         write_gateway(gateway, extra_listener=True)
         s.proc.send_signal(signal.SIGHUP)
         ports = wait_reloaded(s, 2)
         assert ports[80] == s.port() and 8080 in ports, ports
-        assert request(kept) == b"HTTP/1.1 200 OK"
+        assert status_line(kept) == b"HTTP/1.1 200 OK"
         with socket.create_connection(("127.0.0.1", ports[8080]), timeout=5) as c:
-            assert request(c) == b"HTTP/1.1 200 OK"
+            assert status_line(c) == b"HTTP/1.1 200 OK"
 
         # A file that does not parse changes nothing.
         good = gateway.read_text()
@@ -91,7 +80,7 @@ def test_sighup_and_admin_reload(serve, tmp_path):
         status, body = post(s, "/reload")
         assert status == 400 and body.startswith("reload failed"), (status, body)
         with socket.create_connection(("127.0.0.1", ports[8080]), timeout=5) as c:
-            assert request(c) == b"HTTP/1.1 200 OK"
+            assert status_line(c) == b"HTTP/1.1 200 OK"
 
         # The port goes away again through the admin endpoint.
         write_gateway(gateway, extra_listener=False)
@@ -103,7 +92,7 @@ def test_sighup_and_admin_reload(serve, tmp_path):
             raise AssertionError("port 8080 still accepts after its listener was removed")
         except ConnectionRefusedError:
             pass
-        assert request(kept) == b"HTTP/1.1 200 OK"
+        assert status_line(kept) == b"HTTP/1.1 200 OK"
         status, _ = post(s, "/ready")
         assert status == 200
     finally:

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "ctplab/policy/diagnostics.h"
 #include "ctplab/policy/engine.h"
@@ -37,6 +38,21 @@ struct Faults {
   bool any() const {
     return connection_limit_off_by_one || ignore_close_delay || ignore_request_received_timeout ||
            ignore_idle_timeout;
+  }
+  // Sets the fault named as `--plant-fault` names it; false for an unknown name.
+  bool plant(std::string_view name) {
+    if (name == "connection-limit-off-by-one") {
+      connection_limit_off_by_one = true;
+    } else if (name == "ignore-close-delay") {
+      ignore_close_delay = true;
+    } else if (name == "ignore-request-received-timeout") {
+      ignore_request_received_timeout = true;
+    } else if (name == "ignore-idle-timeout") {
+      ignore_idle_timeout = true;
+    } else {
+      return false;
+    }
+    return true;
   }
 };
 
