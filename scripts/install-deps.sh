@@ -12,4 +12,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   python3 python3-yaml python3-pytest \
   clang-format node-llhttp curl libnghttp2-dev nghttp2-client \
   pybind11-dev python3-numpy python3-matplotlib python3-distributed \
+  libngtcp2-dev libngtcp2-crypto-gnutls-dev libnghttp3-dev libgnutls28-dev ngtcp2-client ngtcp2-server \
+  redis-server libhiredis-dev \
   nginx-light haproxy wrk >/dev/null
