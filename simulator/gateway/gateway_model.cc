@@ -1,5 +1,7 @@
 #include "ctplab/simulator/gateway/gateway_model.h"
 
+#include <set>
+
 #include "ctplab/policy/port_plan.h"
 #include "ctplab/proxy/http1/config_from_ir.h"
 #include "ctplab/proxy/router/hostname_match.h"
@@ -23,6 +25,11 @@ proxy::Result<std::unique_ptr<GatewayModel>> GatewayModel::fromIr(
   model->ir_ = &gateway;
   model->counters_ = proxy::connection_limit::CounterGroups::fromIr(gateway);
   std::map<std::string, size_t> index_by_name;
+  const auto planned_ports = policy::planPorts(gateway);
+  std::set<std::string> http3_listeners;
+  for (const auto& planned : planned_ports) {
+    if (planned.http3) http3_listeners.insert(planned.listeners.begin(), planned.listeners.end());
+  }
   for (const auto& l : gateway.listeners) {
     if (!l.isHTTP() && !l.isTCP()) continue;
     ListenerRuntime rt;
@@ -39,7 +46,11 @@ proxy::Result<std::unique_ptr<GatewayModel>> GatewayModel::fromIr(
       if (!config) return proxy::Error{l.name + ": " + config.error().message};
       rt.codec = config.value();
       rt.settings = proxy::connection::HttpConnectionSettings::fromListener(l);
-      auto flow = proxy::http_flow::ListenerFlow::fromListener(l);
+      proxy::http_flow::FlowOptions flow_options;
+      if (http3_listeners.count(l.name) != 0) {
+        flow_options.http3_gateway_port = l.external_port != 0 ? l.external_port : l.port;
+      }
+      auto flow = proxy::http_flow::ListenerFlow::fromListener(l, flow_options);
       if (!flow) return proxy::Error{flow.error().message};
       rt.flow.emplace(std::move(flow).value());
     }
@@ -53,7 +64,7 @@ proxy::Result<std::unique_ptr<GatewayModel>> GatewayModel::fromIr(
     index_by_name[l.name] = model->listeners_.size();
     model->listeners_.push_back(std::move(rt));
   }
-  for (const auto& planned : policy::planPorts(gateway)) {
+  for (const auto& planned : planned_ports) {
     PortRuntime port;
     port.proxy_port = planned.port;
     for (const auto& name : planned.listeners) {

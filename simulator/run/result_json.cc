@@ -151,7 +151,33 @@ std::string resultToJson(const RunResult& result) {
   w.key("stats").beginObject();
   for (const auto& [name, value] : result.gateway_stats) w.key(name).number(value);
   w.endObject();
+  if (!result.replicas.empty()) {
+    w.key("load_balancer").string(result.load_balancer);
+    w.key("replicas").beginArray();
+    for (size_t i = 0; i < result.replicas.size(); ++i) {
+      const ReplicaResult& r = result.replicas[i];
+      w.beginObject();
+      w.key("index").number(static_cast<uint64_t>(i));
+      w.key("connections").number(r.connections);
+      w.key("peak_active_connections").number(r.peak_active_connections);
+      w.key("stats").beginObject();
+      for (const auto& [name, value] : r.stats) w.key(name).number(value);
+      w.endObject();
+      w.endObject();
+    }
+    w.endArray();
+  }
   w.endObject();
+  if (const auto& rls = result.rate_limit_service) {
+    w.key("rate_limit_service").beginObject();
+    w.key("checks").number(rls->checks);
+    w.key("descriptors").number(rls->descriptors);
+    w.key("answered").number(rls->answered);
+    w.key("over_limit").number(rls->over_limit);
+    w.key("refused").number(rls->refused);
+    w.key("timed_out").number(rls->timed_out);
+    w.endObject();
+  }
   w.key("time_series");
   writeSeries(w, result.series);
   if (!result.records.empty()) {

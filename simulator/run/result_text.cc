@@ -74,6 +74,23 @@ std::string resultToText(const RunResult& result) {
   }
   out +=
       "\ngateway: peak active connections " + std::to_string(result.peak_active_connections) + "\n";
+  if (!result.replicas.empty()) {
+    // One line: how the balancer spread connections and how full each replica got.
+    std::string connections, peaks;
+    for (const ReplicaResult& r : result.replicas) {
+      connections += (connections.empty() ? "" : "/") + std::to_string(r.connections);
+      peaks += (peaks.empty() ? "" : "/") + std::to_string(r.peak_active_connections);
+    }
+    out += "  replicas " + std::to_string(result.replicas.size()) + " (" + result.load_balancer +
+           "): connections " + connections + ", peak active " + peaks +
+           "; stats below are summed\n";
+  }
+  if (const auto& rls = result.rate_limit_service) {
+    out += "  rate-limit service: checks " + std::to_string(rls->checks) + "  answered " +
+           std::to_string(rls->answered) + "  over-limit " + std::to_string(rls->over_limit) +
+           "  refused " + std::to_string(rls->refused) + "  timed-out " +
+           std::to_string(rls->timed_out) + "\n";
+  }
   if (result.tls_handshakes_computed > 0) {
     out += "  TLS handshakes computed (distinct certificate verdicts) " +
            std::to_string(result.tls_handshakes_computed) + "\n";

@@ -58,16 +58,19 @@ const char* outcomeName(RequestOutcome outcome) {
   return "unknown";
 }
 
-World::World(const scenario::Scenario& scenario, std::unique_ptr<gateway::GatewayModel> gateway,
+World::World(const scenario::Scenario& scenario,
+             std::vector<std::unique_ptr<gateway::GatewayModel>> replicas,
              const SimulateOptions& options)
     : scenario_(scenario),
       options_(options),
       sim_(simulatorOptions(scenario, options)),
       start_(sim_.now()),
       end_(sim_.now() + scenario.duration),
-      gateway_(std::move(gateway)),
+      balancer_(scenario.replicas.balancing, static_cast<uint32_t>(replicas.size())),
       backend_(scenario.backend, sim_.rngFor("backend")),
-      request_id_rng_(sim_.rngFor("gateway/request-id")),
+      ratelimit_service_(scenario.rate_limit_service.value_or(scenario::RateLimitServiceProfile{}),
+                         gateway::rateLimitServiceOutages(scenario.faults, sim_.now()),
+                         sim_.rngFor("ratelimit-service")),
       handshakes_(scenario.host.tls_handshakes == scenario::GatewayHostProfile::TlsFidelity::kFull),
       result_(results::TimeSeries(sim_.now(), scenario.outputs.bucket, scenario.duration)) {
   auto& ts = result_.series;
@@ -78,6 +81,13 @@ World::World(const scenario::Scenario& scenario, std::unique_ptr<gateway::Gatewa
   const char* classes[5] = {"responses.1xx", "responses.2xx", "responses.3xx", "responses.4xx",
                             "responses.5xx"};
   for (int i = 0; i < 5; ++i) status_series_[i] = ts.addCounter(classes[i]);
+  replicas_.reserve(replicas.size());
+  for (uint32_t i = 0; i < replicas.size(); ++i) {
+    // Replica 0 keeps the single gateway's stream, so one replica runs exactly as before.
+    const std::string stream =
+        i == 0 ? "gateway/request-id" : "gateway/" + std::to_string(i) + "/request-id";
+    replicas_.emplace_back(i, std::move(replicas[i]), sim_.rngFor(stream));
+  }
 }
 
 proxy::Result<bool> World::init() {
@@ -85,24 +95,29 @@ proxy::Result<bool> World::init() {
   result_.seed = scenario_.seed;
   result_.duration = scenario_.duration;
   if (scenario_.host.cost_model) result_.cost_model = scenario_.host;
-  accept_.resize(gateway_->ports().size());
-  workers_.assign(scenario_.host.workers, start_);
+  for (Replica& r : replicas_) {
+    // Every replica is a host of its own: its own accept queues and worker threads.
+    r.accept.resize(r.gateway->ports().size());
+    r.workers.assign(scenario_.host.workers, start_);
+  }
+  // Replicas share one structure; the first stands for all when populations are placed.
+  gateway::GatewayModel* const model = replicas_.front().gateway.get();
   populations_.reserve(scenario_.populations.size());
   for (const auto& pop : scenario_.populations) {
-    size_t port_index = gateway_->ports().size();
-    for (size_t i = 0; i < gateway_->ports().size(); ++i) {
-      if (gateway_->ports()[i].external_port == pop.target.port) port_index = i;
+    size_t port_index = model->ports().size();
+    for (size_t i = 0; i < model->ports().size(); ++i) {
+      if (model->ports()[i].external_port == pop.target.port) port_index = i;
     }
-    if (port_index == gateway_->ports().size()) {
+    if (port_index == model->ports().size()) {
       std::string ports;
-      for (const auto& p : gateway_->ports()) {
+      for (const auto& p : model->ports()) {
         ports += (ports.empty() ? "" : ", ") + std::to_string(p.external_port);
       }
       return proxy::Error{pop.location.file + ":" + std::to_string(pop.location.line) +
                           ": population " + pop.name + ": the gateway has no listener on port " +
                           std::to_string(pop.target.port) + " (ports: " + ports + ")"};
     }
-    const auto& port = gateway_->ports()[port_index];
+    const auto& port = model->ports()[port_index];
     if (!port.http) {
       return proxy::Error{"population " + pop.name + ": port " + std::to_string(pop.target.port) +
                           " proxies TCP/TLS routes; the client models speak HTTP only"};
@@ -126,7 +141,7 @@ proxy::Result<bool> World::init() {
     // Host: the template's, the target's, else the first hostname of the port's listener.
     std::string host = pop.target.host;
     if (host.empty()) {
-      const auto& names = gateway_->listeners()[port.settings_owner].ir->hostnames;
+      const auto& names = model->listeners()[port.settings_owner].ir->hostnames;
       host = names.empty() || names.front().find('*') != std::string::npos ? "example.com"
                                                                            : names.front();
     }
@@ -183,7 +198,7 @@ RunResult World::run() {
     RunOutcome outcome = sim_.runUntil(next_report);
     if (options_.progress) {
       options_.progress(Progress{sim_.now() - start_, scenario_.duration, sim_.eventsExecuted(),
-                                 gateway_->activeConnections(), clients_alive_});
+                                 activeConnections(), clients_alive_});
     }
     if (outcome == RunOutcome::kBudgetExhausted) {
       result_.warnings.push_back("event budget exhausted at " +
@@ -201,13 +216,16 @@ RunResult World::run() {
     }
   }
   result_.events = sim_.eventsExecuted();
-  result_.gateway_stats = gateway_->stats();
+  collectReplicaStats();
   result_.tls_handshakes_computed = handshakes_.handshakesComputed();
   return std::move(result_);
 }
 
 void World::gaugeActive() {
-  const uint64_t active = gateway_->activeConnections();
+  const uint64_t active = activeConnections();
+  for (Replica& r : replicas_) {
+    r.peak_active_connections = std::max(r.peak_active_connections, r.gateway->activeConnections());
+  }
   result_.peak_active_connections = std::max(result_.peak_active_connections, active);
   result_.series.setGauge(active_series_, sim_.now(), static_cast<int64_t>(active));
 }
@@ -244,9 +262,13 @@ proxy::Result<RunResult> simulate(const scenario::Scenario& scenario, const poli
                                   const SimulateOptions& options) {
   // Kept alive for the run: the gateway model points into it.
   const policy::ir::Gateway gateway = withFaults(ir, options.faults);
-  auto model = gateway::GatewayModel::fromIr(gateway, scenario.host);
-  if (!model) return model.error();
-  auto world = std::make_unique<World>(scenario, std::move(model).value(), options);
+  std::vector<std::unique_ptr<gateway::GatewayModel>> replicas;
+  for (uint32_t i = 0; i < std::max<uint32_t>(scenario.replicas.replicas, 1); ++i) {
+    auto model = gateway::GatewayModel::fromIr(gateway, scenario.host);
+    if (!model) return model.error();
+    replicas.push_back(std::move(model).value());
+  }
+  auto world = std::make_unique<World>(scenario, std::move(replicas), options);
   auto ok = world->init();
   if (!ok) return ok.error();
   return world->run();

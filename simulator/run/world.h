@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,13 +13,17 @@
 #include "ctplab/proxy/authz/decision.h"
 #include "ctplab/proxy/connection/http_connection.h"
 #include "ctplab/proxy/proxy_protocol/proxy_protocol_filter.h"
+#include "ctplab/proxy/ratelimit/global_rate_limit.h"
 #include "ctplab/simulator/clients/arrival_schedule.h"
 #include "ctplab/simulator/clients/response_reader.h"
 #include "ctplab/simulator/gateway/backend_model.h"
 #include "ctplab/simulator/gateway/gateway_model.h"
+#include "ctplab/simulator/gateway/load_balancer.h"
+#include "ctplab/simulator/gateway/ratelimit_service_model.h"
 #include "ctplab/simulator/net/link_model.h"
 #include "ctplab/simulator/run/simulate.h"
 #include "ctplab/simulator/simulator.h"
+#include "run/replica.h"
 #include "tls/handshake_model.h"
 
 namespace ctplab::sim::run {
@@ -95,6 +100,8 @@ struct ServerSide {
   uint64_t answered_early = 0;   // request the request stage answered at its head
   // The current request as forwarded upstream; kept only when outputs.backendRequests is on.
   std::unique_ptr<proxy::http1::RequestHead> forwarded;
+  // What the current request's route appends to its responses (alt-svc).
+  proxy::http1::HeaderList route_headers;
   // The current request after its head: detected client, normalized host and path.
   std::unique_ptr<proxy::http_flow::HeadOutcome> head;
   // HTTPS: what XFCC reports about the connection (shared by every connection of the
@@ -124,6 +131,10 @@ struct Connection {
   uint32_t population = 0;
   uint64_t client_index = 0;  // the client's index in its population, for results
   IpAddress peer;             // the client's source address as the gateway sees it
+  // The replica the load balancer sent it to (kNone before its first SYN reached the balancer),
+  // and whether the balancer still counts it as open there.
+  uint32_t replica = kNone;
+  bool balanced = false;
   bool in_use = false;
   bool server_accepted = false;
   bool server_closed = false;
@@ -145,10 +156,24 @@ struct Connection {
 
 class World {
  public:
-  World(const scenario::Scenario& scenario, std::unique_ptr<gateway::GatewayModel> gateway,
+  // One model per replica, all built from the same IR (at least one).
+  World(const scenario::Scenario& scenario,
+        std::vector<std::unique_ptr<gateway::GatewayModel>> replicas,
         const SimulateOptions& options);
   proxy::Result<bool> init();
   RunResult run();
+
+  // The hook for the global rate limit (spec 5.3's global sibling): asks the rate-limit service
+  // all replicas share to hit `descriptors` for the request connection `conn` is serving.
+  // `then` runs on the event queue when the answer (or the failure: an outage, a timeout) is
+  // back, and only if that connection is still open on the gateway side; the caller decides with
+  // proxy::ratelimit::decideGlobal and answers or routes. A scenario without `rateLimitService`
+  // gets the defaults (1 ms round trip, 20 ms timeout). Until the answer, the request waits: the
+  // caller parks it as forwardToBackend parks a request behind the CPU.
+  void checkGlobal(uint32_t conn, std::vector<proxy::ratelimit::GlobalDescriptor> descriptors,
+                   std::function<void(const proxy::ratelimit::GlobalCheckReply&)> then);
+  const gateway::RateLimitServiceModel& rateLimitService() const { return ratelimit_service_; }
+  const std::vector<Replica>& replicas() const { return replicas_; }
 
  private:
   // --- clients (world_clients.cc)
@@ -189,6 +214,19 @@ class World {
   void sendCloseToClient(uint32_t conn, bool reset);
   TimePoint deliveryTime(uint32_t conn, bool to_server, uint64_t bytes);
 
+  // --- replicas and the services they share (world_replicas.cc)
+  // The balancer picks the connection's replica when its first SYN arrives.
+  void pickReplica(uint32_t conn);
+  // The connection is gone from the balancer's view (closed by the gateway, or never accepted).
+  void releaseReplica(uint32_t conn);
+  Replica& replicaOf(uint32_t conn) { return replicas_[conns_[conn].replica]; }
+  gateway::GatewayModel& gatewayOf(uint32_t conn) { return *replicaOf(conn).gateway; }
+  // Connections every replica's counter scopes hold, summed.
+  uint64_t activeConnections() const;
+  // Per-replica stats and their sums into the result, once the run is over.
+  void collectReplicaStats();
+
+ private:
   // --- gateway (world_gateway.cc)
   // Listener filters (PROXY protocol) of an accepted connection, then its filter chain.
   void inspectProxyProtocol(uint32_t conn, std::string bytes);
@@ -229,22 +267,15 @@ class World {
   SimulateOptions options_;
   Simulator sim_;
   TimePoint start_, end_;
-  std::unique_ptr<gateway::GatewayModel> gateway_;
+  std::vector<Replica> replicas_;
+  gateway::LoadBalancer balancer_;
   gateway::BackendModel backend_;
-  Rng request_id_rng_;  // x-request-id bits the gateway generates
+  gateway::RateLimitServiceModel ratelimit_service_;
   std::vector<PopulationRuntime> populations_;
   std::vector<Client> clients_;
   std::vector<uint32_t> free_clients_;
   std::vector<Connection> conns_;
   std::vector<uint32_t> free_conns_;
-  struct AcceptQueue {
-    TimePoint busy_until;  // when the accepting worker is free again
-    uint32_t queued = 0;   // completed handshakes waiting for accept()
-  };
-  std::vector<AcceptQueue> accept_;  // by port
-  // host.workers > 0: when each worker thread is free again; connections are bound round-robin.
-  std::vector<TimePoint> workers_;
-  uint32_t next_worker_ = 0;
   std::vector<clients::ParsedResponse> scratch_;
   std::vector<std::unique_ptr<clients::ResponseReader>> readers_;  // by connection slot
   tls::HandshakeModel handshakes_;

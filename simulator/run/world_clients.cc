@@ -71,11 +71,11 @@ void World::clientEstablished(uint32_t conn) {
   });
   // A PROXY header goes first, before a ClientHello or a request. The TLS model keeps the
   // ClientHello implicit; only a port that inspects first bytes is shown where it starts.
-  const auto& port = gateway_->ports()[populations_[k.population].port];
+  const auto& port = gatewayOf(conn).ports()[populations_[k.population].port];
   std::string first = k.routed ? k.routed->preamble : std::string();
   if (port.tls && port.proxy_protocol.enabled) first += kClientHelloMarker;
   if (!first.empty()) sendToServer(conn, std::move(first));
-  if (gateway_->ports()[populations_[k.population].port].tls) {
+  if (gatewayOf(conn).ports()[populations_[k.population].port].tls) {
     clients_[id].phase = ClientPhase::kTls;  // ClientHello sent; wait for the gateway's flight
     return;
   }

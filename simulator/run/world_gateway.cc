@@ -35,9 +35,12 @@ proxy::http_flow::FlowStats flowStats(gateway::PrefixStats& stats) {
 void World::accept(uint32_t id) {
   Connection& c = conns_[id];
   PopulationRuntime& pop = populations_[c.population];
-  gateway::PortRuntime& port = gateway_->ports()[pop.port];
+  gateway::PortRuntime& port = gatewayOf(id).ports()[pop.port];
   c.server_accepted = true;
-  if (!workers_.empty()) c.worker = next_worker_++ % static_cast<uint32_t>(workers_.size());
+  Replica& replica = replicaOf(id);
+  if (!replica.workers.empty()) {
+    c.worker = replica.next_worker++ % static_cast<uint32_t>(replica.workers.size());
+  }
   ++port.socket.downstream_cx_total;
   ++port.socket.downstream_cx_active;
   result_.series.add(opened_series_, sim_.now(), 1);
@@ -51,16 +54,16 @@ void World::accept(uint32_t id) {
   // Listener filters run before any filter chain, so before SNI, the connection limit and TLS.
   c.server->proxy_protocol = std::make_unique<proxy::proxy_protocol::ProxyProtocolFilter>(
       port.proxy_protocol, proxy::proxy_protocol::Endpoint{c.peer, 0},
-      gateway_->proxyProtocolStats());
+      gatewayOf(id).proxyProtocolStats());
   if (auto timeout = proxy::connection::connectionInspectionTimeout(
-          *gateway_->listeners()[port.settings_owner].ir)) {
+          *gatewayOf(id).listeners()[port.settings_owner].ir)) {
     const uint32_t gen = c.gen;
     c.server->timer_at = sim_.now() + *timeout;
     c.server->timer = at(*c.server->timer_at, [this, id, gen] {
       Connection& cc = conns_[id];
       if (cc.gen != gen || cc.server_closed || cc.server->chain_chosen) return;
       cc.server->timer_at.reset();
-      ++gateway_->ports()[populations_[cc.population].port].phases.downstream_pre_cx_timeout;
+      ++gatewayOf(id).ports()[populations_[cc.population].port].phases.downstream_pre_cx_timeout;
       serverClose(id, false, false);
     });
   }
@@ -93,7 +96,7 @@ void World::inspectProxyProtocol(uint32_t id, std::string bytes) {
   c.peer = filter.peer().address;
   // What the filter did not take is the connection's payload, after any bytes it held back.
   c.pending_in = std::string(filter.passthrough()) + bytes.substr(taken);
-  if (gateway_->ports()[populations_[c.population].port].tls &&
+  if (gatewayOf(id).ports()[populations_[c.population].port].tls &&
       c.pending_in.starts_with(kClientHelloMarker)) {
     c.pending_in.erase(0, kClientHelloMarker.size());  // the TLS model consumes the ClientHello
   }
@@ -108,12 +111,12 @@ void World::inspectProxyProtocol(uint32_t id, std::string bytes) {
 void World::chooseFilterChain(uint32_t id) {
   Connection& c = conns_[id];
   PopulationRuntime& pop = populations_[c.population];
-  gateway::PortRuntime& port = gateway_->ports()[pop.port];
+  gateway::PortRuntime& port = gatewayOf(id).ports()[pop.port];
   ServerSide* server = c.server.get();
   server->chain_chosen = true;
   // The filter chain: by SNI on TLS ports (the ClientHello came with the handshake's last ACK),
   // the port's shared chain on plain-HTTP ports.
-  const int listener = gateway_->selectListener(port, pop.sni);
+  const int listener = gatewayOf(id).selectListener(port, pop.sni);
   if (listener < 0) {
     ++port.socket.downstream_cx_no_filter_chain;
     if (c.client != kNone) ++resultOf(c.client).connections.no_filter_chain;
@@ -121,8 +124,8 @@ void World::chooseFilterChain(uint32_t id) {
     return;
   }
   server->listener = static_cast<size_t>(listener);
-  server->group = gateway_->counterFor(server->listener);
-  const auto& lrt = gateway_->listeners()[server->listener];
+  server->group = gatewayOf(id).counterFor(server->listener);
+  const auto& lrt = gatewayOf(id).listeners()[server->listener];
   ++lrt.stats->hcm.downstream_cx_total;
   ++lrt.stats->hcm.downstream_cx_active;
   if (lrt.tls) ++lrt.stats->hcm.downstream_cx_ssl_total;
@@ -168,11 +171,12 @@ void World::chooseFilterChain(uint32_t id) {
     // connection's worker got to it.
     const uint32_t gen = c.gen;
     const Duration cost = tlsHandshakeCost(verdict.get());
-    at(workers_.empty() ? sim_.now() + cost : chargeCpu(id, cost), [this, id, gen, verdict] {
+    const bool own_cpu = replicaOf(id).workers.empty();
+    at(own_cpu ? sim_.now() + cost : chargeCpu(id, cost), [this, id, gen, verdict] {
       Connection& cc = conns_[id];
       if (cc.gen != gen || cc.server_closed) return;
       if (verdict != nullptr) {
-        gateway::PortRuntime& p = gateway_->ports()[populations_[cc.population].port];
+        gateway::PortRuntime& p = gatewayOf(id).ports()[populations_[cc.population].port];
         for (const auto& name : verdict->stats) ++p.ssl[name];
         if (cc.client != kNone) {
           // The client's view of its handshake, under the listener counters' names.
@@ -292,9 +296,10 @@ void World::serverPump(uint32_t id) {
     if (!event) return;
     if (auto* head = std::get_if<proxy::http1::RequestHead>(&*event)) {
       chargeCpu(id, scenario_.host.request_cost);
-      const auto& lrt = gateway_->listeners()[s.listener];
+      const auto& lrt = gatewayOf(id).listeners()[s.listener];
       proxy::request::RequestContext context;
-      context.request_id_bits = {request_id_rng_.next(), request_id_rng_.next()};
+      Rng& ids = replicaOf(id).request_id_rng;
+      context.request_id_bits = {ids.next(), ids.next()};
       auto outcome =
           std::make_unique<proxy::http_flow::HeadOutcome>(proxy::http_flow::onRequestHead(
               *lrt.flow, flowStats(*lrt.stats), c.peer, context, *head, s.tls_peer.get()));
@@ -306,12 +311,12 @@ void World::serverPump(uint32_t id) {
                      reply->count_status);
         continue;
       }
-      const auto& port = gateway_->ports()[populations_[c.population].port];
+      const auto& port = gatewayOf(id).ports()[populations_[c.population].port];
       if (scenario_.outputs.backend_requests) {
         s.forwarded = std::make_unique<proxy::http1::RequestHead>(*head);
       }
-      s.current_listener =
-          port.tls ? static_cast<int>(s.listener) : gateway_->listenerForHost(port, outcome->host);
+      s.current_listener = port.tls ? static_cast<int>(s.listener)
+                                    : gatewayOf(id).listenerForHost(port, outcome->host);
       s.head = std::move(outcome);
     } else if (auto* done = std::get_if<proxy::http1::RequestComplete>(&*event)) {
       if (done->request_id != s.answered_early) handleRequest(id, done->request_id);
@@ -328,7 +333,7 @@ void World::handleRequest(uint32_t id, uint64_t request_id) {
     respondLocal(id, 404, "");
     return;
   }
-  const auto& lrt = gateway_->listeners()[static_cast<size_t>(s.current_listener)];
+  const auto& lrt = gatewayOf(id).listeners()[static_cast<size_t>(s.current_listener)];
   auto routed = proxy::http_flow::routeRequest(*lrt.flow, flowStats(*lrt.stats), *head);
   if (routed.authz && c.verdict) {
     const auto* policy = lrt.flow->routes().authorization(routed.route.index);
@@ -339,6 +344,7 @@ void World::handleRequest(uint32_t id, uint64_t request_id) {
     respondLocal(id, reply->status, reply->body, std::move(reply->headers), reply->count_status);
     return;
   }
+  s.route_headers = std::move(routed.response_headers);
   if (s.forwarded) {
     BackendRequest seen{c.population,
                         c.client_index,
@@ -376,7 +382,8 @@ void World::forwardToBackend(uint32_t id, uint64_t request_id, bool deferred) {
   if (!ready) {
     respondLocal(id, 503,
                  "upstream connect error or disconnect/reset before headers. "
-                 "reset reason: overflow");
+                 "reset reason: overflow",
+                 s.route_headers);
     // Called from an event of its own, nothing else writes the answer out.
     if (deferred) afterServerActivity(id);
     return;
@@ -400,8 +407,11 @@ void World::backendDone(uint32_t id, uint64_t request_id) {
   head.status = 200;
   head.headers = {{"content-length", std::to_string(body.size())},
                   {"content-type", "application/octet-stream"}};
+  head.headers.insert(head.headers.end(), s.route_headers.begin(), s.route_headers.end());
   proxy::request::applyLateResponseHeaders(
-      gateway_->listeners()[static_cast<size_t>(std::max(0, s.current_listener))].flow->pipeline(),
+      gatewayOf(id)
+          .listeners()[static_cast<size_t>(std::max(0, s.current_listener))]
+          .flow->pipeline(),
       head);
   s.http->respond(sim_.now(), head, body);
   afterServerActivity(id);
@@ -435,11 +445,12 @@ void World::armServerTimer(uint32_t id) {
   Connection& c = conns_[id];
   ServerSide& s = *c.server;
   std::optional<TimePoint> next = s.http ? s.http->nextDeadline() : std::nullopt;
-  if (c.client_vanished && gateway_->ports()[populations_[c.population].port].keepalive.enabled) {
+  if (c.client_vanished &&
+      gatewayOf(id).ports()[populations_[c.population].port].keepalive.enabled) {
     // Keepalive probes go unanswered: the peer is declared dead after idle + probes × interval.
     const TimePoint dead =
         s.last_activity +
-        gateway_->ports()[populations_[c.population].port].keepalive.deadPeerDetectionTime();
+        gatewayOf(id).ports()[populations_[c.population].port].keepalive.deadPeerDetectionTime();
     if (!next || dead < *next) next = dead;
   }
   if (next == s.timer_at) return;
@@ -457,7 +468,7 @@ void World::serverTimer(uint32_t id) {
   ServerSide& s = *c.server;
   s.timer_at.reset();
   if (c.client_vanished) {
-    const auto& ka = gateway_->ports()[populations_[c.population].port].keepalive;
+    const auto& ka = gatewayOf(id).ports()[populations_[c.population].port].keepalive;
     if (ka.enabled && sim_.now() >= s.last_activity + ka.deadPeerDetectionTime()) {
       serverClose(id, false, true);
       return;
@@ -476,12 +487,12 @@ void World::serverClose(uint32_t id, bool reset, bool remote) {
   if (s.timer_at) sim_.cancel(s.timer);
   s.timer_at.reset();
   if (s.backend_request != 0) sim_.cancel(s.backend);
-  gateway::PortRuntime& port = gateway_->ports()[populations_[c.population].port];
+  gateway::PortRuntime& port = gatewayOf(id).ports()[populations_[c.population].port];
   --port.socket.downstream_cx_active;
   ++port.socket.downstream_cx_destroy;
   if (s.group != nullptr) s.group->onConnectionClosed();
   if (s.group != nullptr || s.admitted) {
-    auto& hcm = gateway_->listeners()[s.listener].stats->hcm;
+    auto& hcm = gatewayOf(id).listeners()[s.listener].stats->hcm;
     if (hcm.downstream_cx_active > 0) --hcm.downstream_cx_active;
     ++hcm.downstream_cx_destroy;
     ++(remote ? hcm.downstream_cx_destroy_remote : hcm.downstream_cx_destroy_local);
@@ -490,6 +501,7 @@ void World::serverClose(uint32_t id, bool reset, bool remote) {
   // A client that closed has left already; one that only half-closed is still reading.
   sendCloseToClient(id, reset);
   c.server.reset();
+  releaseReplica(id);
   releaseIfDone(id);
 }
 
@@ -502,12 +514,13 @@ void World::tlsFlightArrives(uint32_t id) {
 TimePoint World::chargeCpu(uint32_t id, Duration cost) {
   Connection& c = conns_[id];
   const TimePoint now = sim_.now();
-  if (workers_.empty()) {
+  std::vector<TimePoint>& workers = replicaOf(id).workers;
+  if (workers.empty()) {
     // A CPU of its own: the connection's work runs back to back, nobody else's in between.
     if (cost > Duration()) c.cpu_done = std::max(now, c.cpu_done) + cost;
     return std::max(now, c.cpu_done);
   }
-  TimePoint& worker = workers_[c.worker];
+  TimePoint& worker = workers[c.worker];
   worker = std::max({now, worker, c.cpu_done}) + cost;
   c.cpu_done = worker;
   return worker;

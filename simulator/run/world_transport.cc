@@ -36,7 +36,9 @@ void World::routeConnection(uint32_t id) {
   const auto& tmpl = pop.spec->behavior.request;
   proxy::http1::HeaderList headers;
   for (const auto& [name, value] : tmpl.headers) headers.push_back({name, value});
-  const uint16_t port = static_cast<uint16_t>(gateway_->ports()[pop.port].external_port);
+  // Before any replica is chosen: every replica serves the same ports.
+  const uint16_t port =
+      static_cast<uint16_t>(replicas_.front().gateway->ports()[pop.port].external_port);
   const auto arrival = net::traverse(
       pop.path, {c.peer, 40000, c.client_index, pop.spec->proxy_header}, port, headers);
   c.peer = arrival.peer;
@@ -67,6 +69,7 @@ void World::releaseIfDone(uint32_t id) {
   if (!c.in_use || c.client != kNone) return;
   if (c.server_accepted && !c.server_closed) return;
   // Before accept with the client gone: the half-open connection simply disappears.
+  releaseReplica(id);
   c.in_use = false;
   c.server.reset();
   c.pending_in.clear();
@@ -124,8 +127,10 @@ void World::scheduleSynRetry(uint32_t id) {
 void World::synArrives(uint32_t id) {
   Connection& c = conns_[id];
   PopulationRuntime& pop = populations_[c.population];
-  AcceptQueue& q = accept_[pop.port];
-  gateway::PortRuntime& port = gateway_->ports()[pop.port];
+  // The balancer's flow state keeps a retransmitted SYN on the replica it chose first.
+  if (c.replica == kNone) pickReplica(id);
+  AcceptQueue& q = replicaOf(id).accept[pop.port];
+  gateway::PortRuntime& port = gatewayOf(id).ports()[pop.port];
   if (q.queued >= scenario_.host.listen_backlog) {
     // Accept queue full: Linux drops the SYN and the client retransmits it later.
     ++port.socket.listen_overflows;
@@ -142,7 +147,7 @@ void World::synArrives(uint32_t id) {
 void World::ackArrives(uint32_t id) {
   Connection& c = conns_[id];
   PopulationRuntime& pop = populations_[c.population];
-  AcceptQueue& q = accept_[pop.port];
+  AcceptQueue& q = replicaOf(id).accept[pop.port];
   if (scenario_.host.accept_cost.ns() <= 0) {
     accept(id);
     return;
@@ -151,7 +156,7 @@ void World::ackArrives(uint32_t id) {
     // Accept queue full when the handshake completes: Linux drops the ACK and keeps the
     // connection half-open, retransmitting its SYN-ACK; the client, which thinks it is
     // connected, answers each one. After tcp_synack_retries the attempt is abandoned.
-    ++gateway_->ports()[pop.port].socket.listen_overflows;
+    ++gatewayOf(id).ports()[pop.port].socket.listen_overflows;
     if (++c.synack_retries > net::kSynAckRetries) {
       sendCloseToClient(id, true);
       return;
@@ -168,8 +173,9 @@ void World::ackArrives(uint32_t id) {
   q.busy_until = start + scenario_.host.accept_cost;
   const uint32_t gen = c.gen;
   const size_t port = pop.port;
-  at(q.busy_until, [this, id, gen, port] {
-    --accept_[port].queued;
+  const uint32_t replica = c.replica;
+  at(q.busy_until, [this, id, gen, port, replica] {
+    --replicas_[replica].accept[port].queued;
     if (conns_[id].gen == gen) accept(id);
   });
 }

@@ -46,6 +46,13 @@ const std::vector<std::string>& clientCertificateNames();
 std::vector<std::string> loadCostModel(const Field& ref, const std::string& path,
                                        GatewayHostProfile& host);
 
+// `gateway`: "<ns>/<name>", or {name, replicas, loadBalancer}.
+void decodeGatewayDeployment(const Keys& keys, const Field& f, Scenario& s);
+// `rateLimitService`: the global rate-limit service's round trip and the filter's timeout.
+std::optional<RateLimitServiceProfile> decodeRateLimitService(const Keys& keys, const Field& f);
+// `faults`: outages during the run, within [0, duration] (later ends are warned about).
+std::vector<EnvironmentFault> decodeFaults(const Keys& keys, const Field& f, Duration duration);
+
 // A population's `proxyHeader`: a PROXY header the client writes itself.
 std::optional<ClientProxyHeader> decodeClientProxyHeader(const Keys& keys, const Field& f);
 

@@ -70,18 +70,6 @@ void decodeResources(const Keys& keys, const Field& f, std::string_view file_tex
   }
 }
 
-void decodeGateway(const Field& f, Scenario& s) {
-  auto g = f.str();
-  if (!g) return;
-  const size_t slash = g->find('/');
-  if (slash == 0 || slash == std::string::npos || slash + 1 == g->size() ||
-      g->find('/', slash + 1) != std::string::npos) {
-    f.error("expected <namespace>/<name>, found \"" + *g + "\"");
-    return;
-  }
-  s.gateway = *g;
-}
-
 void decodePopulations(const Keys& keys, const Field& root, const loader::ScenarioFrame& frame,
                        bool required, Scenario& s) {
   const Field list = keys.get(root, "populations");
@@ -130,7 +118,9 @@ void decodeScenario(const YAML::Node& doc, std::string_view text, const std::str
                                          "outputs",
                                          "enforceAdmission",
                                          "hops",
-                                         "certificates"};
+                                         "certificates",
+                                         "rateLimitService",
+                                         "faults"};
   known.insert(known.end(), options.extra_keys.begin(), options.extra_keys.end());
   keys.open(root, known);
   Scenario& s = out.scenario;
@@ -145,7 +135,7 @@ void decodeScenario(const YAML::Node& doc, std::string_view text, const std::str
   if (auto n = loader::readCount(keys.get(root, "seed"), 0, INT64_MAX)) s.seed = *n;
   if (auto d = loader::readDuration(keys.get(root, "duration"), Sign::kPositive)) s.duration = *d;
   if (auto t = loader::readTimestamp(keys.get(root, "now"))) s.now = *t;
-  decodeGateway(keys.get(root, "gateway"), s);
+  loader::decodeGatewayDeployment(keys, keys.get(root, "gateway"), s);
   if (auto v = keys.get(root, "enforceAdmission").boolean()) s.enforce_admission = *v;
   decodeResources(keys, keys.get(root, "resources"), text, file_label, base_dir, s);
   s.network = loader::decodeLink(keys, keys.get(root, "network"), LinkProfile{});
@@ -158,6 +148,8 @@ void decodeScenario(const YAML::Node& doc, std::string_view text, const std::str
       {s.duration, s.network, &s.hops, base_dir, s.certificates ? &*s.certificates : nullptr},
       options.require_populations, s);
   s.outputs = loader::decodeOutputs(keys, keys.get(root, "outputs"), s.duration);
+  s.rate_limit_service = loader::decodeRateLimitService(keys, keys.get(root, "rateLimitService"));
+  s.faults = loader::decodeFaults(keys, keys.get(root, "faults"), s.duration);
 }
 
 }  // namespace

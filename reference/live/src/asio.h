@@ -7,6 +7,7 @@
 #include <utility>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
@@ -16,6 +17,7 @@ namespace ctplab::live {
 
 namespace asio = boost::asio;
 using tcp = boost::asio::ip::tcp;
+using udp = boost::asio::ip::udp;
 using error_code = boost::system::error_code;
 
 }  // namespace ctplab::live

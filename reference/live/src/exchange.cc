@@ -83,11 +83,14 @@ void Exchange::onComplete(TimePoint now) {
   }
   const PlannedListener& vhost = plan().listeners()[static_cast<size_t>(vhost_listener_)];
   auto& stats = context_->stats->prefixes[vhost.prefix_index];
-  auto routed = proxy::http_flow::routeRequest(*vhost.flow, stats.flowStats(), *head_);
+  auto* state = context_->generation->listener_states[static_cast<size_t>(vhost_listener_)].get();
+  auto routed = proxy::http_flow::routeRequest(*vhost.flow, stats.flowStats(), *head_,
+                                               {now, state, &*forwarded_});
   if (auto& reply = routed.reply) {
     respondLocal(now, reply->status, reply->body, std::move(reply->headers), reply->count_status);
     return;
   }
+  route_headers_ = std::move(routed.response_headers);
   if (body_too_large_) {
     respondLocal(now, 413, "Payload Too Large");
     return;
@@ -151,16 +154,17 @@ void Exchange::onUpstreamResult(UpstreamResult result) {
       break;
     }
     case UpstreamResult::Kind::kTimeout:
-      respondLocal(now, 504, "upstream request timeout");
+      respondLocal(now, 504, "upstream request timeout", route_headers_);
       break;
     case UpstreamResult::Kind::kConnectFailure:
-      respondLocal(now, 503, std::string(kUpstreamFailure) + "connection failure");
+      respondLocal(now, 503, std::string(kUpstreamFailure) + "connection failure", route_headers_);
       break;
     case UpstreamResult::Kind::kReset:
-      respondLocal(now, 503, std::string(kUpstreamFailure) + "connection termination");
+      respondLocal(now, 503, std::string(kUpstreamFailure) + "connection termination",
+                   route_headers_);
       break;
     case UpstreamResult::Kind::kProtocolError:
-      respondLocal(now, 503, std::string(kUpstreamFailure) + "protocol error");
+      respondLocal(now, 503, std::string(kUpstreamFailure) + "protocol error", route_headers_);
       break;
   }
   host_->afterAsyncAnswer(now);
@@ -184,6 +188,7 @@ void Exchange::respondBackend(TimePoint now, int status, std::string_view reason
   head.reason = std::string(reason);
   head.headers = std::move(headers);
   if (!keep_length) head.headers.push_back({"content-length", std::to_string(body.size())});
+  head.headers.insert(head.headers.end(), route_headers_.begin(), route_headers_.end());
   const PlannedListener& vhost =
       plan().listeners()[static_cast<size_t>(std::max(0, vhost_listener_))];
   proxy::request::applyLateResponseHeaders(vhost.flow->pipeline(), head);

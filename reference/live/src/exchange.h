@@ -84,6 +84,8 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   bool cancelled_ = false;
   bool answered_early_ = false;
   std::optional<proxy::http_flow::HeadOutcome> head_;
+  // What the route appends to its responses, the backend's and the router's own (alt-svc).
+  proxy::http1::HeaderList route_headers_;
   std::optional<proxy::http1::RequestHead> forwarded_;
   int vhost_listener_ = -1;  // the virtual host's listener
   std::string body_;

@@ -1,6 +1,7 @@
 #include "ctplab/live/gateway_plan.h"
 
 #include <map>
+#include <set>
 
 #include "ctplab/policy/port_plan.h"
 #include "ctplab/proxy/connection/inspection_timeout.h"
@@ -21,6 +22,11 @@ proxy::Result<GatewayPlan> GatewayPlan::fromIr(const policy::ir::Gateway& gatewa
   plan.ir_ = &gateway;
   std::map<std::string, size_t> index_by_name;
   std::map<std::string, size_t> prefix_index;
+  const auto planned_ports = policy::planPorts(gateway);
+  std::set<std::string> http3_listeners;
+  for (const auto& planned : planned_ports) {
+    if (planned.http3) http3_listeners.insert(planned.listeners.begin(), planned.listeners.end());
+  }
   for (const auto& l : gateway.listeners) {
     if (!l.isHTTP() && !l.isTCP()) continue;  // UDP listeners are not served over TCP
     PlannedListener pl;
@@ -37,7 +43,11 @@ proxy::Result<GatewayPlan> GatewayPlan::fromIr(const policy::ir::Gateway& gatewa
       if (!codec) return proxy::Error{l.name + ": " + codec.error().message};
       pl.codec = codec.value();
       pl.settings = proxy::connection::HttpConnectionSettings::fromListener(l);
-      auto flow = proxy::http_flow::ListenerFlow::fromListener(l);
+      proxy::http_flow::FlowOptions flow_options;
+      if (http3_listeners.count(l.name) != 0) {
+        flow_options.http3_gateway_port = l.external_port != 0 ? l.external_port : l.port;
+      }
+      auto flow = proxy::http_flow::ListenerFlow::fromListener(l, flow_options);
       if (!flow) return proxy::Error{flow.error().message};
       pl.flow.emplace(std::move(flow).value());
       auto h2 = proxy::http2::http2OptionsFromListener(l);
@@ -54,7 +64,7 @@ proxy::Result<GatewayPlan> GatewayPlan::fromIr(const policy::ir::Gateway& gatewa
     index_by_name[l.name] = plan.listeners_.size();
     plan.listeners_.push_back(std::move(pl));
   }
-  for (const auto& planned : policy::planPorts(gateway)) {
+  for (const auto& planned : planned_ports) {
     PlannedPort port;
     port.proxy_port = planned.port;
     for (const auto& name : planned.listeners) {

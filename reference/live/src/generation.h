@@ -20,13 +20,23 @@ struct Generation {
       : number(number_in),
         ir(std::move(ir_in)),
         plan(std::move(plan_in)),
-        counters(*ir, plan, previous ? &previous->counters : nullptr) {}
+        counters(*ir, plan, previous ? &previous->counters : nullptr) {
+    listener_states.reserve(plan.listeners().size());
+    for (const auto& l : plan.listeners()) {
+      listener_states.push_back(
+          l.flow ? std::make_unique<proxy::http_flow::ListenerState>(l.flow->routeFilters())
+                 : nullptr);
+    }
+  }
 
   uint64_t number;
   std::shared_ptr<const policy::ir::Gateway> ir;  // what the plan's pointers refer to
   GatewayPlan plan;
   // Locks inside: the one part of a generation that changes, from every worker.
   mutable SharedCounters counters;
+  // Per listener (null for TCP ones): rate-limit buckets and JWT caches, locked per route. A
+  // reload starts them afresh, as a new Envoy listener does.
+  std::vector<std::unique_ptr<proxy::http_flow::ListenerState>> listener_states;
 };
 
 // Errors are the plan's (a listener setting the data plane refuses).

@@ -13,6 +13,7 @@
 #include "ctplab/live/gateway_plan.h"
 #include "ctplab/live/live_clock.h"
 #include "generation.h"
+#include "quic_ports.h"
 #include "worker.h"
 
 namespace ctplab::live {
@@ -77,6 +78,8 @@ struct LiveGateway::Impl {
   proxy::Result<std::vector<std::unique_ptr<Acceptor>>> openAcceptors(
       const GatewayPlan& plan, std::vector<std::unique_ptr<Acceptor>>& keep);
   void describe(const GatewayPlan& plan);
+  // The HTTP/3 ports of the current configuration follow its TCP acceptors (same numbers).
+  proxy::Result<bool> updateQuic();
   void accept(Acceptor& acceptor);
   void awaitSignal();
   void awaitHangup();
@@ -95,6 +98,7 @@ struct LiveGateway::Impl {
   LiveClock clock;
   GatewayShared shared;
   std::vector<std::unique_ptr<Worker>> workers;
+  QuicPorts quic;  // its sockets belong to worker loops: gone before the workers
   asio::io_context main;  // acceptors, admin, signals, shutdown
   asio::signal_set signals;
   asio::signal_set hangup;
@@ -186,6 +190,15 @@ void LiveGateway::Impl::describe(const GatewayPlan& plan) {
                          where, port.unsupported});
     }
   }
+}
+
+proxy::Result<bool> LiveGateway::Impl::updateQuic() {
+  std::vector<QuicPorts::TcpPort> tcp;
+  for (const auto& a : acceptors) tcp.push_back({a->port_index, a->bound_port});
+  auto updated = quic.update(current, tcp, options, workers);
+  if (!updated) return updated.error();
+  for (const std::string& line : quic.describe(options)) options.log("listening " + line);
+  return true;
 }
 
 proxy::Result<bool> LiveGateway::Impl::bind() {
@@ -285,6 +298,8 @@ proxy::Result<std::string> LiveGateway::Impl::reload() {
   }
   for (auto& w : workers) w->onReload(current);
   std::string text = "reloaded: configuration " + std::to_string(current->number);
+  // TCP already moved on; a QUIC port that cannot follow keeps serving the previous setup.
+  if (auto q = updateQuic(); !q) text += "\n  HTTP/3 not updated: " + q.error().message;
   for (const auto& l : reports) {
     text += "\n  " + l.protocol + " gateway port " + std::to_string(l.gateway_port) + " -> " +
             (l.bound ? formatHostPort(l.bound->host, l.bound->port)
@@ -425,6 +440,7 @@ proxy::Result<std::unique_ptr<LiveGateway>> LiveGateway::start(const policy::ir:
   for (uint32_t i = 0; i < g.options.workers; ++i) {
     g.workers.push_back(std::make_unique<Worker>(i, g.shared, g.current));
   }
+  if (auto q = g.updateQuic(); !q) return q.error();
   for (auto& w : g.workers) w->startThread();
   for (auto& a : g.acceptors) g.accept(*a);
   if (g.admin_server) g.admin_server->start();

@@ -1,6 +1,7 @@
 #include "worker.h"
 
 #include "downstream_connection.h"
+#include "quic_listener.h"
 #include "upstream_pool.h"
 
 namespace ctplab::live {
@@ -67,6 +68,24 @@ void Worker::onReload(std::shared_ptr<const Generation> current) {
   });
 }
 
+void Worker::addQuic(std::shared_ptr<QuicListener> listener) {
+  asio::post(context_, [this, listener = std::move(listener)] { quic_.push_back(listener); });
+}
+
+void Worker::removeQuic(std::shared_ptr<QuicListener> listener) {
+  asio::post(context_, [this, listener = std::move(listener)] {
+    std::erase(quic_, listener);
+    listener->closeNow();
+    quicSessionsChanged();
+  });
+}
+
+void Worker::quicSessionsChanged() {
+  size_t n = 0;
+  for (const auto& q : quic_) n += q->sessions();
+  quic_live_.store(n, std::memory_order_relaxed);
+}
+
 void Worker::remove(uint64_t connection_id) {
   connections_.erase(connection_id);
   live_.store(connections_.size(), std::memory_order_relaxed);
@@ -93,6 +112,7 @@ void Worker::startDrain() {
     std::vector<std::shared_ptr<DownstreamConnection>> all;
     for (auto& [id, c] : connections_) all.push_back(c);
     for (auto& c : all) c->drain();
+    for (auto& q : quic_) q->drain();
   });
 }
 
@@ -101,6 +121,7 @@ void Worker::closeAll() {
     std::vector<std::shared_ptr<DownstreamConnection>> all;
     for (auto& [id, c] : connections_) all.push_back(c);
     for (auto& c : all) c->forceClose();
+    for (auto& q : quic_) q->closeNow();
     if (upstream_pool_) upstream_pool_->closeAll();
   });
 }
@@ -132,6 +153,10 @@ void Worker::stop() {
     context_.stop();
   }
   if (thread_.joinable()) thread_.join();
+  // The loop is over: what it did not close is closed here, while the counters still exist.
+  for (auto& q : quic_) q->closeNow();
+  quic_.clear();
+  quic_live_.store(0);
   connections_.clear();
   upstream_pool_.reset();
   live_.store(0);

@@ -23,6 +23,7 @@
 namespace ctplab::live {
 
 class DownstreamConnection;
+class QuicListener;
 class UpstreamPool;
 
 // Read-only for workers; owned by the gateway, outlives every worker. What a reload changes is
@@ -49,13 +50,19 @@ class Worker {
   // After a reload: connections of listeners the new configuration no longer has finish their
   // request in flight and close; the others keep the configuration they were accepted under.
   void onReload(std::shared_ptr<const Generation> current);
+  // The HTTP/3 ports this worker drives (their sockets belong to its loop).
+  void addQuic(std::shared_ptr<QuicListener> listener);
+  void removeQuic(std::shared_ptr<QuicListener> listener);
   void startDrain();
   void closeAll();
   // Counters as of now, taken on the worker's thread; nullopt when it does not answer in time.
   std::optional<StatMap> snapshot(std::chrono::milliseconds wait);
   // Closes what is left, ends the loop and joins the thread (idempotent).
   void stop();
-  size_t liveConnections() const { return live_.load(std::memory_order_relaxed); }
+  // TCP connections and QUIC connections (HTTP/3 sessions).
+  size_t liveConnections() const {
+    return live_.load(std::memory_order_relaxed) + quic_live_.load(std::memory_order_relaxed);
+  }
 
   // Worker thread only.
   const GatewayShared& shared() const { return shared_; }
@@ -66,6 +73,8 @@ class Worker {
   // Where connections read into; the bytes are consumed before the next read on this thread.
   std::vector<char>& readBuffer() { return read_buffer_; }
   void remove(uint64_t connection_id);
+  // A QUIC listener opened or closed sessions: recount them for liveConnections().
+  void quicSessionsChanged();
   // The forwarding backend's connections of this worker (created on first use).
   UpstreamPool& upstreamPool();
 
@@ -87,6 +96,8 @@ class Worker {
   uint64_t next_id_ = 1;
   std::unordered_map<uint64_t, std::shared_ptr<DownstreamConnection>> connections_;
   std::atomic<size_t> live_{0};
+  std::vector<std::shared_ptr<QuicListener>> quic_;
+  std::atomic<size_t> quic_live_{0};
   std::unique_ptr<UpstreamPool> upstream_pool_;
 };
 

@@ -3,14 +3,21 @@
 #include <string>
 #include <string_view>
 
+#include "quic_config.h"
+
 namespace ctplab::live {
 
 void WorkerStats::addTo(const GatewayPlan& plan, StatMap& out) const {
   // Only prefixes of ports this driver listens on exist, as in Envoy only configured HCMs do.
   std::vector<bool> served(prefixes.size(), false);
+  std::vector<bool> http3(prefixes.size(), false);
   for (const PlannedPort& port : plan.ports()) {
     if (port.unsupported) continue;
-    for (size_t l : port.listeners) served[plan.listeners()[l].prefix_index] = true;
+    const bool h3 = servesHttp3(plan, port);
+    for (size_t l : port.listeners) {
+      served[plan.listeners()[l].prefix_index] = true;
+      if (h3) http3[plan.listeners()[l].prefix_index] = true;
+    }
   }
   for (size_t i = 0; i < prefixes.size(); ++i) {
     if (!served[i]) continue;
@@ -28,6 +35,17 @@ void WorkerStats::addTo(const GatewayPlan& plan, StatMap& out) const {
     s.request.forEach(counter);
     s.client_ip.forEach(counter);
     s.authz.forEach(counter);
+    // The JWT filter counts once it has run (Envoy creates them with the filter).
+    if (s.jwt.allowed + s.jwt.denied != 0) s.jwt.forEach(counter);
+    // The local rate limit's stat prefix is its own, not the HCM's: all listeners add up.
+    s.rate_limit.forEach([&](std::string_view name, uint64_t v) {
+      if (s.rate_limit.enabled != 0) addStat(out, std::string(name), v);
+    });
+    if (http3[i]) {
+      counter("downstream_cx_http3_total", s.http3.downstream_cx_http3_total);
+      addStat(out, base + "downstream_cx_http3_active", s.http3.downstream_cx_http3_active, true);
+      counter("downstream_rq_http3_total", s.http3.downstream_rq_http3_total);
+    }
   }
   // Like the simulator, only PROXY protocol counters that moved are shown.
   proxy_protocol.forEach([&](std::string_view name, uint64_t v) {
@@ -45,6 +63,11 @@ void WorkerStats::addTo(const GatewayPlan& plan, StatMap& out) const {
     p.phases.forEach(
         [&](std::string_view name, uint64_t v) { addStat(out, base + std::string(name), v); });
     for (const auto& [name, v] : p.ssl) addStat(out, base + name, v);
+    if (servesHttp3(plan, port)) {
+      p.http3.forEach([&](std::string_view name, uint64_t v) {
+        addStat(out, base + "http3." + std::string(name), v);
+      });
+    }
   }
 }
 

@@ -19,6 +19,10 @@ class Checker {
   void cel(const std::string& path, const std::string& message) {
     errors.push_back(path + ": Invalid value: \"object\": " + message);
   }
+  // A CEL rule on a list (the API server names the schema type it failed on).
+  void celList(const std::string& path, const std::string& message) {
+    errors.push_back(path + ": Invalid value: \"array\": " + message);
+  }
   void pattern(const std::string& path, const std::string& value, const std::string& re) {
     errors.push_back(path + ": Invalid value: \"" + value + "\": " + path +
                      " in body should match '" + re + "'");
@@ -54,6 +58,12 @@ class Checker {
     }
   }
   void required(const std::string& path) { errors.push_back(path + ": Required value"); }
+  void maximum(const std::string& path, int64_t v, int64_t max) {
+    if (v > max) {
+      errors.push_back(path + ": Invalid value: " + std::to_string(v) + ": " + path +
+                       " in body should be less than or equal to " + std::to_string(max));
+    }
+  }
   void minimum(const std::string& path, int64_t v, int64_t min) {
     if (v < min) {
       errors.push_back(path + ": Invalid value: " + std::to_string(v) + ": " + path +

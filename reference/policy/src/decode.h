@@ -24,6 +24,10 @@ void decodeClientTrafficPolicySpec(const Field& spec, ClientTrafficPolicySpec& o
 // jwt providers, oidc, ...) are accepted as written.
 void decodeSecurityPolicySpec(const Field& spec, SecurityPolicySpec& out);
 
+// Unknown fields of `rateLimit` are errors; the other features (timeout, retry, ...) are
+// accepted as written.
+void decodeBackendTrafficPolicySpec(const Field& spec, BackendTrafficPolicySpec& out);
+
 // Policy target references shared by the policy kinds (targetRef(s) and targetSelectors).
 PolicyTargetRef decodeTargetRef(const Field& f);
 TargetSelectorSpec decodeTargetSelector(const Field& f);

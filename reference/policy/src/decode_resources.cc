@@ -197,6 +197,26 @@ void decodeObject(const std::string& kind, const YAML::Node& node, const std::st
     p.raw = toTree(node);
     if (Tree* st = p.raw.get("status")) *st = Tree::null();
     out.security_policies.push_back(std::move(p));
+  } else if (kind == "BackendTrafficPolicy") {
+    BackendTrafficPolicy p;
+    p.meta = decodeMeta(root);
+    root.rejectUnknown({"apiVersion", "kind", "metadata", "spec", "status"});
+    if (!spec.expectMap()) {
+      spec.error("missing required field (spec)");
+    } else {
+      decodeBackendTrafficPolicySpec(spec, p.spec);
+    }
+    p.admission_errors = admissionErrors(p.spec);
+    p.raw = toTree(node);
+    if (Tree* st = p.raw.get("status")) *st = Tree::null();
+    out.backend_traffic_policies.push_back(std::move(p));
+  } else if (kind == "EnvoyGateway") {
+    // The controller's configuration file; only whether a rate-limit service is configured
+    // matters to translation. It has no metadata.
+    EnvoyGatewayConfig c;
+    c.meta.location = root.location();
+    c.rate_limit = root["rateLimit"].present();
+    out.envoy_gateway_configs.push_back(std::move(c));
   } else if (kind == "GatewayClass") {
     GatewayClass gc;
     gc.meta = decodeMeta(root);

@@ -1,5 +1,5 @@
-// Decoding of SecurityPolicy.spec: targets and `authorization` strictly, the other features
-// accepted as written (they are echoed, not modelled).
+// Decoding of SecurityPolicy.spec: targets, `authorization` and `jwt` strictly, the other
+// features accepted as written (they are echoed, not modelled).
 #include "decode.h"
 
 namespace ctplab::policy {
@@ -108,6 +108,72 @@ AuthorizationSpec decodeAuthorization(const Field& f) {
   return a;
 }
 
+JWTProviderSpec decodeJWTProvider(const Field& f) {
+  f.rejectUnknown({"name", "issuer", "audiences", "remoteJWKS", "localJWKS", "claimToHeaders",
+                   "recomputeRoute", "extractFrom"});
+  JWTProviderSpec p;
+  p.name = f["name"].required("name");
+  p.issuer = f["issuer"].str();
+  p.audiences = optionalStrings(f["audiences"]);
+  Field remote = f["remoteJWKS"];
+  if (remote.expectMap()) {
+    // Backend settings of the key-set fetch are echoed, not modelled.
+    remote.rejectUnknown({"uri", "cacheDuration", "failedRefetchDuration", "backendRef",
+                          "backendRefs", "backendSettings"});
+    JWTProviderSpec::Remote r;
+    r.uri = remote["uri"].required("uri");
+    r.has_backend_ref = remote["backendRef"].present();
+    r.has_backend_refs = remote["backendRefs"].present();
+    r.cache_duration = remote["cacheDuration"].str();
+    r.failed_refetch_duration = remote["failedRefetchDuration"].str();
+    p.remote_jwks = std::move(r);
+  }
+  Field local = f["localJWKS"];
+  if (local.expectMap()) {
+    local.rejectUnknown({"type", "inline", "valueRef"});
+    JWTProviderSpec::Local l;
+    l.type = local["type"].str();
+    l.inline_jwks = local["inline"].str();
+    Field ref = local["valueRef"];
+    if (ref.expectMap()) {
+      ref.rejectUnknown({"group", "kind", "name"});
+      l.value_ref = ref["name"].required("name");
+    }
+    p.local_jwks = std::move(l);
+  }
+  for (const auto& c : f["claimToHeaders"].items()) {
+    if (!c.expectMap()) continue;
+    c.rejectUnknown({"header", "claim"});
+    p.claim_to_headers.push_back({c["header"].required("header"), c["claim"].required("claim")});
+  }
+  p.recompute_route = f["recomputeRoute"].boolean();
+  Field ex = f["extractFrom"];
+  if (ex.expectMap()) {
+    ex.rejectUnknown({"headers", "cookies", "params"});
+    JWTProviderSpec::ExtractFrom e;
+    for (const auto& h : ex["headers"].items()) {
+      if (!h.expectMap()) continue;
+      h.rejectUnknown({"name", "valuePrefix"});
+      e.headers.push_back({h["name"].required("name"), h["valuePrefix"].str()});
+    }
+    e.cookies = ex["cookies"].strings();
+    e.params = ex["params"].strings();
+    p.extract_from = std::move(e);
+  }
+  return p;
+}
+
+JWTSpec decodeJWT(const Field& f) {
+  f.rejectUnknown({"optional", "failOpen", "providers"});
+  JWTSpec jwt;
+  jwt.optional = f["optional"].boolean();
+  jwt.fail_open = f["failOpen"].boolean();
+  for (const auto& p : f["providers"].items()) {
+    if (p.expectMap()) jwt.providers.push_back(decodeJWTProvider(p));
+  }
+  return jwt;
+}
+
 }  // namespace
 
 void decodeSecurityPolicySpec(const Field& spec, SecurityPolicySpec& out) {
@@ -120,6 +186,7 @@ void decodeSecurityPolicySpec(const Field& spec, SecurityPolicySpec& out) {
   }
   out.merge_type = spec["mergeType"].str();
   out.has_jwt = spec["jwt"].present();
+  if (spec["jwt"].expectMap()) out.jwt = decodeJWT(spec["jwt"]);
   for (const char* feature :
        {"cors", "csrf", "jwt", "oidc", "apiKeyAuth", "basicAuth", "extAuth"}) {
     out.has_http_features = out.has_http_features || spec[feature].present();

@@ -26,6 +26,7 @@ TranslationResult translate(const ResourceSet& resources, const TranslateOptions
       result.policies.push_back(std::move(r));
     }
   }
+  processBackendTrafficPolicies(ctx, result);
   processSecurityPolicies(ctx, result);
   sortRoutes(result);
   return result;

@@ -1,6 +1,7 @@
 #include "route_output.h"
 
 #include "cidr.h"
+#include "ratelimit_output.h"
 
 namespace ctplab::policy {
 namespace {
@@ -129,10 +130,18 @@ Tree routeToTree(const ir::Route& route, bool http, const TranslationResult* res
     d.set("statusCode", Tree::integer(500));
     e.set("directResponse", std::move(d));
   }
-  if (route.authorization) {
+  if (route.authorization || route.jwt) {
     Tree security = Tree::map();
-    security.set("authorization", authorizationTree(*route.authorization, result));
+    if (route.authorization) {
+      security.set("authorization", authorizationTree(*route.authorization, result));
+    }
+    if (route.jwt) security.set("jwt", jwtTree(*route.jwt));
     e.set("security", std::move(security));
+  }
+  if (!route.traffic_policy.empty()) {
+    Tree traffic = Tree::map();
+    if (route.rate_limit) traffic.set("rateLimit", rateLimitTree(*route.rate_limit));
+    e.set("traffic", std::move(traffic));
   }
   return e;
 }

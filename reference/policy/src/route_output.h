@@ -1,5 +1,6 @@
-// IR routes as upstream's xdsIR YAML (pathMatch, directResponse, SecurityPolicy authorization:
-// `security.authorization` on HTTP routes, `authorization` on TCP routes). Internal.
+// IR routes as upstream's xdsIR YAML (pathMatch, directResponse, SecurityPolicy authorization and
+// JWT: `security.{authorization,jwt}` on HTTP routes, `authorization` on TCP routes;
+// BackendTrafficPolicy rate limits: `traffic.rateLimit`). Internal.
 #pragma once
 
 #include "ctplab/policy/engine.h"

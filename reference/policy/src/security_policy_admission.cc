@@ -212,11 +212,60 @@ void checkAuthorization(const SecurityPolicySpec& s, Checker& c) {
   }
 }
 
+// spec.jwt: the JWT, JWTProvider, RemoteJWKS and LocalJWKS markers of the CRD.
+void checkJWTProviders(const JWTSpec& jwt, Checker& c) {
+  if (jwt.optional && jwt.fail_open) {
+    c.cel("spec.jwt",
+          "optional and failOpen cannot both be set; failOpen already tolerates a missing JWT");
+  }
+  const std::string providers = "spec.jwt.providers";
+  c.minItems(providers, jwt.providers.size(), 1);
+  c.maxItems(providers, jwt.providers.size(), 16);
+  for (size_t i = 0; i < jwt.providers.size(); ++i) {
+    const JWTProviderSpec& p = jwt.providers[i];
+    const std::string path = index(providers, i);
+    if (p.recompute_route.value_or(false) && p.claim_to_headers.empty()) {
+      c.cel(path, "claimToHeaders must be specified if recomputeRoute is enabled.");
+    }
+    if (!p.remote_jwks && !p.local_jwks) {
+      c.cel(path, "either remoteJWKS or localJWKS must be specified.");
+    }
+    if (p.remote_jwks && p.local_jwks) {
+      c.cel(path, "remoteJWKS and localJWKS cannot both be specified.");
+    }
+    c.length(path + ".name", p.name, 1, 253);
+    if (p.issuer) c.length(path + ".issuer", *p.issuer, 0, 253);
+    if (p.audiences) c.maxItems(path + ".audiences", p.audiences->size(), 8);
+    if (p.remote_jwks) {
+      if (p.remote_jwks->has_backend_ref) {
+        c.cel(path + ".remoteJWKS", "BackendRefs must be used, backendRef is not supported.");
+      }
+      c.length(path + ".remoteJWKS.uri", p.remote_jwks->uri, 1, 253);
+      c.duration(path + ".remoteJWKS.cacheDuration", p.remote_jwks->cache_duration);
+      c.duration(path + ".remoteJWKS.failedRefetchDuration",
+                 p.remote_jwks->failed_refetch_duration);
+    }
+    if (p.local_jwks) {
+      const auto& l = *p.local_jwks;
+      // The API server defaults type to Inline before the rule runs.
+      const std::string type = l.type.value_or("Inline");
+      c.enumeration(path + ".localJWKS.type", l.type, {"Inline", "ValueRef"});
+      const bool ok = (type == "Inline" && l.inline_jwks && !l.value_ref) ||
+                      (type == "ValueRef" && !l.inline_jwks && l.value_ref);
+      if (!ok) {
+        c.cel(path + ".localJWKS",
+              "Exactly one of inline or valueRef must be set with correct type.");
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> admissionErrors(const SecurityPolicySpec& s) {
   Checker c;
   checkTargets(s, c);
+  if (s.jwt) checkJWTProviders(*s.jwt, c);
   if (s.authorization) checkAuthorization(s, c);
   return c.errors;
 }

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "cidr.h"
+#include "jwt_translate.h"
 
 namespace ctplab::policy {
 namespace {
@@ -34,7 +35,20 @@ BuiltAuthorization buildAuthorization(const SecurityPolicy& policy) {
         }
         r.client_cidrs.push_back(cidr);
       }
-      r.jwt = p.jwt.has_value();
+      if (p.jwt) {
+        ir::JWTPrincipal jwt;
+        jwt.provider = p.jwt->provider;
+        if (const auto& providers = policy.spec.jwt) {
+          jwt.provider_configured =
+              std::any_of(providers->providers.begin(), providers->providers.end(),
+                          [&](const JWTProviderSpec& s) { return s.name == jwt.provider; });
+        }
+        for (const auto& c : p.jwt->claims.value_or(std::vector<JWTClaimSpec>{})) {
+          jwt.claims.push_back({c.name, c.value_type.value_or("String"), c.values});
+        }
+        jwt.scopes = p.jwt->scopes.value_or(std::vector<std::string>{});
+        r.jwt = std::move(jwt);
+      }
       r.headers = p.headers && !p.headers->empty();
       r.client_ip_geo_locations = p.client_ip_geo_locations && !p.client_ip_geo_locations->empty();
     }
@@ -171,6 +185,10 @@ std::vector<std::string> applyToRoute(TranslationContext& ctx, const SecurityPol
   for (const auto& parent : route.parents) {
     ParentRefListeners pr = resolveParentRef(ctx, route, parent);
     if (!pr.managed) continue;
+    // Upstream builds the JWT providers per parent (after authorization), so a failure is
+    // reported once for each parent.
+    const BuiltJWT jwt = buildJWT(ctx, policy);
+    if (jwt.error) errs.push_back("JWT: " + *jwt.error);
     // Errors found on earlier parents (GeoIP) also turn this parent's routes into 500s, as
     // upstream evaluates them per parent.
     const bool base_errors = !errs.empty();
@@ -191,6 +209,7 @@ std::vector<std::string> applyToRoute(TranslationContext& ctx, const SecurityPol
         if (section && *section != r.rule_name) continue;
         if (r.name.rfind(prefix, 0) != 0 || !secured.insert(&r).second) continue;
         r.authorization = built.authorization;
+        r.jwt = jwt.jwt;
         if (usesGeoLocations(built) && !geo_checked) {
           geo_error = geoLocationError(policy, g->envoy_proxy, il->client_ip_detection);
           if (geo_error) errs.push_back("Authorization: " + *geo_error);
@@ -203,10 +222,14 @@ std::vector<std::string> applyToRoute(TranslationContext& ctx, const SecurityPol
   return errs;
 }
 
-std::vector<std::string> applyToGateway(const SecurityPolicy& policy, GatewayContext& g,
+std::vector<std::string> applyToGateway(const TranslationContext& ctx, const SecurityPolicy& policy,
+                                        GatewayContext& g,
                                         const std::optional<std::string>& section,
                                         SecuredRoutes& secured) {
   std::vector<std::string> errs;
+  // Upstream builds JWT before authorization on this path.
+  const BuiltJWT jwt = buildJWT(ctx, policy);
+  if (jwt.error) errs.push_back("JWT: " + *jwt.error);
   const BuiltAuthorization built = buildAuthorization(policy);
   // Upstream adds no "Authorization: " prefix on this path.
   if (built.error) errs.push_back(*built.error);
@@ -226,6 +249,7 @@ std::vector<std::string> applyToGateway(const SecurityPolicy& policy, GatewayCon
     for (auto& r : il.routes) {
       if (!secured.insert(&r).second) continue;
       r.authorization = built.authorization;
+      r.jwt = jwt.jwt;
       if (geo_error || base_errors) r.direct_response_500 = true;
     }
   }

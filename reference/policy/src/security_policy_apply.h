@@ -1,5 +1,6 @@
-// Puts one SecurityPolicy's authorization onto IR routes the way Envoy Gateway's
-// translateSecurityPolicyForRoute / ForListeners do, with their errors. Internal to the engine.
+// Puts one SecurityPolicy's authorization and JWT authentication onto IR routes the way Envoy
+// Gateway's translateSecurityPolicyForRoute / ForListeners do, with their errors. Internal to the
+// engine.
 #pragma once
 
 #include <optional>
@@ -27,7 +28,8 @@ std::vector<std::string> applyToRoute(TranslationContext& ctx, const SecurityPol
 
 // A policy on gateway `g` (every listener, or the Gateway listener named `section`): every route
 // there not reached by a more specific policy.
-std::vector<std::string> applyToGateway(const SecurityPolicy& policy, GatewayContext& g,
+std::vector<std::string> applyToGateway(const TranslationContext& ctx, const SecurityPolicy& policy,
+                                        GatewayContext& g,
                                         const std::optional<std::string>& section,
                                         SecuredRoutes& secured);
 

@@ -263,7 +263,7 @@ class Processor {
     const Scope scope =
         t.section ? gatewayListenerScope(t.ns, t.name, *t.section) : gatewayScope(t.ns, t.name);
     if (t.section) overrides_.add(gatewayScope(t.ns, t.name), scope);
-    auto errs = applyToGateway(p, *g, t.section, secured_);
+    auto errs = applyToGateway(ctx_, p, *g, t.section, secured_);
     if (!errs.empty()) {
       r.status.setCondition(ancestor, ctrl,
                             {"Accepted", "False", "Invalid", errorConditionMessage(errs), gen});

@@ -32,6 +32,7 @@ Tree stringMatch(const ir::StringMatch& m) {
   if (m.suffix) t.set("suffix", Tree::string(*m.suffix));
   if (m.safe_regex) t.set("safeRegex", Tree::string(*m.safe_regex));
   t.set("distinct", Tree::boolean(m.distinct));
+  if (m.invert) t.set("invert", Tree::boolean(*m.invert));
   return t;
 }
 
@@ -396,6 +397,16 @@ Tree translationToTree(const TranslationResult& result) {
   }
   if (!security_policies.items().empty()) {
     root.set("securityPolicies", std::move(security_policies));
+  }
+  Tree backend_traffic_policies = Tree::list();
+  for (const auto& r : result.backend_traffic_policies) {
+    if (!r.handled) continue;  // upstream lists only the policies it handled
+    Tree p = r.policy->raw;
+    p.set("status", policyStatusTree(r.status));
+    backend_traffic_policies.push(std::move(p));
+  }
+  if (!backend_traffic_policies.items().empty()) {
+    root.set("backendTrafficPolicies", std::move(backend_traffic_policies));
   }
 
   Tree gateways = Tree::list();

@@ -71,6 +71,8 @@ void attachRoutes(TranslationContext& ctx);
 void collectListenerStatuses(const TranslationContext& ctx, TranslationResult& result);
 // Stage 2: ClientTrafficPolicies → statuses, applied onto the IR.
 void processClientTrafficPolicies(TranslationContext& ctx, TranslationResult& result);
+// Stage 2b: BackendTrafficPolicies → statuses, rate limits (or 500s) on the IR routes.
+void processBackendTrafficPolicies(TranslationContext& ctx, TranslationResult& result);
 // Stage 3: SecurityPolicies → statuses, authorization (or 500s) on the IR routes.
 void processSecurityPolicies(TranslationContext& ctx, TranslationResult& result);
 // Last: each HTTP listener's routes in upstream's match-precedence order.

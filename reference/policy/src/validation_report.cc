@@ -111,6 +111,16 @@ std::string validationReport(const TranslationResult& result) {
     policyReport("SecurityPolicy", *r->policy, r->status, r->admission_errors, r->rejected,
                  "no Gateway or route of this controller matches", out);
   }
+  std::vector<const BackendTrafficPolicyResult*> traffic;
+  for (const auto& r : result.backend_traffic_policies) traffic.push_back(&r);
+  std::stable_sort(traffic.begin(), traffic.end(), [](const auto* a, const auto* b) {
+    if (a->policy->meta.ns != b->policy->meta.ns) return a->policy->meta.ns < b->policy->meta.ns;
+    return a->policy->meta.name < b->policy->meta.name;
+  });
+  for (const BackendTrafficPolicyResult* r : traffic) {
+    policyReport("BackendTrafficPolicy", *r->policy, r->status, r->admission_errors, r->rejected,
+                 "no Gateway, ListenerSet or route of this controller matches", out);
+  }
   out += "Listeners\n";
   for (const auto& g : result.gateways) {
     if (!g.accepted) {
@@ -142,10 +152,12 @@ std::string validationReport(const TranslationResult& result) {
       out += "  " + l.name + " (" + l.protocol + " port " + std::to_string(l.external_port) +
              ", proxy port " + std::to_string(l.port) + ")\n";
       out += "    policy: " + (l.policy.empty() ? std::string("none (defaults)") : l.policy) + "\n";
-      std::map<std::string, size_t> authorized;
+      std::map<std::string, size_t> authorized, authenticated, limited;
       size_t failed = 0;
       for (const auto& r : l.routes) {
         if (r.authorization) ++authorized[r.authorization->policy];
+        if (r.jwt) ++authenticated[r.jwt->policy];
+        if (r.rate_limit) ++limited[r.rate_limit->policy];
         if (r.direct_response_500) ++failed;
       }
       if (failed > 0) {
@@ -154,6 +166,14 @@ std::string validationReport(const TranslationResult& result) {
       }
       for (const auto& [source, n] : authorized) {
         out += "    authorization from SecurityPolicy " + source + " on " + std::to_string(n) +
+               " of " + std::to_string(l.routes.size()) + " routes\n";
+      }
+      for (const auto& [source, n] : authenticated) {
+        out += "    JWT authentication from SecurityPolicy " + source + " on " + std::to_string(n) +
+               " of " + std::to_string(l.routes.size()) + " routes\n";
+      }
+      for (const auto& [source, n] : limited) {
+        out += "    rate limit from BackendTrafficPolicy " + source + " on " + std::to_string(n) +
                " of " + std::to_string(l.routes.size()) + " routes\n";
       }
       if (const ir::Listener* owner = portOwner(*irg, l)) {

@@ -66,6 +66,25 @@ struct Run {
     }
     return nullptr;
   }
+  const BackendTrafficPolicyResult* backendPolicy(const std::string& name) const {
+    for (const auto& p : result.backend_traffic_policies) {
+      if (p.policy->meta.name == name) return &p;
+    }
+    return nullptr;
+  }
+  // The condition `type` of the BackendTrafficPolicy's ancestor named `ancestor` with the given
+  // section ("" = none).
+  const Condition* btpCondition(const std::string& name, const std::string& ancestor,
+                                const std::string& section, const std::string& type) const {
+    const BackendTrafficPolicyResult* p = backendPolicy(name);
+    if (p == nullptr) return nullptr;
+    for (const auto& a : p->status.ancestors()) {
+      if (a.ref.name == ancestor && a.ref.section_name.value_or("") == section) {
+        return a.find(type);
+      }
+    }
+    return nullptr;
+  }
   // The IR route of `listener` whose name starts with `prefix`.
   const ir::Route* route(const std::string& listener_name, const std::string& prefix) const {
     const ir::Listener* l = listener(listener_name);
@@ -85,10 +104,11 @@ struct Run {
   }
 };
 
-inline Run runYaml(const std::string& yaml) {
+inline Run runYaml(const std::string& yaml, std::optional<bool> global_rate_limit = std::nullopt) {
   Run r;
   loadText(yaml, "test.yaml", r.loaded);
   TranslateOptions options;
+  options.global_rate_limit = global_rate_limit;
   options.now = TimePoint::fromUnixSeconds(1780272000);  // 2026-06-01T00:00:00Z
   r.result = translate(r.loaded.resources, options);
   return r;
@@ -104,6 +124,13 @@ inline std::string policy(const std::string& name, const std::string& created,
 inline std::string securityPolicy(const std::string& name, const std::string& created,
                                   const std::string& spec) {
   return "---\napiVersion: gateway.envoyproxy.io/v1alpha1\nkind: SecurityPolicy\n"
+         "metadata: {name: " +
+         name + ", namespace: ns, creationTimestamp: \"" + created + "\"}\nspec:\n" + spec + "\n";
+}
+
+inline std::string backendTrafficPolicy(const std::string& name, const std::string& created,
+                                        const std::string& spec) {
+  return "---\napiVersion: gateway.envoyproxy.io/v1alpha1\nkind: BackendTrafficPolicy\n"
          "metadata: {name: " +
          name + ", namespace: ns, creationTimestamp: \"" + created + "\"}\nspec:\n" + spec + "\n";
 }

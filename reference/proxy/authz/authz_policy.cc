@@ -17,6 +17,13 @@ std::string field(size_t rule, std::string_view rest) {
   return "rules[" + std::to_string(rule) + "]" + std::string(rest);
 }
 
+// A rule without principal.jwt has no JWT condition; one with it needs a verified payload from
+// the named provider that satisfies every claim and scope.
+bool jwtMatches(const AuthzRule& rule, const jwt::Outcome* outcome) {
+  if (!rule.jwt) return true;
+  return outcome != nullptr && jwt::matchesJwtPrincipal(*rule.jwt, *outcome);
+}
+
 }  // namespace
 
 Result<AuthzPolicy> AuthzPolicy::compile(AuthzConfig config) {
@@ -29,7 +36,7 @@ Result<AuthzPolicy> AuthzPolicy::compile(AuthzConfig config) {
     if (rule.name.size() > kMaxNameLength) {
       return Error{field(i, ".name: must be at most 253 characters")};
     }
-    if (rule.client_cidrs.empty() && rule.unmodelled.empty()) {
+    if (rule.client_cidrs.empty() && rule.unmodelled.empty() && !rule.jwt) {
       return Error{field(i, ": at least one of principal or cel must be specified")};
     }
     if (rule.methods.size() > kMaxMethods) {
@@ -39,7 +46,8 @@ Result<AuthzPolicy> AuthzPolicy::compile(AuthzConfig config) {
       if (method.empty()) return Error{field(i, ".operation.methods: empty method")};
     }
     CompiledRule compiled;
-    compiled.has_operation = !rule.methods.empty() || rule.path.has_value();
+    // A JWT principal is a per-request condition like the operation.
+    compiled.has_operation = !rule.methods.empty() || rule.path.has_value() || rule.jwt;
     compiled.unmodelled = !rule.unmodelled.empty();
     if (rule.path && rule.path->type == PathMatch::Type::kRegex) {
       re2::RE2::Options options;
@@ -76,8 +84,8 @@ Result<AuthzPolicy> AuthzPolicy::compile(AuthzConfig config) {
 }
 
 Decision AuthzPolicy::evaluateHttp(const IpAddress& client, std::string_view method,
-                                   std::string_view path) const {
-  const Operation operation{method, path};
+                                   std::string_view path, const jwt::Outcome* jwt) const {
+  const Operation operation{method, path, jwt};
   return evaluate(client, &operation);
 }
 
@@ -90,9 +98,10 @@ Decision AuthzPolicy::evaluate(const IpAddress& client, const Operation* operati
   for (auto k = with_conditions_.smallestIndexMatching(client); k && (!bound || *k < *bound);
        k = with_conditions_.smallestIndexMatchingAfter(client, *k)) {
     const CompiledRule& rule = rules_[*k];
-    if (rule.has_operation &&
-        (!operation || !operationMatches(config_.rules[*k], rule.path_regex.get(),
-                                         operation->method, operation->path))) {
+    if (rule.has_operation && (!operation ||
+                               !operationMatches(config_.rules[*k], rule.path_regex.get(),
+                                                 operation->method, operation->path) ||
+                               !jwtMatches(config_.rules[*k], operation->jwt))) {
       continue;  // a condition that is evaluated failed: the rule cannot match
     }
     if (rule.unmodelled) return ruleDecision(*k, DecidedBy::kUnmodelledRule);

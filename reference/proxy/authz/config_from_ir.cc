@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "ctplab/proxy/jwt/config_from_ir.h"
+
 namespace ctplab::proxy::authz {
 namespace {
 
@@ -50,7 +52,7 @@ Result<AuthzConfig> configFromIr(const policy::ir::Authorization& authorization)
       path.invert = in.path_invert;
       rule.path = std::move(path);
     }
-    if (in.jwt) rule.unmodelled.push_back(UnmodelledCondition::kJwt);
+    if (in.jwt) rule.jwt = jwt::principalFromIr(*in.jwt);
     if (in.headers) rule.unmodelled.push_back(UnmodelledCondition::kHeaders);
     if (in.client_ip_geo_locations) {
       rule.unmodelled.push_back(UnmodelledCondition::kClientIpGeoLocations);

@@ -7,7 +7,29 @@
 
 namespace ctplab::proxy::http_flow {
 
-Result<ListenerFlow> ListenerFlow::fromListener(const policy::ir::Listener& listener) {
+namespace {
+
+// A filter's local reply; whoever writes it states the body's length and type itself.
+Reply filterReply(http1::ResponseHead head, std::string body) {
+  Reply reply{head.status, std::move(body), {}, true};
+  for (auto& h : head.headers) {
+    if (http1::equalsIgnoreCase(h.name, "content-length") ||
+        http1::equalsIgnoreCase(h.name, "content-type")) {
+      continue;
+    }
+    reply.headers.push_back(std::move(h));
+  }
+  return reply;
+}
+
+}  // namespace
+
+std::string altSvcValue(uint32_t gateway_port) {
+  return "h3=\":" + std::to_string(gateway_port) + "\"; ma=86400";
+}
+
+Result<ListenerFlow> ListenerFlow::fromListener(const policy::ir::Listener& listener,
+                                                const FlowOptions& options) {
   ListenerFlow flow;
   flow.ir_ = &listener;
   flow.tls_ = listener.protocol == "HTTPS";
@@ -23,6 +45,10 @@ Result<ListenerFlow> ListenerFlow::fromListener(const policy::ir::Listener& list
   auto xfcc = tls::xfccConfigFromIr(listener.headers ? listener.headers->xfcc : std::nullopt);
   if (!xfcc) return Error{listener.name + ": " + xfcc.error().message};
   flow.xfcc_ = xfcc.value();
+  if (options.http3_gateway_port) flow.alt_svc_ = altSvcValue(*options.http3_gateway_port);
+  auto filters = compileRouteFilters(listener);
+  if (!filters) return Error{listener.name + ": " + filters.error().message};
+  flow.filters_ = std::move(filters).value();
   return flow;
 }
 
@@ -59,8 +85,8 @@ HeadOutcome onRequestHead(const ListenerFlow& flow, const FlowStats& stats, cons
   return out;
 }
 
-RouteOutcome routeRequest(const ListenerFlow& flow, const FlowStats& stats,
-                          const HeadOutcome& head) {
+RouteOutcome routeRequest(const ListenerFlow& flow, const FlowStats& stats, const HeadOutcome& head,
+                          const RouteContext& context) {
   RouteOutcome out;
   out.route = flow.routes().route(head.host, head.path);
   switch (out.route.kind) {
@@ -73,14 +99,43 @@ RouteOutcome routeRequest(const ListenerFlow& flow, const FlowStats& stats,
     case router::RouteDecision::Kind::kBackend:
       break;
   }
-  // The route's RBAC filter sees the detected client address (spec 5.1).
-  if (const auto* policy = flow.routes().authorization(out.route.index)) {
-    out.authz = policy->evaluateHttp(head.detection.client, head.method, head.path);
+  const int route = out.route.index;
+  const bool filters = context.state != nullptr && context.forwarded != nullptr;
+  if (filters) {
+    out.jwt = context.state->authenticate(route, context.now, *context.forwarded, flow.scheme());
+    if (out.jwt) {
+      if (stats.jwt != nullptr) stats.jwt->record(*out.jwt);
+      if (auto denied = jwt::deniedReply(*out.jwt)) {
+        out.reply = filterReply(std::move(denied->head), std::move(denied->body));
+        return out;
+      }
+      jwt::applyToRequest(*out.jwt, *context.forwarded);
+    }
+  }
+  // The route's RBAC filter sees the detected client address (spec 5.1) and the verified JWT.
+  if (const auto* policy = flow.routes().authorization(route)) {
+    out.authz = policy->evaluateHttp(head.detection.client, head.method, head.path,
+                                     out.jwt ? &*out.jwt : nullptr);
     if (stats.authz != nullptr) stats.authz->record(*out.authz);
     if (auto denial = authz::httpDenial(*out.authz)) {
       out.reply = Reply{denial->head.status, std::move(denial->body), {}, true};
+      return out;
     }
   }
+  if (filters) {
+    out.rate_limit =
+        context.state->limitLocally(route, context.now, *context.forwarded, head.detection.client);
+    if (out.rate_limit) {
+      if (stats.rate_limit != nullptr) stats.rate_limit->record(*out.rate_limit);
+      const auto& config = *flow.routeFilters()[static_cast<size_t>(route)].local;
+      if (auto limited = ratelimit::limitedReply(*out.rate_limit, config)) {
+        out.reply = filterReply(std::move(limited->head), std::move(limited->body));
+        return out;
+      }
+      ratelimit::appendRateLimitHeaders(*out.rate_limit, out.response_headers);
+    }
+  }
+  if (!flow.altSvc().empty()) out.response_headers.push_back({"alt-svc", flow.altSvc()});
   return out;
 }
 

@@ -43,7 +43,20 @@ bool headerMatches(const CompiledValueSelector& s, const http1::HeaderList& head
   return valueMatches(s, repeated ? std::string_view(joined) : std::string_view(first->value));
 }
 
-// The raw value of the first `name` parameter in the query (no percent-decoding), or nullopt.
+bool pathMatches(const PathSelector& path, const re2::RE2* regex, std::string_view target) {
+  switch (path.type) {
+    case PathSelector::Type::kExact:
+      return target == path.value;
+    case PathSelector::Type::kPrefix:
+      return target.starts_with(path.value);
+    case PathSelector::Type::kRegex:
+      return regex != nullptr && re2::RE2::FullMatch(target, *regex);
+  }
+  return false;
+}
+
+}  // namespace
+
 std::optional<std::string_view> queryParam(std::string_view target, std::string_view name) {
   const size_t q = target.find('?');
   if (q == std::string_view::npos) return std::nullopt;
@@ -60,20 +73,6 @@ std::optional<std::string_view> queryParam(std::string_view target, std::string_
     query.remove_prefix(amp + 1);
   }
 }
-
-bool pathMatches(const PathSelector& path, const re2::RE2* regex, std::string_view target) {
-  switch (path.type) {
-    case PathSelector::Type::kExact:
-      return target == path.value;
-    case PathSelector::Type::kPrefix:
-      return target.starts_with(path.value);
-    case PathSelector::Type::kRegex:
-      return regex != nullptr && re2::RE2::FullMatch(target, *regex);
-  }
-  return false;
-}
-
-}  // namespace
 
 bool ruleMatches(const CompiledRule& rule, size_t rule_index, const http1::RequestHead& head,
                  const IpAddress& client, std::string& key) {

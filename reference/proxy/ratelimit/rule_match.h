@@ -2,13 +2,19 @@
 // Envoy Gateway generates would produce that rule's descriptor, and which Distinct bucket it is.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "ctplab/common/ip_address.h"
 #include "ctplab/proxy/http1/request_head.h"
 #include "ctplab/proxy/ratelimit/ratelimit_config.h"
 
 namespace ctplab::proxy::ratelimit {
+
+// The raw value of the first `name` parameter in the request target's query (no
+// percent-decoding), or nullopt: what Envoy's query parameter matchers read.
+std::optional<std::string_view> queryParam(std::string_view target, std::string_view name);
 
 // On a match of a rule with Distinct selectors, `key` is overwritten with a string that is equal
 // for two requests exactly when they share a bucket of that rule (rule index included).

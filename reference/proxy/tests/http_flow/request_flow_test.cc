@@ -138,5 +138,33 @@ TEST(RequestFlow, EarlyAnswersStopBeforeRouting) {
   EXPECT_EQ(no_route.routed->reply->status, 404);
 }
 
+TEST(RequestFlow, Http3PortsAdvertiseThemselvesOnRoutedResponsesOnly) {
+  const auto listener = azListener();
+  FlowOptions options;
+  options.http3_gateway_port = 443;
+  const auto flow = ListenerFlow::fromListener(listener, options).value();
+  EXPECT_EQ(flow.altSvc(), "h3=\":443\"; ma=86400");
+
+  auto routed = run(flow, {}, get("/other", {}));
+  ASSERT_TRUE(routed.routed);
+  ASSERT_EQ(routed.routed->response_headers.size(), 1u);
+  EXPECT_EQ(routed.routed->response_headers[0].name, "alt-svc");
+  EXPECT_EQ(routed.routed->response_headers[0].value, "h3=\":443\"; ma=86400");
+
+  // The router's own 404 is not a route's response.
+  auto other_host = get("/x", {});
+  auto narrow_listener = listener;
+  narrow_listener.routes.back().hostname = "www.example.com";
+  const auto narrow = ListenerFlow::fromListener(narrow_listener, options).value();
+  other_host.headers.back().value = "api.example.com";
+  auto missing = run(narrow, {}, other_host);
+  ASSERT_TRUE(missing.routed->reply);
+  EXPECT_TRUE(missing.routed->response_headers.empty());
+
+  const auto plain = ListenerFlow::fromListener(listener).value();
+  EXPECT_TRUE(plain.altSvc().empty());
+  EXPECT_TRUE(run(plain, {}, get("/other", {})).routed->response_headers.empty());
+}
+
 }  // namespace
 }  // namespace ctplab::proxy::http_flow

@@ -15,6 +15,7 @@
 #include "ctplab/proxy/connection/listener_stats.h"
 #include "ctplab/proxy/http1/codec_stats.h"
 #include "ctplab/proxy/http2/http2_stats.h"
+#include "ctplab/proxy/http3/http3_stats.h"
 #include "ctplab/proxy/http_flow/request_flow.h"
 #include "ctplab/proxy/proxy_protocol/proxy_protocol_stats.h"
 #include "ctplab/proxy/request/request_stats.h"
@@ -22,17 +23,29 @@
 
 namespace ctplab::live {
 
+// The HCM's HTTP/3 counters (the QUIC sessions of an HTTP/3 port count here too).
+struct Http3HcmStats {
+  uint64_t downstream_cx_http3_total = 0;
+  uint64_t downstream_cx_http3_active = 0;  // gauge
+  uint64_t downstream_rq_http3_total = 0;
+};
+
 // Everything counted under one HCM stat prefix (`http.<prefix>.`).
 struct PrefixStats {
   proxy::router::HcmStats hcm;
   proxy::http1::CodecStats codec;
   proxy::http2::Http2Stats http2;
+  Http3HcmStats http3;
   proxy::connection::HttpConnectionStats connection;
   proxy::request::RequestStats request;
   proxy::client_ip::ClientIpStats client_ip;
   proxy::authz::AuthzStats authz;
+  proxy::jwt::JwtStats jwt;
+  proxy::ratelimit::RateLimitStats rate_limit;
 
-  proxy::http_flow::FlowStats flowStats() { return {&client_ip, &request, &authz}; }
+  proxy::http_flow::FlowStats flowStats() {
+    return {&client_ip, &request, &authz, &jwt, &rate_limit};
+  }
 };
 
 // Socket-level counters of one proxy port (`listener.<address>.`).
@@ -44,6 +57,8 @@ struct PortStats {
   proxy::connection::ListenerConnectionStats phases;  // inspection (and later TLS) timeouts
   // The TLS transport socket's `ssl.*` counters, by name (ciphers and versions are open-ended).
   std::map<std::string, uint64_t> ssl;
+  // The port's UDP socket, when it serves HTTP/3 (`listener.<address>.http3.`).
+  proxy::http3::Http3Stats http3;
 };
 
 struct WorkerStats {
@@ -56,7 +71,7 @@ struct WorkerStats {
   proxy::proxy_protocol::ProxyProtocolStats proxy_protocol;
 
   // Adds every stat under its full Envoy name, as the simulator's GatewayModel::stats() names
-  // them. Ports this driver does not serve are left out.
+  // them. Ports this driver does not serve are left out; HTTP/3 names only show on HTTP/3 ports.
   void addTo(const GatewayPlan& plan, StatMap& out) const;
 };
 

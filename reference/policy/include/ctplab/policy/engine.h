@@ -2,6 +2,7 @@
 // Order of processing and every message follow Envoy Gateway's translator.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,10 @@ struct TranslateOptions {
   // When true, policies that the API server would reject (CEL and schema rules) are not
   // translated, as on a cluster. When false they are translated anyway (file-based config).
   bool enforce_admission = false;
+  // Whether the controller runs with a global rate-limit service. Unset: an EnvoyGateway config
+  // object in the input decides (its `rateLimit`); without one, test bundles count as enabled (as
+  // upstream's translator tests run) and plain manifests as disabled (upstream's default).
+  std::optional<bool> global_rate_limit;
 };
 
 struct PolicyResult {
@@ -36,6 +41,14 @@ struct SecurityPolicyResult {
   // Some target reference has a kind upstream's translator processes; only such policies are
   // listed in its output.
   bool handled = false;
+};
+
+struct BackendTrafficPolicyResult {
+  const BackendTrafficPolicy* policy = nullptr;
+  PolicyStatus status;
+  std::vector<std::string> admission_errors;  // `spec.x: Invalid value: ...: message`
+  bool rejected = false;                      // admission enforced and failed
+  bool handled = false;                       // listed in upstream's output
 };
 
 struct GatewayResult {
@@ -58,6 +71,8 @@ struct TranslationResult {
   std::vector<ir::Gateway> irs;                  // one per IR key, in order of first use
   // Handled policies in the order the translator first handled them, then the others.
   std::vector<SecurityPolicyResult> security_policies;
+  // Likewise for BackendTrafficPolicies.
+  std::vector<BackendTrafficPolicyResult> backend_traffic_policies;
   const ir::Gateway* findIR(const std::string& key) const;
 };
 
@@ -66,5 +81,6 @@ TranslationResult translate(const ResourceSet& resources, const TranslateOptions
 // Admission-time (API server) validation of one policy: CEL rules and schema patterns.
 std::vector<std::string> admissionErrors(const ClientTrafficPolicySpec& spec);
 std::vector<std::string> admissionErrors(const SecurityPolicySpec& spec);
+std::vector<std::string> admissionErrors(const BackendTrafficPolicySpec& spec);
 
 }  // namespace ctplab::policy

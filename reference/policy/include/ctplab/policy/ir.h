@@ -16,6 +16,7 @@ struct StringMatch {
   std::string name;
   std::optional<std::string> exact, prefix, suffix, safe_regex;
   bool distinct = false;
+  std::optional<bool> invert;  // rate-limit selectors: the match result is negated
 };
 
 struct AddHeader {
@@ -144,8 +145,24 @@ struct PathMatch {
   std::string value;
 };
 
+// principal.jwt of an authorization rule: claims and scopes read from the payload the named
+// provider verified. A provider the policy does not configure never yields a payload, so such a
+// rule never matches (Envoy Gateway accepts it without a message).
+struct JWTClaim {
+  std::string name;                   // dotted path into the payload, e.g. "user.roles"
+  std::string value_type = "String";  // String: equals one value; StringArray: contains one
+  std::vector<std::string> values;
+};
+
+struct JWTPrincipal {
+  std::string provider;
+  bool provider_configured = false;  // the same policy's jwt.providers names it
+  std::vector<JWTClaim> claims;      // all must match
+  std::vector<std::string> scopes;   // each must appear in the `scope`/`scp` claim
+};
+
 // One SecurityPolicy `authorization` rule (spec 5.1) as upstream's IR `security.authorization`
-// holds it. Principal kinds other than clientCIDRs are kept only as flags: the data plane treats
+// holds it. Header, geolocation and CEL principals are kept only as flags: the data plane treats
 // a rule carrying one as not evaluable (it fails closed).
 struct AuthorizationRule {
   std::string name;
@@ -154,7 +171,9 @@ struct AuthorizationRule {
   std::vector<std::string> methods;       // operation.methods
   std::optional<PathMatch> path;          // operation.path; unset: any path
   bool path_invert = false;               // operation.path.invert: match paths NOT matching
-  bool jwt = false, headers = false, client_ip_geo_locations = false, cel = false;
+  // principal.jwt; tests as a bool the way the former flag did.
+  std::optional<JWTPrincipal> jwt;
+  bool headers = false, client_ip_geo_locations = false, cel = false;
 };
 
 struct Authorization {
@@ -163,14 +182,110 @@ struct Authorization {
   std::string policy;  // "<ns>/<name>" of the SecurityPolicy it came from
 };
 
+// Rate limiting (BackendTrafficPolicy `rateLimit`) as upstream's IR `traffic.rateLimit` holds it.
+struct RateLimitValue {
+  uint32_t requests = 0;
+  std::string unit;  // Second | Minute | Hour | Day | Week | Month | Year
+  struct FromMetadata {
+    std::string ns, key;
+  };
+  std::optional<FromMetadata> from_metadata;  // global only
+};
+
+// sourceCIDR selector; `cidr` is the masked network.
+struct CIDRMatch {
+  std::string cidr;
+  uint32_t mask_len = 0;
+  bool is_ipv6 = false;
+  bool distinct = false;  // one bucket per client address inside the range
+  bool invert = false;
+};
+
+struct RateLimitCost {
+  std::optional<uint64_t> number;
+  std::optional<std::string> format;  // "%DYNAMIC_METADATA(ns:key)%"
+};
+
+// One selector rule. All conditions must hold; methods match when any one does. PathPrefix
+// selectors other than "/" arrive as a segment-aware safe_regex, as upstream writes them.
+struct RateLimitRule {
+  std::string name;  // <policy-ns>/<policy-name>/rule/<index in the policy's list>
+  std::vector<StringMatch> header_matches;
+  std::optional<StringMatch> path_match;
+  std::vector<StringMatch> method_matches;  // exact method names
+  std::optional<CIDRMatch> cidr_match;
+  std::vector<StringMatch> query_param_matches;
+  RateLimitValue limit;
+  std::optional<RateLimitCost> request_cost, response_cost;
+  std::optional<bool> shared, shadow_mode;
+  std::optional<std::string> x_rate_limit_option;  // Off | DraftVersion03; unset: listener's
+};
+
+struct LocalRateLimit {
+  // The bucket for requests no rule selects: the first rule without clientSelectors, else
+  // 4294967295/Second.
+  RateLimitValue default_limit;
+  std::vector<RateLimitRule> rules;  // rules with clientSelectors, in API order
+  std::optional<std::string> default_x_rate_limit_option;
+};
+
+struct GlobalRateLimit {
+  std::vector<RateLimitRule> rules;
+};
+
+struct RateLimit {
+  std::optional<LocalRateLimit> local;
+  std::optional<GlobalRateLimit> global;
+  std::string policy;  // "<ns>/<name>" of the BackendTrafficPolicy it came from
+};
+
+// SecurityPolicy `jwt` (upstream's IR `security.jwt`).
+struct JWTProvider {
+  std::string name;
+  std::string issuer;  // "" = not checked
+  std::vector<std::string> audiences;
+  // The key set, resolved from localJWKS.inline or the ConfigMap valueRef names. Unset for a
+  // remote key set, which offline translation cannot fetch.
+  std::optional<std::string> local_jwks;
+  std::optional<std::string> remote_jwks_uri;
+  struct ClaimToHeader {
+    std::string header, claim;
+  };
+  std::vector<ClaimToHeader> claim_to_headers;
+  std::optional<bool> recompute_route;
+  struct HeaderExtractor {
+    std::string name;
+    std::optional<std::string> value_prefix;
+  };
+  // Unset: the Authorization header's Bearer token or the access_token query parameter.
+  struct ExtractFrom {
+    std::vector<HeaderExtractor> headers;
+    std::vector<std::string> cookies, params;
+  };
+  std::optional<ExtractFrom> extract_from;
+};
+
+struct JWT {
+  bool allow_missing = false;            // jwt.optional
+  bool allow_missing_or_failed = false;  // jwt.failOpen
+  std::vector<JWTProvider> providers;
+  std::string policy;  // "<ns>/<name>" of the SecurityPolicy it came from
+};
+
 // A route as far as client-traffic translation sees it: names, hostname, its match, the
-// SecurityPolicy authorization that applies, 500 on policy failure.
+// SecurityPolicy authorization and JWT authentication, the BackendTrafficPolicy rate limit, 500
+// on policy failure.
 struct Route {
   std::string name;
   std::string hostname;
   std::string rule_name;  // the xRoute rule's name (upstream's metadata.sectionName); "" if none
   std::optional<PathMatch> path_match;  // unset: any path (TCP/TLS routes, rules without match)
   std::optional<Authorization> authorization;
+  std::optional<JWT> jwt;
+  std::optional<RateLimit> rate_limit;
+  // A BackendTrafficPolicy reached this route (with or without a rate limit): less specific
+  // policies no longer apply to it.
+  std::string traffic_policy;
   bool direct_response_500 = false;
 };
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "ctplab/policy/backend_traffic_policy_spec.h"
 #include "ctplab/policy/ctp_spec.h"
 #include "ctplab/policy/diagnostics.h"
 #include "ctplab/policy/security_policy_spec.h"
@@ -190,6 +191,20 @@ struct SecurityPolicy {
   std::vector<std::string> admission_errors;  // API-server rejections
 };
 
+struct BackendTrafficPolicy {
+  ObjectMeta meta;
+  BackendTrafficPolicySpec spec;
+  Tree raw;  // echoed in translate output, with every feature the engine does not model
+  std::vector<std::string> admission_errors;  // API-server rejections
+};
+
+// Envoy Gateway's own configuration (kind EnvoyGateway, the controller's config file), as far as
+// translation depends on it: whether a global rate-limit service is deployed.
+struct EnvoyGatewayConfig {
+  ObjectMeta meta;
+  bool rate_limit = false;  // spec `rateLimit` present (its backend, e.g. Redis)
+};
+
 // Everything loaded from the input files, in load order.
 struct ResourceSet {
   std::vector<GatewayClass> gateway_classes;
@@ -204,6 +219,8 @@ struct ResourceSet {
   std::vector<EnvoyProxy> envoy_proxies;
   std::vector<ClientTrafficPolicy> client_traffic_policies;
   std::vector<SecurityPolicy> security_policies;
+  std::vector<BackendTrafficPolicy> backend_traffic_policies;
+  std::vector<EnvoyGatewayConfig> envoy_gateway_configs;
   // True when any file used Envoy Gateway's test-bundle format; policies then keep input order
   // for equal creation timestamps (as upstream's translator tests do) instead of ns/name order.
   bool bundle_format = false;

@@ -1,5 +1,5 @@
-// SecurityPolicy spec (gateway.envoyproxy.io/v1alpha1) as written: its targets and the
-// `authorization` block. Its other features (cors, jwt providers, oidc, ...) are only echoed.
+// SecurityPolicy spec (gateway.envoyproxy.io/v1alpha1) as written: its targets, `authorization`
+// and `jwt` blocks. Its other features (cors, oidc, basicAuth, ...) are only echoed.
 #pragma once
 
 #include <cstdint>
@@ -70,13 +70,53 @@ struct AuthorizationSpec {
   std::vector<AuthorizationRuleSpec> rules;   // in order; the first match decides
 };
 
+// One jwt.providers entry. Unset members were absent.
+struct JWTProviderSpec {
+  std::string name;
+  std::optional<std::string> issuer;
+  std::optional<std::vector<std::string>> audiences;
+  struct Remote {
+    std::string uri;
+    bool has_backend_ref = false;  // the singular form the CRD rejects
+    bool has_backend_refs = false;
+    std::optional<std::string> cache_duration, failed_refetch_duration;
+  };
+  std::optional<Remote> remote_jwks;
+  struct Local {
+    std::optional<std::string> type;  // Inline (default) | ValueRef
+    std::optional<std::string> inline_jwks;
+    std::optional<std::string> value_ref;  // ConfigMap name, policy namespace
+  };
+  std::optional<Local> local_jwks;
+  struct ClaimToHeader {
+    std::string header, claim;
+  };
+  std::vector<ClaimToHeader> claim_to_headers;
+  std::optional<bool> recompute_route;
+  struct HeaderExtractor {
+    std::string name;
+    std::optional<std::string> value_prefix;
+  };
+  struct ExtractFrom {
+    std::vector<HeaderExtractor> headers;
+    std::vector<std::string> cookies, params;
+  };
+  std::optional<ExtractFrom> extract_from;
+};
+
+struct JWTSpec {
+  std::optional<bool> optional, fail_open;
+  std::vector<JWTProviderSpec> providers;
+};
+
 struct SecurityPolicySpec {
   std::optional<PolicyTargetRef> target_ref;  // deprecated singular form
   std::vector<PolicyTargetRef> target_refs;
   std::vector<TargetSelectorSpec> target_selectors;
   std::optional<std::string> merge_type;
   std::optional<AuthorizationSpec> authorization;
-  bool has_jwt = false;  // spec.jwt (providers) present; principal.jwt needs it
+  std::optional<JWTSpec> jwt;
+  bool has_jwt = false;  // spec.jwt present; principal.jwt needs it
   // Any of cors, csrf, jwt, oidc, apiKeyAuth, basicAuth, extAuth present (TCP allows none).
   bool has_http_features = false;
   // Deprecated backendRef forms of extAuth, for the DeprecatedField warning.

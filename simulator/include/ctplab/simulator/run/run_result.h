@@ -110,6 +110,19 @@ struct BackendRequest {
   bool client_ip_known = true;  // false: a real backend that does not report it
 };
 
+// One gateway replica's share of the run (results list them only with more than one).
+struct ReplicaResult {
+  uint64_t connections = 0;  // new connections the load balancer sent it
+  uint64_t peak_active_connections = 0;
+  std::map<std::string, uint64_t> stats;  // as RunResult::gateway_stats, this replica's only
+};
+
+// What the global rate-limit service saw (results show it when the scenario declares the
+// service or a fault, or a check was made).
+struct RateLimitServiceResult {
+  uint64_t checks = 0, descriptors = 0, answered = 0, over_limit = 0, refused = 0, timed_out = 0;
+};
+
 struct RunResult {
   std::string scenario;
   uint64_t seed = 0;
@@ -119,7 +132,11 @@ struct RunResult {
   // scenario's overrides) and host.cost_model, the file's provenance.
   std::optional<scenario::GatewayHostProfile> cost_model;
   std::vector<PopulationResult> populations;
-  std::map<std::string, uint64_t> gateway_stats;
+  std::map<std::string, uint64_t> gateway_stats;  // summed over the replicas
+  // With more than one replica: each one's counters, by index; empty for a single replica.
+  std::vector<ReplicaResult> replicas;
+  std::string load_balancer;  // "roundRobin", ... with more than one replica
+  std::optional<RateLimitServiceResult> rate_limit_service;
   uint64_t peak_active_connections = 0;
   // Real TLS handshakes the model ran (once per chain, population and validity epoch).
   uint64_t tls_handshakes_computed = 0;

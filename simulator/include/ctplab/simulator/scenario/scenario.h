@@ -239,6 +239,38 @@ struct Outputs {
   bool backend_requests = false;           // every request as the backend received it
 };
 
+// The gateway's replicas behind a load balancer that picks one per new connection (L4, like a
+// cloud load balancer or kube-proxy). Each replica is a whole data plane: connection limits,
+// stats, workers and per-route state are its own.
+struct GatewayReplicas {
+  enum class Balancing {
+    kRoundRobin,        // in turn, per connection
+    kLeastConnections,  // fewest open connections through the balancer; ties: lowest index
+    kSourceIpHash,      // FNV-1a of the source address the balancer sees, modulo the replicas
+  };
+  uint32_t replicas = 1;
+  Balancing balancing = Balancing::kRoundRobin;
+};
+
+// The global rate-limit service every replica asks (Envoy's ratelimit service): how long a
+// check takes there and back, and how long the filter waits for it.
+struct RateLimitServiceProfile {
+  DurationDistribution round_trip = DurationDistribution::constant(Duration::milliseconds(1));
+  // Envoy's rate limit filter gives up after 20 ms by default; the request then fails open.
+  Duration timeout = Duration::milliseconds(20);
+  policy::SourceLocation location;
+};
+
+// Something that goes wrong around the gateway during the run, in scenario time [from, to).
+struct EnvironmentFault {
+  enum class Kind {
+    kRateLimitServiceDown,  // checks reaching the service are refused: the call fails
+  };
+  Kind kind = Kind::kRateLimitServiceDown;
+  Duration from, to;
+  policy::SourceLocation location;
+};
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -249,6 +281,7 @@ struct Scenario {
   std::vector<std::string> resource_files;
   std::vector<std::pair<std::string, std::string>> inline_resources;  // (label, YAML text)
   std::string gateway;  // "<ns>/<name>" of the Gateway to run; empty: the only one
+  GatewayReplicas replicas;
   // As on a cluster, policies the API server would reject are not applied. false: translate
   // them anyway, as Envoy Gateway's file-based translator does (its status messages then show).
   bool enforce_admission = true;
@@ -260,6 +293,9 @@ struct Scenario {
   std::optional<CertificateFixtures> certificates;
   std::vector<Population> populations;
   Outputs outputs;
+  // Set when the scenario declares the global rate-limit service (`rateLimitService`).
+  std::optional<RateLimitServiceProfile> rate_limit_service;
+  std::vector<EnvironmentFault> faults;
 };
 
 }  // namespace ctplab::sim::scenario

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ctplab/proxy/jwt/jwt_principal.h"
+
 namespace ctplab::proxy::authz {
 
 enum class Action { kAllow, kDeny };
@@ -37,6 +39,8 @@ struct AuthzRule {
   // operation.methods, compared exactly ("GET"). Empty: any method.
   std::vector<std::string> methods;
   std::optional<PathMatch> path;  // operation.path; unset: any path
+  // principal.jwt: matched against the payload the JWT filter verified for this request.
+  std::optional<jwt::JwtPrincipal> jwt;
   std::vector<UnmodelledCondition> unmodelled;
 };
 

@@ -41,8 +41,10 @@ class AuthzPolicy {
 
   // `client` is the detected client IP (spec 4.6, after PROXY protocol); `path` is the request
   // path after normalization, anything from `?` on is ignored.
-  Decision evaluateHttp(const IpAddress& client, std::string_view method,
-                        std::string_view path) const;
+  // `jwt` is the JWT filter's outcome for the request (nullptr: the route has no JWT
+  // authentication, so no principal.jwt can match).
+  Decision evaluateHttp(const IpAddress& client, std::string_view method, std::string_view path,
+                        const jwt::Outcome* jwt = nullptr) const;
   // `peer` is the connection's source (or the PROXY protocol source). Rules with operation
   // conditions never match a connection: it has no method or path.
   Decision evaluateTcp(const IpAddress& peer) const;
@@ -62,6 +64,7 @@ class AuthzPolicy {
   struct Operation {
     std::string_view method;
     std::string_view path;
+    const jwt::Outcome* jwt = nullptr;
   };
 
   Decision evaluate(const IpAddress& client, const Operation* operation) const;

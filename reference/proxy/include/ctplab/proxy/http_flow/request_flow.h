@@ -14,6 +14,9 @@
 #include "ctplab/proxy/client_ip/client_ip_stats.h"
 #include "ctplab/proxy/client_ip/detection.h"
 #include "ctplab/proxy/http1/request_head.h"
+#include "ctplab/proxy/http_flow/route_filters.h"
+#include "ctplab/proxy/jwt/jwt_stats.h"
+#include "ctplab/proxy/ratelimit/ratelimit_stats.h"
 #include "ctplab/proxy/request/pipeline_config.h"
 #include "ctplab/proxy/request/request_stage.h"
 #include "ctplab/proxy/request/request_stats.h"
@@ -24,11 +27,19 @@
 
 namespace ctplab::proxy::http_flow {
 
+// What a listener's flow needs to know about its port that the listener alone does not say.
+struct FlowOptions {
+  // Set when any HTTPS listener of the port serves HTTP/3 (the port-level OR of spec 4.10): the
+  // Gateway port every routed response advertises in `alt-svc`.
+  std::optional<uint32_t> http3_gateway_port;
+};
+
 // One listener's per-request configuration, built once from the IR; the IR must outlive it.
 class ListenerFlow {
  public:
   // Errors name the listener's offending setting or route.
-  static Result<ListenerFlow> fromListener(const policy::ir::Listener& listener);
+  static Result<ListenerFlow> fromListener(const policy::ir::Listener& listener,
+                                           const FlowOptions& options = {});
 
   const policy::ir::Listener& ir() const { return *ir_; }
   const client_ip::ClientIpConfig& clientIp() const { return client_ip_; }
@@ -37,6 +48,10 @@ class ListenerFlow {
   const tls::XfccConfig& xfcc() const { return xfcc_; }
   // "https" on TLS listeners, else "http": the scheme detection and X-Forwarded-Proto use.
   const char* scheme() const { return tls_ ? "https" : "http"; }
+  // `h3=":<port>"; ma=86400` when the port serves HTTP/3, else empty.
+  const std::string& altSvc() const { return alt_svc_; }
+  // The JWT and local rate-limit filters of each route; a ListenerState holds their buckets.
+  const std::vector<RouteFilters>& routeFilters() const { return filters_; }
 
  private:
   const policy::ir::Listener* ir_ = nullptr;
@@ -45,6 +60,8 @@ class ListenerFlow {
   std::optional<router::RouteTable> routes_;
   tls::XfccConfig xfcc_;
   bool tls_ = false;
+  std::string alt_svc_;
+  std::vector<RouteFilters> filters_;
 };
 
 // The TLS connection a request arrived on, as XFCC needs it.
@@ -58,6 +75,8 @@ struct FlowStats {
   client_ip::ClientIpStats* client_ip = nullptr;
   request::RequestStats* request = nullptr;
   authz::AuthzStats* authz = nullptr;
+  jwt::JwtStats* jwt = nullptr;
+  ratelimit::RateLimitStats* rate_limit = nullptr;
 };
 
 // The proxy's own answer; the request goes no further.
@@ -85,14 +104,34 @@ HeadOutcome onRequestHead(const ListenerFlow& flow, const FlowStats& stats, cons
                           const request::RequestContext& context, http1::RequestHead& head,
                           const TlsPeer* tls = nullptr);
 
-// After the whole request: the route and its authorization.
-struct RouteOutcome {
-  router::RouteDecision route;
-  std::optional<authz::Decision> authz;  // set when the route carries an authorization
-  std::optional<Reply> reply;            // 404 no route, 500 invalid route, 403 denied
+// What routing needs besides the head's outcome. Without `state` (or `forwarded`) the route's JWT
+// and rate-limit filters do not run: only a caller with no proxy instance may omit them.
+struct RouteContext {
+  TimePoint now;
+  ListenerState* state = nullptr;
+  // The request as it will be forwarded: the filters read it, JWT adds its claim headers.
+  http1::RequestHead* forwarded = nullptr;
 };
 
-RouteOutcome routeRequest(const ListenerFlow& flow, const FlowStats& stats,
-                          const HeadOutcome& head);
+// After the whole request: the route and the filters in Envoy's order (JWT, RBAC, local rate
+// limit; spec 4.18).
+struct RouteOutcome {
+  router::RouteDecision route;
+  std::optional<jwt::Outcome> jwt;                // set when the route authenticates JWTs
+  std::optional<authz::Decision> authz;           // set when the route carries an authorization
+  std::optional<ratelimit::Decision> rate_limit;  // set when the route has a local rate limit
+  // 404 no route, 500 invalid route, 401/403 JWT, 403 denied, 429 rate limited
+  std::optional<Reply> reply;
+  // Fields the route appends to every response it gives, the backend's or the router's own
+  // (alt-svc, x-ratelimit-*); the caller adds them before the listener's late response headers.
+  http1::HeaderList response_headers;
+};
+
+// Every HTTP/3 port advertises itself on the routes it serves (spec 4.10); as Envoy appends the
+// value, a backend's own alt-svc stays.
+std::string altSvcValue(uint32_t gateway_port);
+
+RouteOutcome routeRequest(const ListenerFlow& flow, const FlowStats& stats, const HeadOutcome& head,
+                          const RouteContext& context = {});
 
 }  // namespace ctplab::proxy::http_flow

@@ -1,0 +1,207 @@
+#include "quic_listener.h"
+
+#include <utility>
+#include <variant>
+
+#include "quic_session.h"
+#include "worker.h"
+
+namespace ctplab::live {
+
+namespace {
+
+// Datagrams taken per readiness before the loop serves others; what is left waits for the next.
+constexpr int kReceiveBatch = 64;
+
+}  // namespace
+
+QuicListener::QuicListener(Worker& worker, udp::socket socket, proxy::http3::UdpEndpoint local)
+    : worker_(worker), socket_(std::move(socket)), timer_(socket_.get_executor()), local_(local) {}
+
+QuicListener::~QuicListener() {
+  sessions_.clear();  // before the server their exchanges answer through
+}
+
+void QuicListener::start(QuicPortConfig config) {
+  asio::post(socket_.get_executor(), [self = shared_from_this(), config = std::move(config)] {
+    self->applyConfig(config);
+    error_code ignored;
+    self->socket_.non_blocking(true, ignored);
+    self->receive();
+  });
+}
+
+void QuicListener::reconfigure(QuicPortConfig config) {
+  asio::post(socket_.get_executor(), [self = shared_from_this(), config = std::move(config)] {
+    if (self->closed_) return;
+    self->applyConfig(config);
+    // Connections of listeners the new configuration no longer has are closed; the others keep
+    // the configuration they were accepted under.
+    const TimePoint now = self->worker_.shared().clock->now();
+    std::vector<uint64_t> gone;
+    for (const auto& [id, s] : self->sessions_) {
+      if (!s->listenerSurvives(*config.generation)) gone.push_back(id);
+    }
+    for (uint64_t id : gone) self->server_->closeConnection(now, id);
+    self->afterActivity(now);
+  });
+}
+
+void QuicListener::applyConfig(QuicPortConfig config) {
+  config_ = std::move(config);
+  proxy::http3::Http3Stats& stats =
+      worker_.stats(config_.generation).ports[config_.port_index].http3;
+  if (!server_) {
+    server_ = std::make_unique<proxy::http3::Http3Server>(config_.setup, stats);
+  } else {
+    server_->setSetup(config_.setup);
+    server_->setStats(stats);
+  }
+}
+
+void QuicListener::drain() {
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    if (self->closed_ || !self->server_) return;
+    const TimePoint now = self->worker_.shared().clock->now();
+    self->server_->drain(now);
+    self->afterActivity(now);
+  });
+}
+
+void QuicListener::close() {
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->closeNow(); });
+}
+
+void QuicListener::closeNow() {
+  if (closed_) return;
+  if (server_) {
+    const TimePoint now = worker_.shared().clock->now();
+    server_->closeAll(now);
+    pumpEvents(now);
+    flush();
+  }
+  closed_ = true;
+  sessions_.clear();
+  timer_.cancel();
+  error_code ignored;
+  socket_.close(ignored);
+  worker_.quicSessionsChanged();
+}
+
+void QuicListener::receive() {
+  if (closed_) return;
+  socket_.async_wait(udp::socket::wait_read, [self = shared_from_this()](const error_code& ec) {
+    self->onReceived(ec, 0);
+  });
+}
+
+void QuicListener::onReceived(const error_code& ec, size_t) {
+  if (closed_ || ec == asio::error::operation_aborted) return;
+  const TimePoint now = worker_.shared().clock->now();
+  for (int i = 0; i < kReceiveBatch; ++i) {
+    error_code read_error;
+    const size_t n =
+        socket_.receive_from(asio::buffer(buffer_.data(), buffer_.size()), sender_, 0, read_error);
+    if (read_error == asio::error::would_block || read_error == asio::error::try_again) break;
+    // An ICMP error reported on the socket (a peer's port unreachable) is no reason to stop.
+    if (read_error) continue;
+    handleDatagram(now, n);
+  }
+  afterActivity(now);
+  receive();
+}
+
+proxy::http3::UdpEndpoint QuicListener::peerOf(const udp::endpoint& sender) {
+  if (sender != last_sender_) {
+    auto address = sender.address();
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+      address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+    }
+    last_peer_ = {IpAddress::parse(address.to_string()).value_or(IpAddress()), sender.port()};
+    last_sender_ = sender;
+  }
+  return last_peer_;
+}
+
+void QuicListener::handleDatagram(TimePoint now, size_t n) {
+  if (!server_) return;
+  server_->onDatagram(now, local_, peerOf(sender_), std::string_view(buffer_.data(), n));
+}
+
+void QuicListener::afterActivity(TimePoint now) {
+  if (closed_ || !server_) return;
+  pumpEvents(now);
+  flush();
+  armTimer();
+}
+
+void QuicListener::pumpEvents(TimePoint now) {
+  // An exchange answering at once re-enters through respond(); events it causes wait in the
+  // server's queue for this loop.
+  if (pumping_) return;
+  pumping_ = true;
+  bool changed = false;
+  for (int guard = 0; guard < 65536; ++guard) {
+    auto event = server_->nextEvent();
+    if (!event) break;
+    if (auto* opened = std::get_if<proxy::http3::ConnectionOpened>(&*event)) {
+      auto generation = std::static_pointer_cast<const Generation>(opened->context);
+      if (!generation || opened->chain_tag < 0) {
+        server_->closeConnection(now, opened->connection);
+        continue;
+      }
+      sessions_[opened->connection] =
+          std::make_shared<QuicSession>(*this, *opened, generation, config_.port_index);
+      changed = true;
+    } else if (auto* closed = std::get_if<proxy::http3::ConnectionClosed>(&*event)) {
+      auto it = sessions_.find(closed->connection);
+      if (it == sessions_.end()) continue;
+      const std::shared_ptr<QuicSession> session = it->second;
+      sessions_.erase(it);
+      session->onClosed(closed->cause);
+      changed = true;
+    } else if (auto* stream = std::get_if<proxy::http3::StreamEvent>(&*event)) {
+      auto it = sessions_.find(stream->connection);
+      if (it == sessions_.end()) continue;
+      const std::shared_ptr<QuicSession> session = it->second;
+      session->onEvent(now, stream->event);
+    }
+  }
+  pumping_ = false;
+  if (changed) worker_.quicSessionsChanged();
+}
+
+void QuicListener::flush() {
+  for (const proxy::http3::Datagram& d : server_->takeOutput()) {
+    error_code ec;
+    udp::endpoint to = last_sender_;
+    if (!(d.remote == last_peer_)) {
+      const auto address = asio::ip::make_address(d.remote.address.toString(), ec);
+      if (ec) continue;
+      to = udp::endpoint(address, d.remote.port);
+    }
+    // Non-blocking: a full socket buffer loses the datagram, which QUIC recovers like any loss.
+    socket_.send_to(asio::buffer(d.bytes), to, 0, ec);
+  }
+}
+
+void QuicListener::armTimer() {
+  const std::optional<TimePoint> next = server_->nextExpiry();
+  if (next == timer_at_) return;
+  timer_at_ = next;
+  const uint64_t generation = ++timer_generation_;
+  if (!next) {
+    timer_.cancel();
+    return;
+  }
+  timer_.expires_at(worker_.shared().clock->toSteady(*next));
+  timer_.async_wait([self = shared_from_this(), generation](const error_code& ec) {
+    if (ec || generation != self->timer_generation_ || self->closed_) return;
+    self->timer_at_.reset();
+    const TimePoint now = self->worker_.shared().clock->now();
+    self->server_->onExpiry(now);
+    self->afterActivity(now);
+  });
+}
+
+}  // namespace ctplab::live

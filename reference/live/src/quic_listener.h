@@ -1,0 +1,81 @@
+// One HTTP/3 port on a worker: its UDP socket (the TCP port's number and address) driving the
+// sans-I/O QUIC server, and per QUIC connection a session whose streams run as Exchanges.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "asio.h"
+#include "ctplab/proxy/http3/http3_server.h"
+#include "generation.h"
+
+namespace ctplab::live {
+
+class QuicSession;
+class Worker;
+
+// What a QUIC port serves under one configuration.
+struct QuicPortConfig {
+  std::shared_ptr<const Generation> generation;
+  size_t port_index = 0;  // in generation->plan.ports()
+  proxy::http3::ServerSetupPtr setup;
+};
+
+class QuicListener : public std::enable_shared_from_this<QuicListener> {
+ public:
+  // `socket` is bound and belongs to `worker`'s loop; nothing runs until start().
+  QuicListener(Worker& worker, udp::socket socket, proxy::http3::UdpEndpoint local);
+  ~QuicListener();
+
+  // Thread-safe: each posts to the worker's loop.
+  void start(QuicPortConfig config);
+  // A reload: new connections get `config`; open ones keep theirs, unless their listener is gone.
+  void reconfigure(QuicPortConfig config);
+  // GOAWAY everywhere; connections close once their requests are answered.
+  void drain();
+  // CONNECTION_CLOSE everywhere, then the socket closes.
+  void close();
+  // The same, at once: on the worker's thread, or on any thread once its loop has stopped.
+  void closeNow();
+
+  uint16_t port() const { return local_.port; }
+
+  // Worker thread: what sessions call back into.
+  proxy::http3::Http3Server& server() { return *server_; }
+  Worker& worker() { return worker_; }
+  asio::any_io_executor executor() { return socket_.get_executor(); }
+  // After anything produced answers or datagrams outside the listener's own handlers.
+  void afterActivity(TimePoint now);
+  size_t sessions() const { return sessions_.size(); }
+
+ private:
+  void applyConfig(QuicPortConfig config);
+  void receive();
+  void onReceived(const error_code& ec, size_t n);
+  void handleDatagram(TimePoint now, size_t n);
+  void pumpEvents(TimePoint now);
+  void flush();
+  void armTimer();
+  proxy::http3::UdpEndpoint peerOf(const udp::endpoint& sender);
+
+  Worker& worker_;
+  udp::socket socket_;
+  asio::steady_timer timer_;
+  proxy::http3::UdpEndpoint local_;
+  QuicPortConfig config_;
+  std::unique_ptr<proxy::http3::Http3Server> server_;
+  std::unordered_map<uint64_t, std::shared_ptr<QuicSession>> sessions_;
+  std::vector<char> buffer_ = std::vector<char>(65536);
+  udp::endpoint sender_;
+  udp::endpoint last_sender_;  // the last peer, converted once
+  proxy::http3::UdpEndpoint last_peer_;
+  std::optional<TimePoint> timer_at_;
+  uint64_t timer_generation_ = 0;
+  bool closed_ = false;
+  bool pumping_ = false;
+};
+
+}  // namespace ctplab::live

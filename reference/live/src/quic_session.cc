@@ -1,0 +1,131 @@
+#include "quic_session.h"
+
+#include <utility>
+#include <variant>
+
+#include "quic_listener.h"
+#include "worker.h"
+
+namespace ctplab::live {
+
+QuicSession::QuicSession(QuicListener& listener, const proxy::http3::ConnectionOpened& opened,
+                         std::shared_ptr<const Generation> generation, size_t port_index)
+    : listener_(listener), id_(opened.connection), generation_(std::move(generation)) {
+  Worker& worker = listener.worker();
+  context_ = std::make_shared<ConnectionContext>();
+  context_->worker = &worker;
+  context_->generation = generation_;
+  context_->stats = &worker.stats(generation_);
+  context_->port_index = port_index;
+  context_->chain_listener = opened.chain_tag;
+  context_->peer = opened.peer.address;
+  context_->sni = opened.sni;
+  PrefixStats& p = prefix();
+  ++p.hcm.downstream_cx_total;
+  ++p.hcm.downstream_cx_active;
+  ++p.hcm.downstream_cx_ssl_total;  // QUIC is always TLS
+  ++p.http3.downstream_cx_http3_total;
+  ++p.http3.downstream_cx_http3_active;
+}
+
+QuicSession::~QuicSession() {
+  cancelExchanges();
+  if (!closed_) onClosed(proxy::http3::CloseCause::kLocal);
+}
+
+PrefixStats& QuicSession::prefix() {
+  const PlannedListener& pl =
+      generation_->plan.listeners()[static_cast<size_t>(context_->chain_listener)];
+  return context_->stats->prefixes[pl.prefix_index];
+}
+
+bool QuicSession::listenerSurvives(const Generation& current) const {
+  const std::string& name =
+      generation_->plan.listeners()[static_cast<size_t>(context_->chain_listener)].ir->name;
+  for (const auto& l : current.plan.listeners()) {
+    if (l.ir->name == name) return true;
+  }
+  return false;
+}
+
+void QuicSession::onEvent(TimePoint now, proxy::http1::Event& event) {
+  if (closed_) return;
+  const uint64_t id = proxy::http1::requestIdOf(event);
+  if (auto* head = std::get_if<proxy::http1::RequestHead>(&event)) {
+    PrefixStats& p = prefix();
+    ++p.connection.downstream_rq_total;
+    ++p.http3.downstream_rq_http3_total;
+    ExchangeHost& host = *this;
+    auto exchange = std::make_shared<Exchange>(context_, host, listener_.executor(), id);
+    exchanges_[id] = exchange;
+    exchange->onHead(now, *head);
+    forgetAnswered();
+    return;
+  }
+  auto it = exchanges_.find(id);
+  if (it == exchanges_.end()) return;  // answered already (early reply)
+  const std::shared_ptr<Exchange> exchange = it->second;
+  if (auto* body = std::get_if<proxy::http1::BodyData>(&event)) {
+    exchange->onBody(body->data);
+  } else if (std::holds_alternative<proxy::http1::RequestComplete>(event)) {
+    exchange->onComplete(now);
+  } else {
+    if (std::holds_alternative<proxy::http1::PeerReset>(event)) {
+      ++prefix().connection.downstream_rq_rx_reset;
+    }
+    exchange->cancel();
+    exchanges_.erase(id);
+  }
+  forgetAnswered();
+}
+
+void QuicSession::onClosed(proxy::http3::CloseCause cause) {
+  if (closed_) return;
+  closed_ = true;
+  cancelExchanges();
+  PrefixStats& p = prefix();
+  if (p.hcm.downstream_cx_active > 0) --p.hcm.downstream_cx_active;
+  if (p.http3.downstream_cx_http3_active > 0) --p.http3.downstream_cx_http3_active;
+  ++p.hcm.downstream_cx_destroy;
+  const bool remote = cause == proxy::http3::CloseCause::kPeer;
+  ++(remote ? p.hcm.downstream_cx_destroy_remote : p.hcm.downstream_cx_destroy_local);
+  if (cause == proxy::http3::CloseCause::kIdleTimeout) ++p.connection.downstream_cx_idle_timeout;
+}
+
+proxy::http1::EncodeResult QuicSession::respond(TimePoint now, uint64_t id,
+                                                const proxy::http1::ResponseHead& head,
+                                                std::string_view body, bool count_status) {
+  if (closed_) return proxy::http1::EncodeResult::kClosed;
+  const auto result = listener_.server().respond(now, id_, id, head, body);
+  if (result == proxy::http1::EncodeResult::kOk && count_status) {
+    prefix().connection.countResponse(head.status);
+  }
+  return result;
+}
+
+bool QuicSession::isOpen(uint64_t id) const {
+  return !closed_ && listener_.server().isOpen(id_, id);
+}
+
+void QuicSession::afterAsyncAnswer(TimePoint now) {
+  forgetAnswered();
+  listener_.afterActivity(now);
+}
+
+void QuicSession::forgetAnswered() {
+  for (auto it = exchanges_.begin(); it != exchanges_.end();) {
+    if (!closed_ && listener_.server().isOpen(id_, it->first)) {
+      ++it;
+      continue;
+    }
+    it->second->cancel();
+    it = exchanges_.erase(it);
+  }
+}
+
+void QuicSession::cancelExchanges() {
+  for (auto& [id, exchange] : exchanges_) exchange->cancel();
+  exchanges_.clear();
+}
+
+}  // namespace ctplab::live

@@ -1,0 +1,52 @@
+// One QUIC connection of an HTTP/3 port once its handshake completed: the filter chain chosen by
+// SNI, its counters, and one Exchange per request stream, as HTTP/2 streams have.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+
+#include "ctplab/proxy/http1/events.h"
+#include "ctplab/proxy/http3/http3_server.h"
+#include "exchange.h"
+#include "generation.h"
+
+namespace ctplab::live {
+
+class QuicListener;
+
+class QuicSession : private ExchangeHost {
+ public:
+  // Counts the connection under its listener's HCM prefix.
+  QuicSession(QuicListener& listener, const proxy::http3::ConnectionOpened& opened,
+              std::shared_ptr<const Generation> generation, size_t port_index);
+  ~QuicSession() override;
+  QuicSession(const QuicSession&) = delete;
+  QuicSession& operator=(const QuicSession&) = delete;
+
+  void onEvent(TimePoint now, proxy::http1::Event& event);
+  // The connection ended: exchanges are dropped, the counters say how.
+  void onClosed(proxy::http3::CloseCause cause);
+  // Whether its listener is still in `current` (by name) after a reload.
+  bool listenerSurvives(const Generation& current) const;
+  uint64_t id() const { return id_; }
+
+ private:
+  proxy::http1::EncodeResult respond(TimePoint now, uint64_t id,
+                                     const proxy::http1::ResponseHead& head, std::string_view body,
+                                     bool count_status) override;
+  bool isOpen(uint64_t id) const override;
+  void afterAsyncAnswer(TimePoint now) override;
+  void forgetAnswered();
+  void cancelExchanges();
+  PrefixStats& prefix();
+
+  QuicListener& listener_;
+  uint64_t id_;
+  std::shared_ptr<const Generation> generation_;
+  std::shared_ptr<ConnectionContext> context_;
+  bool closed_ = false;
+  std::unordered_map<uint64_t, std::shared_ptr<Exchange>> exchanges_;
+};
+
+}  // namespace ctplab::live

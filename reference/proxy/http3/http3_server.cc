@@ -1,0 +1,466 @@
+// The connection table of one UDP port (connection IDs → connections), what arrives for no
+// connection (new Initials, version negotiation, stateless resets, garbage), and the mapping of
+// HTTP/3 streams to the HTTP/1 request events the data plane consumes.
+#include "ctplab/proxy/http3/http3_server.h"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <unordered_map>
+#include <utility>
+
+#include "http2/request_assembler.h"
+#include "http2/response_fields.h"
+#include "http3/quic_lib.h"
+#include "http3/tls_credentials.h"
+
+namespace ctplab::proxy::http3 {
+
+namespace {
+
+// A client Initial is padded to at least this many bytes (RFC 9000 14.1); smaller long-header
+// datagrams of an unknown version get no Version Negotiation (no amplification).
+constexpr size_t kMinInitialSize = 1200;
+
+struct StreamState {
+  http2::RequestAssembler assembler;
+  bool head_sent = false;  // RequestHead went out: the stream is a request of the data plane
+  bool answered = false;   // answered, reset or abandoned: no more events, no answer accepted
+  bool ended = false;
+  bool rejected = false;  // its header block broke the listener's limits: reset, never seen
+  bool head_request = false;
+  http1::HeaderList trailers;
+};
+
+lib::TransportLimits limitsOf(const ServerConfig& c) {
+  return {c.idle_timeout, c.initial_rtt, c.max_streams_bidi, c.stream_window,
+          c.connection_window};
+}
+
+}  // namespace
+
+class ServerConnection;
+
+class Http3Server::Impl {
+ public:
+  Impl(ServerSetupPtr setup_in, Http3Stats& stats_in)
+      : setup(std::move(setup_in)), stats(&stats_in) {
+    lib::randomBytes(secret.data(), secret.size());
+  }
+
+  void onDatagram(TimePoint now, const UdpEndpoint& local, const UdpEndpoint& remote,
+                  std::string_view bytes);
+  void accept(TimePoint now, const UdpEndpoint& local, const UdpEndpoint& remote,
+              std::string_view bytes, const lib::PacketHeader& header);
+  // After a read, an expiry or an answer: act on the result, then send what is ready.
+  void service(ServerConnection& c, TimePoint now, lib::IoResult result);
+  void startClosing(ServerConnection& c, TimePoint now, CloseCause cause);
+  void forget(ServerConnection& c, CloseCause cause);
+  void reportClosed(ServerConnection& c, CloseCause cause);
+  ServerConnection* find(uint64_t id) const;
+
+  ServerSetupPtr setup;
+  Http3Stats* stats;
+  lib::ResetSecret secret{};
+  std::unordered_map<lib::Cid, std::shared_ptr<ServerConnection>> by_cid;
+  std::map<uint64_t, std::shared_ptr<ServerConnection>> by_id;
+  std::deque<ServerEvent> events;
+  std::vector<Datagram> out;
+  uint64_t next_id = 1;
+  bool draining = false;
+};
+
+class ServerConnection final : public lib::ConnectionSink {
+ public:
+  enum class State { kHandshaking, kOpen, kClosing, kDraining };
+
+  ServerConnection(Http3Server::Impl& server, uint64_t id, ServerSetupPtr setup)
+      : server_(server), id_(id), setup_(std::move(setup)) {}
+
+  // lib::ConnectionSink
+  const TlsCredentials* chooseCredentials(std::string_view sni) override {
+    const TlsCredentials* chosen = setup_->choose(sni);
+    if (chosen == nullptr) {
+      no_chain_ = true;
+      return nullptr;
+    }
+    chain_tag_ = chosen->tag();
+    return chosen;
+  }
+  void onHandshakeCompleted() override {
+    state = State::kOpen;
+    opened = true;
+    ++server_.stats->downstream_cx_total;
+    server_.events.push_back(
+        ConnectionOpened{id_, chain_tag_, quic->sni(), quic->remote(), quic->local(),
+                         setup_->config().context});
+  }
+  void onNewCid(const lib::Cid& cid) override {
+    cids.push_back(cid);
+    server_.by_cid[cid] = self.lock();
+  }
+  void onRetiredCid(const lib::Cid& cid) override {
+    cids.erase(std::remove(cids.begin(), cids.end(), cid), cids.end());
+    server_.by_cid.erase(cid);
+  }
+  void onHeaderField(int64_t stream, bool, std::string_view name,
+                     std::string_view value) override {
+    StreamState& s = streams[stream];
+    if (s.rejected) return;
+    const ServerConfig& c = setup_->config();
+    const http2::HeaderPolicy policy{c.max_header_bytes, c.max_header_count, c.underscores};
+    switch (s.assembler.add(policy, name, value)) {
+      case http2::FieldVerdict::kKept:
+      case http2::FieldVerdict::kDropped:
+        return;
+      case http2::FieldVerdict::kRejected:
+      case http2::FieldVerdict::kOverflow:
+        s.rejected = true;
+        s.answered = true;
+        to_reset.push_back(stream);
+        return;
+    }
+  }
+  void onHeadersEnd(int64_t stream, bool trailers, bool fin) override {
+    StreamState& s = streams[stream];
+    if (s.rejected) return;
+    if (trailers) {
+      s.trailers = s.assembler.takeTrailers();
+      return;
+    }
+    http1::RequestHead head = s.assembler.takeHead(static_cast<uint64_t>(stream), fin);
+    head.version = {3, 0};
+    s.head_request = head.method == "HEAD";
+    s.head_sent = true;
+    emit(std::move(head));
+  }
+  void onBody(int64_t stream, std::string_view data) override {
+    auto it = streams.find(stream);
+    if (it == streams.end() || !it->second.head_sent || it->second.answered) return;
+    emit(http1::BodyData{static_cast<uint64_t>(stream), std::string(data)});
+  }
+  void onRequestEnd(int64_t stream) override {
+    auto it = streams.find(stream);
+    if (it == streams.end() || !it->second.head_sent || it->second.ended) return;
+    it->second.ended = true;
+    if (it->second.answered) return;
+    emit(http1::RequestComplete{static_cast<uint64_t>(stream), std::move(it->second.trailers)});
+  }
+  void onStreamReset(int64_t stream) override {
+    auto it = streams.find(stream);
+    if (it == streams.end() || !it->second.head_sent || it->second.answered) return;
+    it->second.answered = true;
+    emit(http1::PeerReset{static_cast<uint64_t>(stream)});
+  }
+  void onStreamClosed(int64_t stream) override {
+    onStreamReset(stream);  // closed before its answer: the client gave up on it
+    streams.erase(stream);
+  }
+
+  uint64_t id() const { return id_; }
+  bool noChain() const { return no_chain_; }
+  const ServerConfig& config() const { return setup_->config(); }
+  // Requests still waiting for their answer, or answers not yet acknowledged.
+  bool busy() const { return !streams.empty(); }
+
+  std::unique_ptr<lib::Connection> quic;
+  std::weak_ptr<ServerConnection> self;
+  State state = State::kHandshaking;
+  bool opened = false;
+  bool closed_reported = false;
+  bool goaway = false;
+  std::vector<lib::Cid> cids;  // ours, as the client addresses us (plus its first DCID)
+  std::map<int64_t, StreamState> streams;
+  std::vector<int64_t> to_reset;
+  std::optional<TimePoint> gone_at;  // closing or draining: forgotten then
+  std::string close_packet;          // resent when the client keeps sending while we close
+
+ private:
+  void emit(http1::Event event) { server_.events.push_back(StreamEvent{id_, std::move(event)}); }
+
+  Http3Server::Impl& server_;
+  uint64_t id_;
+  ServerSetupPtr setup_;  // the configuration it was accepted under
+  int chain_tag_ = -1;
+  bool no_chain_ = false;
+};
+
+void Http3Server::Impl::onDatagram(TimePoint now, const UdpEndpoint& local,
+                                   const UdpEndpoint& remote, std::string_view bytes) {
+  const lib::PacketHeader header = lib::decodeHeader(bytes);
+  switch (header.kind) {
+    case lib::HeaderKind::kInvalid:
+      ++stats->downstream_rx_datagram_dropped;
+      return;
+    case lib::HeaderKind::kUnsupportedVersion: {
+      if (bytes.size() < kMinInitialSize) {
+        ++stats->downstream_rx_datagram_dropped;
+        return;
+      }
+      std::string vn = lib::versionNegotiation(header);
+      if (vn.empty()) {
+        ++stats->downstream_rx_datagram_dropped;
+        return;
+      }
+      ++stats->version_negotiation_sent;
+      out.push_back({local, remote, std::move(vn)});
+      return;
+    }
+    case lib::HeaderKind::kLong:
+    case lib::HeaderKind::kShort:
+      break;
+  }
+  auto it = by_cid.find(header.dcid);
+  if (it == by_cid.end()) {
+    if (header.kind == lib::HeaderKind::kLong) {
+      accept(now, local, remote, bytes, header);
+      return;
+    }
+    // A short header for a connection we do not know (forgotten, or another server's): tell the
+    // client to stop, in fewer bytes than it sent.
+    std::string reset = lib::statelessReset(secret, header.dcid, bytes.size());
+    if (reset.empty()) {
+      ++stats->downstream_rx_datagram_dropped;
+      return;
+    }
+    ++stats->stateless_reset_sent;
+    out.push_back({local, remote, std::move(reset)});
+    return;
+  }
+  const std::shared_ptr<ServerConnection> c = it->second;
+  switch (c->state) {
+    case ServerConnection::State::kClosing:
+      if (!c->close_packet.empty()) out.push_back({local, remote, c->close_packet});
+      return;
+    case ServerConnection::State::kDraining:
+      return;
+    case ServerConnection::State::kHandshaking:
+    case ServerConnection::State::kOpen:
+      break;
+  }
+  service(*c, now, c->quic->read(now, local, remote, bytes));
+}
+
+void Http3Server::Impl::accept(TimePoint now, const UdpEndpoint& local, const UdpEndpoint& remote,
+                               std::string_view bytes, const lib::PacketHeader& header) {
+  const ServerConfig& config = setup->config();
+  if (draining || by_id.size() >= config.max_connections || !lib::isAcceptableInitial(bytes)) {
+    ++stats->downstream_rx_datagram_dropped;
+    return;
+  }
+  const uint64_t id = next_id++;
+  auto c = std::make_shared<ServerConnection>(*this, id, setup);
+  c->self = c;
+  lib::Cid scid(lib::kServerCidLength, '\0');
+  lib::randomBytes(reinterpret_cast<uint8_t*>(scid.data()), scid.size());
+  c->quic = lib::Connection::accept(now, local, remote, bytes, scid, secret, limitsOf(config), *c);
+  if (!c->quic) {
+    ++stats->downstream_rx_datagram_dropped;
+    return;
+  }
+  by_id[id] = c;
+  // The client's first DCID routes its retransmitted Initials until it learns ours.
+  c->cids = {scid, header.dcid};
+  by_cid[scid] = c;
+  by_cid[header.dcid] = c;
+  service(*c, now, c->quic->read(now, local, remote, bytes));
+}
+
+void Http3Server::Impl::service(ServerConnection& c, TimePoint now, lib::IoResult result) {
+  const std::shared_ptr<ServerConnection> keep = c.self.lock();
+  switch (result) {
+    case lib::IoResult::kOk:
+      break;
+    case lib::IoResult::kDraining:
+      c.state = ServerConnection::State::kDraining;
+      c.gone_at = now + c.quic->closingPeriod();
+      reportClosed(c, CloseCause::kPeer);
+      return;
+    case lib::IoResult::kClose:
+      if (!c.opened) {
+        ++stats->handshake_failed;
+        if (c.noChain()) ++stats->no_filter_chain_match;
+      }
+      startClosing(c, now, CloseCause::kError);
+      return;
+    case lib::IoResult::kDrop:
+      forget(c, CloseCause::kError);
+      return;
+    case lib::IoResult::kIdleClose:
+      ++stats->downstream_cx_idle_timeout;
+      forget(c, CloseCause::kIdleTimeout);
+      return;
+  }
+  for (int64_t stream : c.to_reset) c.quic->resetStream(stream, lib::kH3MessageError);
+  c.to_reset.clear();
+  if (c.goaway && !c.busy()) {
+    startClosing(c, now, CloseCause::kLocal);
+    return;
+  }
+  if (c.quic->write(now, out) == lib::IoResult::kClose) startClosing(c, now, CloseCause::kError);
+}
+
+void Http3Server::Impl::startClosing(ServerConnection& c, TimePoint now, CloseCause cause) {
+  if (c.state == ServerConnection::State::kClosing ||
+      c.state == ServerConnection::State::kDraining) {
+    return;
+  }
+  c.close_packet = c.quic->closePacket(now);
+  c.state = ServerConnection::State::kClosing;
+  c.gone_at = now + c.quic->closingPeriod();
+  if (!c.close_packet.empty()) {
+    ++stats->connection_close_sent;
+    out.push_back({c.quic->local(), c.quic->remote(), c.close_packet});
+  }
+  reportClosed(c, cause);
+}
+
+void Http3Server::Impl::reportClosed(ServerConnection& c, CloseCause cause) {
+  if (!c.opened || c.closed_reported) return;
+  c.closed_reported = true;
+  events.push_back(ConnectionClosed{c.id(), cause});
+}
+
+void Http3Server::Impl::forget(ServerConnection& c, CloseCause cause) {
+  const std::shared_ptr<ServerConnection> keep = c.self.lock();
+  reportClosed(c, cause);
+  for (const lib::Cid& cid : c.cids) {
+    auto it = by_cid.find(cid);
+    if (it != by_cid.end() && it->second.get() == &c) by_cid.erase(it);
+  }
+  by_id.erase(c.id());
+}
+
+ServerConnection* Http3Server::Impl::find(uint64_t id) const {
+  auto it = by_id.find(id);
+  return it == by_id.end() ? nullptr : it->second.get();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+Http3Server::Http3Server(ServerSetupPtr setup, Http3Stats& stats)
+    : impl_(std::make_unique<Impl>(std::move(setup), stats)) {}
+
+Http3Server::~Http3Server() = default;
+
+void Http3Server::setSetup(ServerSetupPtr setup) { impl_->setup = std::move(setup); }
+
+void Http3Server::setStats(Http3Stats& stats) { impl_->stats = &stats; }
+
+void Http3Server::onDatagram(TimePoint now, const UdpEndpoint& local, const UdpEndpoint& remote,
+                             std::string_view bytes) {
+  impl_->onDatagram(now, local, remote, bytes);
+}
+
+std::optional<TimePoint> Http3Server::nextExpiry() const {
+  std::optional<TimePoint> next;
+  for (const auto& [id, c] : impl_->by_id) {
+    const TimePoint t = c->gone_at ? *c->gone_at : c->quic->expiry();
+    if (!next || t < *next) next = t;
+  }
+  return next;
+}
+
+void Http3Server::onExpiry(TimePoint now) {
+  std::vector<std::shared_ptr<ServerConnection>> all;
+  for (const auto& [id, c] : impl_->by_id) all.push_back(c);
+  for (const auto& c : all) {
+    if (c->gone_at) {
+      if (now >= *c->gone_at) impl_->forget(*c, CloseCause::kLocal);
+      continue;
+    }
+    if (c->quic->expiry() <= now) impl_->service(*c, now, c->quic->handleExpiry(now));
+  }
+}
+
+std::optional<ServerEvent> Http3Server::nextEvent() {
+  if (impl_->events.empty()) return std::nullopt;
+  ServerEvent e = std::move(impl_->events.front());
+  impl_->events.pop_front();
+  return e;
+}
+
+http1::EncodeResult Http3Server::respond(TimePoint now, uint64_t connection, uint64_t stream,
+                                         const http1::ResponseHead& head,
+                                         std::string_view body) {
+  ServerConnection* c = impl_->find(connection);
+  if (c == nullptr || c->state != ServerConnection::State::kOpen) {
+    return http1::EncodeResult::kNoRequest;
+  }
+  auto it = c->streams.find(static_cast<int64_t>(stream));
+  if (it == c->streams.end() || !it->second.head_sent || it->second.answered) {
+    return http1::EncodeResult::kNoRequest;
+  }
+  const http2::ResponseBody kind = http2::responseBodyKind(head.status, it->second.head_request);
+  // Interim answers are not relayed: the data plane only produces final ones.
+  if (kind == http2::ResponseBody::kInformational) return http1::EncodeResult::kInvalidHeader;
+  std::vector<http2::ResponseField> fields;
+  const http1::EncodeResult built = http2::buildResponseFields(head, kind, body.size(), fields);
+  if (built != http1::EncodeResult::kOk) return built;
+  std::vector<lib::ResponseField> out;
+  out.reserve(fields.size());
+  for (auto& f : fields) out.push_back({std::move(f.name), std::move(f.value)});
+  std::string payload = kind == http2::ResponseBody::kAllowed ? std::string(body) : std::string();
+  if (!c->quic->submitResponse(static_cast<int64_t>(stream), out, std::move(payload))) {
+    return http1::EncodeResult::kClosed;
+  }
+  it->second.answered = true;
+  impl_->service(*c, now, lib::IoResult::kOk);
+  return http1::EncodeResult::kOk;
+}
+
+bool Http3Server::isOpen(uint64_t connection, uint64_t stream) const {
+  ServerConnection* c = impl_->find(connection);
+  if (c == nullptr || c->state != ServerConnection::State::kOpen) return false;
+  auto it = c->streams.find(static_cast<int64_t>(stream));
+  return it != c->streams.end() && it->second.head_sent && !it->second.answered;
+}
+
+void Http3Server::resetStream(TimePoint now, uint64_t connection, uint64_t stream) {
+  ServerConnection* c = impl_->find(connection);
+  if (c == nullptr || c->state != ServerConnection::State::kOpen) return;
+  auto it = c->streams.find(static_cast<int64_t>(stream));
+  if (it == c->streams.end() || it->second.answered) return;
+  it->second.answered = true;
+  c->quic->resetStream(static_cast<int64_t>(stream), lib::kH3RequestCancelled);
+  impl_->service(*c, now, lib::IoResult::kOk);
+}
+
+void Http3Server::drain(TimePoint now) {
+  impl_->draining = true;
+  std::vector<std::shared_ptr<ServerConnection>> all;
+  for (const auto& [id, c] : impl_->by_id) all.push_back(c);
+  for (const auto& c : all) {
+    if (c->state == ServerConnection::State::kHandshaking) {
+      impl_->startClosing(*c, now, CloseCause::kLocal);
+    } else if (c->state == ServerConnection::State::kOpen && !c->goaway) {
+      c->goaway = true;
+      c->quic->submitGoaway();
+      impl_->service(*c, now, lib::IoResult::kOk);
+    }
+  }
+}
+
+void Http3Server::closeAll(TimePoint now) {
+  std::vector<std::shared_ptr<ServerConnection>> all;
+  for (const auto& [id, c] : impl_->by_id) all.push_back(c);
+  for (const auto& c : all) impl_->startClosing(*c, now, CloseCause::kLocal);
+}
+
+void Http3Server::closeConnection(TimePoint now, uint64_t connection) {
+  if (ServerConnection* c = impl_->find(connection)) {
+    impl_->startClosing(*c, now, CloseCause::kLocal);
+  }
+}
+
+std::vector<Datagram> Http3Server::takeOutput() { return std::exchange(impl_->out, {}); }
+
+size_t Http3Server::connectionCount() const { return impl_->by_id.size(); }
+
+std::string UdpEndpoint::toString() const {
+  const std::string ip = address.toString();
+  return (address.family() == IpAddress::Family::kV6 ? "[" + ip + "]" : ip) + ":" +
+         std::to_string(port);
+}
+
+}  // namespace ctplab::proxy::http3

@@ -1,0 +1,353 @@
+// The HTTP/3 server against an in-memory ngtcp2 client on a virtual clock: handshake and GET,
+// SNI choosing the chain (exact over wildcard), ALPN, junk datagrams, idle timeout, shutdown.
+#include "ctplab/proxy/http3/http3_server.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <random>
+#include <variant>
+
+#include "ctplab/certgen/fixtures.h"
+#include "http3/quic_test_client.h"
+
+namespace ctplab::proxy::http3 {
+namespace {
+
+using testing::ClientOptions;
+using testing::QuicTestClient;
+
+const TimePoint kStart = TimePoint::fromUnixSeconds(1'780'272'000);  // 2026-06-01
+constexpr uint64_t kNoApplicationProtocol = 0x100 + 120;             // TLS alert 120
+constexpr uint64_t kH3NoError = 0x100;
+
+UdpEndpoint endpoint(const char* ip, uint16_t port) {
+  return {IpAddress::parse(ip).value(), port};
+}
+
+const certgen::FixtureSet& fixtures() {
+  static const certgen::FixtureSet set = [] {
+    auto made = certgen::standardFixtures(
+        11, kStart, {"www.example.com", "*.awesome.org", "www.awesome.org"});
+    EXPECT_TRUE(made.ok());
+    return std::move(made).value();
+  }();
+  return set;
+}
+
+ChainConfig chain(int tag, std::vector<std::string> hostnames, const certgen::Issued& cert) {
+  ChainConfig c;
+  c.tag = tag;
+  c.hostnames = std::move(hostnames);
+  c.certificates.push_back({cert.chain_pem, cert.key_pem});
+  return c;
+}
+
+// Wildcard first: the exact name must win on rank, not on order.
+ServerConfig awesomeConfig() {
+  ServerConfig config;
+  config.chains.push_back(chain(0, {"www.example.com"}, fixtures().servers[0]));
+  config.chains.push_back(chain(1, {"*.awesome.org"}, fixtures().servers[1]));
+  config.chains.push_back(chain(2, {"www.awesome.org"}, fixtures().servers[2]));
+  return config;
+}
+
+ServerSetupPtr setupOf(ServerConfig config) {
+  auto built = buildServerSetup(std::move(config));
+  EXPECT_TRUE(built.ok()) << (built.ok() ? "" : built.error().message);
+  return built.value();
+}
+
+// The server, its clients and the virtual clock; requests are answered as they complete.
+class World {
+ public:
+  explicit World(ServerConfig config) : server_(setupOf(std::move(config)), stats_) {}
+
+  QuicTestClient& connect(ClientOptions options) {
+    const auto port = static_cast<uint16_t>(40000 + clients_.size());
+    clients_.push_back(std::make_unique<QuicTestClient>(now_, endpoint("127.0.0.1", port),
+                                                        kServer, std::move(options)));
+    return *clients_.back();
+  }
+
+  // Rounds of 1 ms: clients' packets to the server, the server's back; when a round moves
+  // nothing, the clock jumps to the next timer. True once `done` holds.
+  bool runUntil(const std::function<bool()>& done, Duration limit = Duration::seconds(5),
+                bool clients_active = true) {
+    const TimePoint deadline = now_ + limit;
+    while (now_ < deadline) {
+      if (done()) return true;
+      now_ = now_ + Duration::milliseconds(1);
+      bool moved = false;
+      if (clients_active) {
+        for (auto& c : clients_) {
+          for (const std::string& p : c->write(now_)) {
+            server_.onDatagram(now_, kServer, c->local(), p);
+            moved = true;
+          }
+        }
+      }
+      answerEvents();
+      for (Datagram& d : server_.takeOutput()) {
+        moved = true;
+        for (auto& c : clients_) {
+          if (clients_active && c->local() == d.remote) c->read(now_, d.bytes);
+        }
+      }
+      if (!moved) {
+        std::optional<TimePoint> next = server_.nextExpiry();
+        if (clients_active) {
+          for (auto& c : clients_) {
+            if (!c->dead() && (!next || c->expiry() < *next)) next = c->expiry();
+          }
+        }
+        if (next && *next > now_) now_ = std::min(*next, deadline);
+      }
+      if (auto e = server_.nextExpiry(); e && *e <= now_) server_.onExpiry(now_);
+      if (clients_active) {
+        for (auto& c : clients_) {
+          if (!c->dead() && c->expiry() <= now_) c->handleExpiry(now_);
+        }
+      }
+      answerEvents();
+    }
+    return done();
+  }
+
+  Http3Server& server() { return server_; }
+  const Http3Stats& stats() const { return stats_; }
+  TimePoint now() const { return now_; }
+  const std::vector<ConnectionOpened>& opened() const { return opened_; }
+  const std::vector<ConnectionClosed>& closed() const { return closed_; }
+  const std::vector<http1::RequestHead>& heads() const { return heads_; }
+  bool answering = true;
+
+  static inline const UdpEndpoint kServer = endpoint("127.0.0.1", 443);
+
+ private:
+  void answerEvents() {
+    while (auto e = server_.nextEvent()) {
+      if (auto* o = std::get_if<ConnectionOpened>(&*e)) {
+        opened_.push_back(*o);
+      } else if (auto* c = std::get_if<ConnectionClosed>(&*e)) {
+        closed_.push_back(*c);
+      } else if (auto* s = std::get_if<StreamEvent>(&*e)) {
+        if (auto* head = std::get_if<http1::RequestHead>(&s->event)) heads_.push_back(*head);
+        if (answering && std::holds_alternative<http1::RequestComplete>(s->event)) {
+          http1::ResponseHead head;
+          head.status = 200;
+          head.headers = {{"Content-Type", "text/plain"}, {"Content-Length", "5"}};
+          const auto id = http1::requestIdOf(s->event);
+          EXPECT_EQ(server_.respond(now_, s->connection, id, head, "hello"),
+                    http1::EncodeResult::kOk);
+        }
+      }
+    }
+  }
+
+  TimePoint now_ = kStart;
+  Http3Stats stats_;
+  Http3Server server_;
+  std::vector<std::unique_ptr<QuicTestClient>> clients_;
+  std::vector<ConnectionOpened> opened_;
+  std::vector<ConnectionClosed> closed_;
+  std::vector<http1::RequestHead> heads_;
+};
+
+TEST(Http3ServerTest, HandshakeThenGetAnswered) {
+  World world(awesomeConfig());
+  QuicTestClient& client = world.connect({"www.example.com", "h3"});
+  ASSERT_TRUE(world.runUntil([&] { return !world.opened().empty(); }));
+  // A realistic initial RTT: the handshake takes a few virtual milliseconds, not tens.
+  EXPECT_LT((world.now() - kStart).wholeMilliseconds(), 10);
+  const int64_t stream = client.get("/probe?x=1", "www.example.com");
+  ASSERT_GE(stream, 0);
+  ASSERT_TRUE(world.runUntil([&] { return client.responses().at(stream).complete; }));
+  const auto& response = client.responses().at(stream);
+  EXPECT_EQ(response.fields.at(":status"), "200");
+  EXPECT_EQ(response.fields.at("content-type"), "text/plain");
+  EXPECT_EQ(response.body, "hello");
+
+  ASSERT_EQ(world.opened().size(), 1u);
+  EXPECT_EQ(world.opened()[0].chain_tag, 0);
+  EXPECT_EQ(world.opened()[0].sni, "www.example.com");
+  EXPECT_EQ(world.opened()[0].peer, client.local());
+  ASSERT_EQ(world.heads().size(), 1u);
+  const http1::RequestHead& head = world.heads()[0];
+  EXPECT_EQ(head.method, "GET");
+  EXPECT_EQ(head.target, "/probe?x=1");
+  EXPECT_EQ(head.version, (http1::Version{3, 0}));
+  ASSERT_FALSE(head.headers.empty());
+  EXPECT_EQ(head.headers[0].name, "host");
+  EXPECT_EQ(head.headers[0].value, "www.example.com");
+  EXPECT_EQ(world.stats().downstream_cx_total, 1u);
+  EXPECT_EQ(world.stats().handshake_failed, 0u);
+}
+
+TEST(Http3ServerTest, SeveralConnectionsAndStreams) {
+  World world(awesomeConfig());
+  QuicTestClient& a = world.connect({"www.example.com", "h3"});
+  QuicTestClient& b = world.connect({"www.example.com", "h3"});
+  ASSERT_TRUE(world.runUntil([&] { return a.handshakeCompleted() && b.handshakeCompleted(); }));
+  std::vector<std::pair<QuicTestClient*, int64_t>> asked;
+  for (int i = 0; i < 5; ++i) {
+    asked.emplace_back(&a, a.get("/a", "www.example.com"));
+    asked.emplace_back(&b, b.get("/b", "www.example.com"));
+  }
+  ASSERT_TRUE(world.runUntil([&] {
+    for (auto& [c, s] : asked) {
+      if (!c->responses().at(s).complete) return false;
+    }
+    return true;
+  }));
+  EXPECT_EQ(world.heads().size(), 10u);
+  EXPECT_EQ(world.server().connectionCount(), 2u);
+}
+
+TEST(Http3ServerTest, SniPrefersExactListenerOverWildcard) {
+  World world(awesomeConfig());
+  QuicTestClient& www = world.connect({"www.awesome.org", "h3"});
+  QuicTestClient& api = world.connect({"api.awesome.org", "h3"});
+  ASSERT_TRUE(world.runUntil([&] {
+    return www.handshakeCompleted() && api.handshakeCompleted() && world.opened().size() == 2;
+  }));
+  EXPECT_EQ(www.peerCertificate(), fixtures().servers[2].cert_der);  // www.awesome.org
+  EXPECT_EQ(api.peerCertificate(), fixtures().servers[1].cert_der);  // *.awesome.org
+  ASSERT_EQ(world.opened().size(), 2u);
+  for (const ConnectionOpened& o : world.opened()) {
+    EXPECT_EQ(o.chain_tag, o.sni == "www.awesome.org" ? 2 : 1) << o.sni;
+  }
+}
+
+TEST(Http3ServerTest, UnknownSniFailsTheHandshake) {
+  World world(awesomeConfig());
+  QuicTestClient& client = world.connect({"nobody.example.net", "h3"});
+  world.runUntil([&] { return client.dead(); });
+  EXPECT_FALSE(client.handshakeCompleted());
+  EXPECT_TRUE(client.closeError().has_value());
+  EXPECT_EQ(world.stats().handshake_failed, 1u);
+  EXPECT_EQ(world.stats().no_filter_chain_match, 1u);
+  EXPECT_TRUE(world.opened().empty());
+}
+
+TEST(Http3ServerTest, RefusedChainFailsTheHandshake) {
+  ServerConfig config = awesomeConfig();
+  config.chains[0].refuse = true;
+  World world(std::move(config));
+  QuicTestClient& client = world.connect({"www.example.com", "h3"});
+  world.runUntil([&] { return client.dead(); });
+  EXPECT_FALSE(client.handshakeCompleted());
+  EXPECT_EQ(world.stats().handshake_failed, 1u);
+}
+
+TEST(Http3ServerTest, AlpnOtherThanH3IsRefused) {
+  World world(awesomeConfig());
+  QuicTestClient& client = world.connect({"www.example.com", "hq-interop"});
+  world.runUntil([&] { return client.dead(); });
+  EXPECT_FALSE(client.handshakeCompleted());
+  ASSERT_TRUE(client.closeError().has_value());
+  EXPECT_EQ(*client.closeError(), kNoApplicationProtocol);
+  EXPECT_EQ(world.stats().handshake_failed, 1u);
+  EXPECT_EQ(world.stats().connection_close_sent, 1u);
+  EXPECT_TRUE(world.opened().empty());
+}
+
+TEST(Http3ServerTest, GarbageDatagramsAreDroppedAndCounted) {
+  World world(awesomeConfig());
+  const UdpEndpoint peer = endpoint("192.0.2.7", 5555);
+  Http3Server& server = world.server();
+  server.onDatagram(world.now(), World::kServer, peer, "");
+  server.onDatagram(world.now(), World::kServer, peer, "hello");
+  EXPECT_EQ(world.stats().downstream_rx_datagram_dropped, 2u);
+  EXPECT_TRUE(server.takeOutput().empty());
+
+  // Random bytes of every size: dropped, answered with a stateless reset (short headers big
+  // enough) or version negotiation, never a connection and never a crash.
+  std::mt19937 rng(5);
+  for (int i = 0; i < 2000; ++i) {
+    std::string junk(rng() % 1400, '\0');
+    for (char& ch : junk) ch = static_cast<char>(rng());
+    server.onDatagram(world.now(), World::kServer, peer, junk);
+  }
+  for (const Datagram& d : server.takeOutput()) {
+    EXPECT_EQ(d.remote, peer);
+    EXPECT_LT(d.bytes.size(), 1400u);
+  }
+  const Http3Stats& s = world.stats();
+  EXPECT_EQ(s.downstream_rx_datagram_dropped + s.stateless_reset_sent +
+                s.version_negotiation_sent + s.handshake_failed,
+            2002u - server.connectionCount());
+  EXPECT_GT(s.stateless_reset_sent, 0u);
+  EXPECT_TRUE(world.opened().empty());
+
+  // A truncated client Initial is no connection either.
+  World fresh(awesomeConfig());
+  QuicTestClient& client = fresh.connect({"www.example.com", "h3"});
+  const auto first = client.write(fresh.now());
+  ASSERT_FALSE(first.empty());
+  fresh.server().onDatagram(fresh.now(), World::kServer, client.local(), first[0].substr(0, 300));
+  EXPECT_EQ(fresh.server().connectionCount(), 0u);
+  EXPECT_EQ(fresh.stats().downstream_rx_datagram_dropped, 1u);
+}
+
+TEST(Http3ServerTest, IdleConnectionIsClosedSilently) {
+  ServerConfig config = awesomeConfig();
+  config.idle_timeout = Duration::seconds(2);
+  World world(std::move(config));
+  QuicTestClient& client = world.connect({"www.example.com", "h3"});
+  ASSERT_TRUE(world.runUntil([&] { return client.handshakeCompleted(); }));
+  const int64_t stream = client.get("/", "www.example.com");
+  ASSERT_TRUE(world.runUntil([&] { return client.responses().at(stream).complete; }));
+  const TimePoint quiet = world.now();
+  // The client goes silent: no packet either way for the idle timeout ends it on our side.
+  ASSERT_TRUE(world.runUntil([&] { return world.server().connectionCount() == 0; },
+                             Duration::seconds(10), /*clients_active=*/false));
+  EXPECT_GE(world.now() - quiet, Duration::seconds(2));
+  EXPECT_LT(world.now() - quiet, Duration::seconds(4));
+  ASSERT_EQ(world.closed().size(), 1u);
+  EXPECT_EQ(world.closed()[0].cause, CloseCause::kIdleTimeout);
+  EXPECT_EQ(world.stats().downstream_cx_idle_timeout, 1u);
+}
+
+TEST(Http3ServerTest, CloseAllSendsConnectionClose) {
+  World world(awesomeConfig());
+  QuicTestClient& client = world.connect({"www.example.com", "h3"});
+  ASSERT_TRUE(world.runUntil([&] { return !world.opened().empty(); }));
+  world.server().closeAll(world.now());
+  ASSERT_TRUE(world.runUntil([&] { return client.dead(); }));
+  ASSERT_TRUE(client.closeError().has_value());
+  EXPECT_EQ(*client.closeError(), kH3NoError);
+  ASSERT_EQ(world.closed().size(), 1u);
+  EXPECT_EQ(world.closed()[0].cause, CloseCause::kLocal);
+  EXPECT_TRUE(world.runUntil([&] { return world.server().connectionCount() == 0; }));
+}
+
+TEST(Http3ServerTest, DrainAnswersOpenRequestsThenCloses) {
+  World world(awesomeConfig());
+  world.answering = false;
+  QuicTestClient& client = world.connect({"www.example.com", "h3"});
+  ASSERT_TRUE(world.runUntil([&] { return client.handshakeCompleted(); }));
+  const int64_t stream = client.get("/slow", "www.example.com");
+  ASSERT_TRUE(world.runUntil([&] { return !world.heads().empty(); }));
+  world.server().drain(world.now());
+  world.runUntil([] { return false; }, Duration::milliseconds(20));
+  EXPECT_FALSE(client.dead());  // GOAWAY, not a close: the request in flight still counts
+  http1::ResponseHead head;
+  head.status = 204;
+  ASSERT_EQ(world.server().respond(world.now(), world.opened()[0].connection,
+                                   static_cast<uint64_t>(stream), head, ""),
+            http1::EncodeResult::kOk);
+  ASSERT_TRUE(world.runUntil([&] { return client.dead(); }));
+  EXPECT_EQ(client.responses().at(stream).fields.at(":status"), "204");
+  EXPECT_EQ(client.closeError().value_or(0), kH3NoError);
+}
+
+TEST(Http3ServerTest, BadCertificateIsAConfigError) {
+  ServerConfig config;
+  config.chains.push_back({0, {}, {{"not a certificate", "not a key"}}, false});
+  EXPECT_FALSE(buildServerSetup(std::move(config)).ok());
+}
+
+}  // namespace
+}  // namespace ctplab::proxy::http3

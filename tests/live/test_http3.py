@@ -1,0 +1,145 @@
+"""HTTP/3 against `ctplab serve` with Debian's `gtlsclient` (ngtcp2's example client) on 127.0.0.1:
+the upstream e2e behaviour H3-1 (four HTTPS listeners on 443, HTTP/3 on the Gateway, every
+hostname answered 200 by its own listener, the exact www.awesome.org listener over the wildcard),
+the same request flow as HTTP/1.1 and HTTP/2 (echo backend, routing), the http3 counters, junk
+datagrams, and a reload.
+
+gtlsclient neither verifies the server certificate nor reports failure in its exit status, so the
+checks read its output (`:status`) and the body it downloads (the echo backend names the listener
+and SNI the connection was served under). Debian's gtlsclient 0.12 always sends SNI `localhost`
+(its --sni is not applied), so its requests reach a fifth listener, `localhost`; the SNI choice
+between the four H3-1 listeners (exact www.awesome.org over *.awesome.org) and the certificate
+each serves are checked byte for byte by the adapter's unit tests (http3_tests), with a client
+that sends SNI, and the same choice over TCP here with curl."""
+import datetime
+import json
+import shutil
+import socket
+import subprocess
+import urllib.request
+
+import pytest
+
+from conftest import ctplab_binary
+
+CLIENT_TIMEOUT_S = 10
+HOSTS = ["foo.example.com", "bar.example.com", "*.awesome.org", "www.awesome.org", "localhost"]
+# Envoy Gateway serves Gateway port 443 on 10443: every HTTPS listener of the port shares the
+# HCM prefix https-10443.
+HCM = "http.https-10443."
+LISTENER = "listener.0.0.0.0_10443."
+GATEWAY = "default/http3-gtw/"
+
+
+@pytest.fixture(scope="module")
+def certs(tmp_path_factory):
+    out = tmp_path_factory.mktemp("h3-certs")
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    args = [ctplab_binary(), "certs", "--out", str(out), "--now", now, "--namespace", "default"]
+    for host in HOSTS:
+        args += ["--host", host]
+    r = subprocess.run(args, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def gtlsclient():
+    path = shutil.which("gtlsclient")
+    if path is None:
+        pytest.skip("gtlsclient (Debian package ngtcp2-client) is not installed")
+    return path
+
+
+@pytest.fixture
+def proxy(serve, certs):
+    return serve("h3/gateway.yaml", str(certs / "secrets.yaml"))
+
+
+def h3_get(gtlsclient, tmp_path, port, host, path="/h3check"):
+    """One GET over HTTP/3 with :authority `host` (SNI: see above); returns (status or None, echo JSON or
+    None, client output)."""
+    download = tmp_path / f"dl-{host}-{port}"
+    download.mkdir(exist_ok=True)
+    r = subprocess.run(
+        [gtlsclient, "--no-quic-dump", "--no-http-dump", "--exit-on-all-streams-close", "--timeout=5s",
+         f"--sni={host}", f"--download={download}", "127.0.0.1", str(port),
+         f"https://{host}:{port}{path}"],
+        capture_output=True, timeout=CLIENT_TIMEOUT_S + 10)
+    output = (r.stdout + r.stderr).decode(errors="replace")
+    status = None
+    for line in output.splitlines():
+        if ":status:" in line:
+            status = int(line.rsplit(":", 1)[1].strip().rstrip("]"))
+    saved = download / path.strip("/").split("?")[0]
+    echo = json.loads(saved.read_text()) if saved.exists() and saved.stat().st_size else None
+    return status, echo, output
+
+
+def test_h3_1_hostnames_answered_200_over_http3(proxy, gtlsclient, tmp_path):
+    port = proxy.port(443)
+    # On the `localhost` chain only its own virtual host answers; the others' names are 404 there,
+    # as over HTTP/1.1 and HTTP/2 (each HTTPS chain routes its own listener's hostnames).
+    for host in ["foo.example.com", "www.awesome.org"]:
+        status, _, output = h3_get(gtlsclient, tmp_path, port, host)
+        assert status == 404, output
+    hosts = ["localhost"] * 4
+    for host in hosts:
+        status, echo, output = h3_get(gtlsclient, tmp_path, port, host)
+        assert status == 200, output
+        assert echo is not None, output
+        assert echo["proto"] == "HTTP/3.0"
+        assert echo["host"] == f"{host}:{port}"
+        # The connection's filter chain is the one its SNI chose, as over TCP.
+        assert echo["sni"] == "localhost"
+        assert echo["ctplab"]["listener"] == GATEWAY + "local"
+        assert echo["ctplab"]["peerAddress"] == "127.0.0.1"
+    stats = proxy.stats()
+    assert stats[HCM + "downstream_cx_http3_total"] == len(hosts) + 2
+    assert stats[HCM + "downstream_rq_http3_total"] == len(hosts) + 2
+    assert stats[HCM + "downstream_rq_2xx"] >= len(hosts)
+    assert stats[LISTENER + "http3.handshake_failed"] == 0
+    assert proxy.wait_stat(HCM + "downstream_cx_http3_active", 0) == 0
+
+
+def test_tcp_https_picks_the_exact_listener(proxy):
+    """H3-1's chain choice over TCP, for comparison: QUIC uses the same hostname ranking."""
+    curl = shutil.which("curl")
+    if curl is None:
+        pytest.skip("curl is not installed")
+    port = proxy.port(443)
+    for host, listener in (("www.awesome.org", "awesome-www"),
+                           ("api.awesome.org", "awesome-wildcard")):
+        r = subprocess.run([curl, "-sSk", "--max-time", str(CLIENT_TIMEOUT_S), "--resolve",
+                            f"{host}:{port}:127.0.0.1", f"https://{host}:{port}/tcp"],
+                           capture_output=True, text=True, timeout=CLIENT_TIMEOUT_S + 5)
+        assert r.returncode == 0, r.stderr
+        assert json.loads(r.stdout)["ctplab"]["listener"] == GATEWAY + listener
+
+
+def test_junk_datagrams_are_counted_and_harmless(proxy, gtlsclient, tmp_path):
+    port = proxy.port(443)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        for junk in (b"", b"hello", b"\x00" * 40, b"\xc0" + b"\xff" * 1300):
+            s.sendto(junk, ("127.0.0.1", port))
+    dropped = LISTENER + "http3.downstream_rx_datagram_dropped"
+    assert proxy.wait_stat(dropped, 4) >= 3
+    status, _, output = h3_get(gtlsclient, tmp_path, port, "localhost")
+    assert status == 200, output
+
+
+def test_reload_keeps_the_udp_port(proxy, gtlsclient, tmp_path):
+    port = proxy.port(443)
+    status, _, output = h3_get(gtlsclient, tmp_path, port, "localhost")
+    assert status == 200, output
+    code, text = admin_post(proxy, "/reload")
+    assert code == 200, text
+    status, echo, output = h3_get(gtlsclient, tmp_path, port, "localhost")
+    assert status == 200, output
+    assert echo["ctplab"]["listener"] == GATEWAY + "local"
+
+
+def admin_post(proxy, path):
+    req = urllib.request.Request(f"http://127.0.0.1:{proxy.admin}{path}", method="POST", data=b"")
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return r.status, r.read().decode()
