@@ -24,6 +24,9 @@ int runCerts(const std::vector<std::string>& args);
 // measurement failed, 2 on bad input.
 int runCalibrate(const std::vector<std::string>& args);
 
+// `ctplab jwt keygen|sign`: signing keys with their JWKS, and signed tokens.
+int runJwt(const std::vector<std::string>& args);
+
 // `ctplab report`: runs the Python sweep-and-report package.
 int runReport(const std::vector<std::string>& args);
 

@@ -35,6 +35,8 @@ constexpr const char* kUsage =
     "  certs --out DIR [--seed N] [--now RFC3339|UNIX-SECONDS] [--host NAME]... [--namespace NS]\n"
     "      write deterministic test certificates (CAs, servers, valid and broken clients, CRLs)\n"
     "      and Kubernetes Secrets for them (exit 0: written, 2: bad input)\n"
+    "  jwt keygen --alg ALG --key-out KEY.pem | jwt sign --key KEY.pem --alg ALG --claims JSON\n"
+    "      make a JWT signing key and its JWKS (for localJWKS), or sign a token with it\n"
     "exit code 3 means an internal error (please report it with the input)\n";
 
 }  // namespace
@@ -57,6 +59,7 @@ int main(int argc, char** argv) {
     if (cmd == "serve") return ctplab::cli::runServe(args);
     if (cmd == "certs") return ctplab::cli::runCerts(args);
     if (cmd == "report") return ctplab::cli::runReport(args);
+    if (cmd == "jwt") return ctplab::cli::runJwt(args);
     if (cmd == "calibrate") return ctplab::cli::runCalibrate(args);
   } catch (const std::exception& e) {
     // The engine reports bad input as diagnostics; reaching here is a bug, reported as such.

@@ -53,6 +53,8 @@ proxy::Result<std::unique_ptr<GatewayModel>> GatewayModel::fromIr(
       auto flow = proxy::http_flow::ListenerFlow::fromListener(l, flow_options);
       if (!flow) return proxy::Error{flow.error().message};
       rt.flow.emplace(std::move(flow).value());
+      rt.state = std::make_unique<proxy::http_flow::ListenerState>(rt.flow->routeFilters());
+      model->has_route_filters_ = model->has_route_filters_ || rt.flow->hasRouteFilters();
     }
     if (l.protocol == "HTTPS" && l.tls) {
       // The simulated clients speak HTTP/1.1, so ALPN never selects h2 (as in the live proxy).
@@ -143,6 +145,17 @@ std::map<std::string, uint64_t> GatewayModel::stats() const {
         [&](std::string_view name, uint64_t v) { out[base + std::string(name)] += v; });
     s->authz.forEach(
         [&](std::string_view name, uint64_t v) { out[base + std::string(name)] += v; });
+    // Filters count once they have run, as Envoy creates their stats with the filter.
+    if (s->jwt.allowed + s->jwt.denied != 0) {
+      s->jwt.forEach(
+          [&](std::string_view name, uint64_t v) { out[base + std::string(name)] += v; });
+      out[base + "jwt_authn.signature_verifications"] += s->jwt.signature_verifications;
+    }
+    if (s->rate_limit.enabled != 0) {
+      // The local rate limit's own stat prefix: every listener adds up.
+      s->rate_limit.forEach(
+          [&](std::string_view name, uint64_t v) { out[std::string(name)] += v; });
+    }
   }
   proxy_protocol_stats_->forEach([&](std::string_view name, uint64_t v) {
     if (v != 0) out[std::string(name)] += v;

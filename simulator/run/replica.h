@@ -1,17 +1,15 @@
 // One gateway replica: a whole data plane (a pod) with its own listeners, connection-limit
-// counters and stats, its own kernel accept queues and worker threads, and its own route state.
+// counters, stats and route state (rate-limit buckets, JWT caches: per listener in its gateway
+// model), its own kernel accept queues and worker threads.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <memory>
-#include <utility>
 #include <vector>
 
 #include "ctplab/common/time.h"
 #include "ctplab/proxy/ratelimit/global_rate_limit_stats.h"
-#include "ctplab/proxy/ratelimit/local_rate_limiter.h"
 #include "ctplab/simulator/gateway/gateway_model.h"
 #include "ctplab/simulator/rng.h"
 
@@ -20,13 +18,6 @@ namespace ctplab::sim::run {
 struct AcceptQueue {
   TimePoint busy_until;  // when the accepting worker is free again
   uint32_t queued = 0;   // completed handshakes waiting for accept()
-};
-
-// What one route remembers between requests on one replica. Envoy keeps such state per process,
-// so replicas never share it: a replica's local buckets (spec 5.3) and caches are its own.
-// Add fields here (a JWT cache, ...) and create them on first use.
-struct RouteState {
-  std::unique_ptr<proxy::ratelimit::LocalRateLimiter> local_rate_limit;
 };
 
 struct Replica {
@@ -46,9 +37,6 @@ struct Replica {
   // The global rate limit filter's counters (Envoy roots them at the route's cluster; the model
   // has one backend, so results print them as `ratelimit.*`, and only once one is non-zero).
   proxy::ratelimit::GlobalRateLimitStats global_rate_limit;
-  std::map<std::pair<size_t, size_t>, RouteState> routes;  // by (listener, route index)
-
-  RouteState& route(size_t listener, size_t route_index) { return routes[{listener, route_index}]; }
 };
 
 }  // namespace ctplab::sim::run

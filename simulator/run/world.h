@@ -236,6 +236,10 @@ class World {
   void serverPeerClosed(uint32_t conn);
   void serverPump(uint32_t conn);
   void handleRequest(uint32_t conn, uint64_t request_id);
+  // After every filter let the request on: the route's response headers, the backend record,
+  // then the backend once the gateway's CPU is done with it.
+  void routeAccepted(uint32_t id, uint64_t request_id, proxy::http1::HeaderList route_headers,
+                     const IpAddress& client);
   // Hands the routed request to the backend model; `deferred` when it waited for the CPU.
   void forwardToBackend(uint32_t conn, uint64_t request_id, bool deferred);
   // Charges `cost` of gateway CPU to the connection: on its worker behind the work queued there

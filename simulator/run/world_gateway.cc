@@ -26,8 +26,9 @@ DecisionKind decisionKind(const proxy::authz::Decision& d, proxy::authz::Action 
   return DecisionKind::kNoPolicy;
 }
 
-proxy::http_flow::FlowStats flowStats(gateway::PrefixStats& stats) {
-  return {&stats.client_ip, &stats.request, &stats.authz};
+proxy::http_flow::FlowStats flowStats(gateway::PrefixStats& stats,
+                                      proxy::ratelimit::GlobalRateLimitStats* global = nullptr) {
+  return {&stats.client_ip, &stats.request, &stats.authz, &stats.jwt, &stats.rate_limit, global};
 }
 
 }  // namespace
@@ -312,7 +313,9 @@ void World::serverPump(uint32_t id) {
         continue;
       }
       const auto& port = gatewayOf(id).ports()[populations_[c.population].port];
-      if (scenario_.outputs.backend_requests) {
+      // The route's filters read the request as forwarded (and JWT adds claim headers to it);
+      // which listener routes it is known only from its Host, so any route's filters count.
+      if (scenario_.outputs.backend_requests || gatewayOf(id).hasRouteFilters()) {
         s.forwarded = std::make_unique<proxy::http1::RequestHead>(*head);
       }
       s.current_listener = port.tls ? static_cast<int>(s.listener)
@@ -334,7 +337,13 @@ void World::handleRequest(uint32_t id, uint64_t request_id) {
     return;
   }
   const auto& lrt = gatewayOf(id).listeners()[static_cast<size_t>(s.current_listener)];
-  auto routed = proxy::http_flow::routeRequest(*lrt.flow, flowStats(*lrt.stats), *head);
+  const proxy::http_flow::RouteContext context{sim_.now(), lrt.state.get(), s.forwarded.get()};
+  auto routed = proxy::http_flow::routeRequest(
+      *lrt.flow, flowStats(*lrt.stats, &replicaOf(id).global_rate_limit), *head, context);
+  if (routed.jwt && routed.jwt->signature_verifications != 0) {
+    chargeCpu(id, Duration::nanoseconds(scenario_.host.jwt_verify_cost.ns() *
+                                        routed.jwt->signature_verifications));
+  }
   if (routed.authz && c.verdict) {
     const auto* policy = lrt.flow->routes().authorization(routed.route.index);
     c.verdict->decision = decisionKind(*routed.authz, policy->defaultAction());
@@ -344,19 +353,47 @@ void World::handleRequest(uint32_t id, uint64_t request_id) {
     respondLocal(id, reply->status, reply->body, std::move(reply->headers), reply->count_status);
     return;
   }
-  s.route_headers = std::move(routed.response_headers);
-  if (s.forwarded) {
-    BackendRequest seen{c.population,
-                        c.client_index,
-                        s.forwarded->method,
-                        s.forwarded->target,
-                        head->detection.client,
-                        {},
-                        true};
+  if (routed.global_check.empty()) {
+    routeAccepted(id, request_id, std::move(routed.response_headers), head->detection.client);
+    return;
+  }
+  // The request waits for the rate-limit service; its answer decides, or its failure lets it on.
+  auto descriptors = routed.global_check;
+  auto pending = std::make_shared<proxy::http_flow::RouteOutcome>(std::move(routed));
+  const IpAddress client = head->detection.client;
+  const size_t listener = static_cast<size_t>(s.current_listener);
+  checkGlobal(id, std::move(descriptors),
+              [this, id, request_id, pending, client,
+               listener](const proxy::ratelimit::GlobalCheckReply& reply) {
+                ServerSide& side = *conns_[id].server;
+                // A local reply (a timeout) may have answered the request while it waited.
+                if (!side.http || side.http->openRequest() != request_id) return;
+                const auto& rt = gatewayOf(id).listeners()[listener];
+                proxy::http_flow::applyGlobalReply(
+                    *rt.flow, flowStats(*rt.stats, &replicaOf(id).global_rate_limit), *pending,
+                    reply);
+                if (auto& r = pending->reply) {
+                  respondLocal(id, r->status, r->body, std::move(r->headers), r->count_status);
+                  afterServerActivity(id);
+                  return;
+                }
+                routeAccepted(id, request_id, std::move(pending->response_headers), client);
+                afterServerActivity(id);
+              });
+}
+
+void World::routeAccepted(uint32_t id, uint64_t request_id, proxy::http1::HeaderList route_headers,
+                          const IpAddress& client) {
+  Connection& c = conns_[id];
+  ServerSide& s = *c.server;
+  s.route_headers = std::move(route_headers);
+  if (s.forwarded && scenario_.outputs.backend_requests) {
+    BackendRequest seen{
+        c.population, c.client_index, s.forwarded->method, s.forwarded->target, client, {}, true};
     for (const auto& h : s.forwarded->headers) seen.headers.emplace_back(h.name, h.value);
     result_.backend_requests.push_back(std::move(seen));
-    s.forwarded.reset();
   }
+  s.forwarded.reset();
   if (c.cpu_done > sim_.now()) {
     // The request leaves for the backend once the gateway's CPU has processed it.
     s.backend_request = request_id;

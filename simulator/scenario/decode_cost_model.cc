@@ -29,8 +29,8 @@ std::vector<std::string> decodeCostModel(const Keys& keys, const Field& root,
   }
   // `samples` and `settings` record how the costs were measured; nothing here reads them.
   keys.open(root, {"measuredOn", "machine", "acceptCost", "requestCost", "bytesPerCpuSecond",
-                   "tlsHandshakeCostRsa", "tlsHandshakeCostEcdsa", "tlsClientVerifyCost", "samples",
-                   "settings"});
+                   "tlsHandshakeCostRsa", "tlsHandshakeCostEcdsa", "tlsClientVerifyCost",
+                   "jwtVerifyCost", "samples", "settings"});
   const Field measured = keys.get(root, "measuredOn");
   if (!measured.present()) {
     keys.missing(root, "measuredOn");
@@ -44,6 +44,7 @@ std::vector<std::string> decodeCostModel(const Keys& keys, const Field& root,
       {"tlsHandshakeCostRsa", &host.tls_cost_rsa},
       {"tlsHandshakeCostEcdsa", &host.tls_cost_ecdsa},
       {"tlsClientVerifyCost", &host.tls_cost_client_verify},
+      {"jwtVerifyCost", &host.jwt_verify_cost},
   };
   for (const auto& [key, out] : durations) {
     if (auto d = readDuration(keys.get(root, key), Sign::kNonNegative)) {

@@ -46,7 +46,8 @@ GatewayHostProfile decodeHost(const Keys& keys, const Field& f, const std::strin
   GatewayHostProfile host;
   if (!keys.open(f, {"listenBacklog", "acceptCost", "requestCost", "bytesPerCpuSecond", "workers",
                      "tlsHandshakeCost", "tlsHandshakeCostRsa", "tlsHandshakeCostEcdsa",
-                     "tlsClientVerifyCost", "tlsHandshakes", "keepaliveDefaults", "costModel"})) {
+                     "tlsClientVerifyCost", "jwtVerifyCost", "tlsHandshakes", "keepaliveDefaults",
+                     "costModel"})) {
     return host;
   }
   // The file first, so whatever the mapping sets itself wins.
@@ -79,6 +80,7 @@ GatewayHostProfile decodeHost(const Keys& keys, const Field& f, const std::strin
       {"tlsHandshakeCostRsa", &host.tls_cost_rsa},
       {"tlsHandshakeCostEcdsa", &host.tls_cost_ecdsa},
       {"tlsClientVerifyCost", &host.tls_cost_client_verify},
+      {"jwtVerifyCost", &host.jwt_verify_cost},
   };
   for (const auto& [key, out] : costs) {
     if (auto d = readDuration(keys.get(f, key), Sign::kNonNegative)) {

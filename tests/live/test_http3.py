@@ -6,11 +6,11 @@ datagrams, and a reload.
 
 gtlsclient neither verifies the server certificate nor reports failure in its exit status, so the
 checks read its output (`:status`) and the body it downloads (the echo backend names the listener
-and SNI the connection was served under). Debian's gtlsclient 0.12 always sends SNI `localhost`
-(its --sni is not applied), so its requests reach a fifth listener, `localhost`; the SNI choice
-between the four H3-1 listeners (exact www.awesome.org over *.awesome.org) and the certificate
-each serves are checked byte for byte by the adapter's unit tests (http3_tests), with a client
-that sends SNI, and the same choice over TCP here with curl."""
+and SNI the connection was served under). It sends the host it connects to as SNI, or `localhost`
+for a numeric address (its --sni is not applied), so the H3-1 requests run it in a private mount
+namespace whose /etc/hosts maps the four hostnames to 127.0.0.1; the other checks connect by
+address and reach a fifth listener, `localhost`. The certificate each listener serves is compared
+byte for byte by the adapter's unit tests (http3_tests)."""
 import datetime
 import json
 import shutil
@@ -56,14 +56,14 @@ def proxy(serve, certs):
     return serve("h3/gateway.yaml", str(certs / "secrets.yaml"))
 
 
-def h3_get(gtlsclient, tmp_path, port, host, path="/h3check"):
-    """One GET over HTTP/3 with :authority `host` (SNI: see above); returns (status or None, echo JSON or
-    None, client output)."""
+def h3_get(gtlsclient, tmp_path, port, host, path="/h3check", connect="127.0.0.1", prefix=()):
+    """One GET over HTTP/3 with :authority `host`, connecting to `connect` (SNI: see above);
+    returns (status or None, echo JSON or None, client output)."""
     download = tmp_path / f"dl-{host}-{port}"
     download.mkdir(exist_ok=True)
     r = subprocess.run(
-        [gtlsclient, "--no-quic-dump", "--no-http-dump", "--exit-on-all-streams-close", "--timeout=5s",
-         f"--sni={host}", f"--download={download}", "127.0.0.1", str(port),
+        [*prefix, gtlsclient, "--no-quic-dump", "--no-http-dump", "--exit-on-all-streams-close",
+         "--timeout=5s", f"--download={download}", connect, str(port),
          f"https://{host}:{port}{path}"],
         capture_output=True, timeout=CLIENT_TIMEOUT_S + 10)
     output = (r.stdout + r.stderr).decode(errors="replace")
@@ -76,30 +76,76 @@ def h3_get(gtlsclient, tmp_path, port, host, path="/h3check"):
     return status, echo, output
 
 
-def test_h3_1_hostnames_answered_200_over_http3(proxy, gtlsclient, tmp_path):
+H3_1 = {  # hostname → the listener whose chain its SNI selects
+    "foo.example.com": "foo",
+    "bar.example.com": "bar",
+    "www.awesome.org": "awesome-www",
+    "api.awesome.org": "awesome-wildcard",
+}
+
+
+@pytest.fixture(scope="module")
+def named_hosts(tmp_path_factory):
+    """A command prefix that runs a client where the H3-1 hostnames resolve to 127.0.0.1."""
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        pytest.skip("unshare (util-linux) is not installed")
+    hosts = tmp_path_factory.mktemp("h3-hosts") / "hosts"
+    hosts.write_text("".join(f"127.0.0.1 {h}\n" for h in H3_1))
+    prefix = [unshare, "-rm", "sh", "-c", f'mount --bind "{hosts}" /etc/hosts && exec "$@"', "sh"]
+    probe = subprocess.run(prefix + ["getent", "hosts", "foo.example.com"], capture_output=True,
+                           text=True, timeout=10)
+    if probe.returncode != 0 or "127.0.0.1" not in probe.stdout:
+        pytest.skip("cannot give the client a private /etc/hosts (unshare -rm refused: "
+                    f"{probe.stderr.strip()})")
+    return prefix
+
+
+def test_h3_1_hostnames_answered_200_over_http3(proxy, gtlsclient, named_hosts, tmp_path):
     port = proxy.port(443)
-    # On the `localhost` chain only its own virtual host answers; the others' names are 404 there,
-    # as over HTTP/1.1 and HTTP/2 (each HTTPS chain routes its own listener's hostnames).
-    for host in ["foo.example.com", "www.awesome.org"]:
-        status, _, output = h3_get(gtlsclient, tmp_path, port, host)
-        assert status == 404, output
-    hosts = ["localhost"] * 4
-    for host in hosts:
-        status, echo, output = h3_get(gtlsclient, tmp_path, port, host)
+    for host, listener in H3_1.items():
+        status, echo, output = h3_get(gtlsclient, tmp_path, port, host, connect=host,
+                                      prefix=named_hosts)
         assert status == 200, output
         assert echo is not None, output
         assert echo["proto"] == "HTTP/3.0"
         assert echo["host"] == f"{host}:{port}"
-        # The connection's filter chain is the one its SNI chose, as over TCP.
-        assert echo["sni"] == "localhost"
-        assert echo["ctplab"]["listener"] == GATEWAY + "local"
+        # The SNI chose the chain: the exact www.awesome.org listener over *.awesome.org.
+        assert echo["sni"] == host
+        assert echo["ctplab"]["listener"] == GATEWAY + listener
         assert echo["ctplab"]["peerAddress"] == "127.0.0.1"
     stats = proxy.stats()
-    assert stats[HCM + "downstream_cx_http3_total"] == len(hosts) + 2
-    assert stats[HCM + "downstream_rq_http3_total"] == len(hosts) + 2
-    assert stats[HCM + "downstream_rq_2xx"] >= len(hosts)
+    assert stats[HCM + "downstream_cx_http3_total"] == len(H3_1)
+    assert stats[HCM + "downstream_rq_http3_total"] == len(H3_1)
+    assert stats[HCM + "downstream_rq_2xx"] == len(H3_1)
     assert stats[LISTENER + "http3.handshake_failed"] == 0
     assert proxy.wait_stat(HCM + "downstream_cx_http3_active", 0) == 0
+
+
+def test_numeric_address_reaches_the_localhost_listener(proxy, gtlsclient, tmp_path):
+    port = proxy.port(443)
+    # On the `localhost` chain only its own virtual host answers; the others' names are 404 there,
+    # as over HTTP/1.1 and HTTP/2 (each HTTPS chain routes its own listener's hostnames).
+    status, _, output = h3_get(gtlsclient, tmp_path, port, "foo.example.com")
+    assert status == 404, output
+    status, echo, output = h3_get(gtlsclient, tmp_path, port, "localhost")
+    assert status == 200, output
+    assert echo["sni"] == "localhost"
+    assert echo["ctplab"]["listener"] == GATEWAY + "local"
+
+
+def test_tcp_responses_advertise_http3(proxy):
+    """Spec 4.10: routes on an HTTP/3 port append alt-svc with the Gateway port."""
+    curl = shutil.which("curl")
+    if curl is None:
+        pytest.skip("curl is not installed")
+    port = proxy.port(443)
+    r = subprocess.run([curl, "-sSk", "-D", "-", "-o", "/dev/null", "--max-time",
+                        str(CLIENT_TIMEOUT_S), "--resolve", f"foo.example.com:{port}:127.0.0.1",
+                        f"https://foo.example.com:{port}/"],
+                       capture_output=True, text=True, timeout=CLIENT_TIMEOUT_S + 5)
+    assert r.returncode == 0, r.stderr
+    assert 'alt-svc: h3=":443"; ma=86400' in r.stdout.lower(), r.stdout
 
 
 def test_tcp_https_picks_the_exact_listener(proxy):

@@ -98,7 +98,7 @@ struct LiveGateway::Impl {
   LiveClock clock;
   GatewayShared shared;
   std::vector<std::unique_ptr<Worker>> workers;
-  QuicPorts quic;  // its sockets belong to worker loops: gone before the workers
+  QuicPorts quic;         // its sockets belong to worker loops: gone before the workers
   asio::io_context main;  // acceptors, admin, signals, shutdown
   asio::signal_set signals;
   asio::signal_set hangup;

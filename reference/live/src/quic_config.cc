@@ -45,8 +45,9 @@ proxy::Result<proxy::http3::ServerSetupPtr> quicSetupFor(
   config.underscores = owner.http2.headers_with_underscores_action;
   config.context = generation;
   auto setup = proxy::http3::buildServerSetup(std::move(config));
-  if (!setup) return proxy::Error{"HTTP/3 on gateway port " + std::to_string(port.gateway_port) +
-                                  ": " + setup.error().message};
+  if (!setup)
+    return proxy::Error{"HTTP/3 on gateway port " + std::to_string(port.gateway_port) + ": " +
+                        setup.error().message};
   return setup;
 }
 

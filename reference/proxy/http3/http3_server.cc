@@ -33,8 +33,7 @@ struct StreamState {
 };
 
 lib::TransportLimits limitsOf(const ServerConfig& c) {
-  return {c.idle_timeout, c.initial_rtt, c.max_streams_bidi, c.stream_window,
-          c.connection_window};
+  return {c.idle_timeout, c.initial_rtt, c.max_streams_bidi, c.stream_window, c.connection_window};
 }
 
 }  // namespace
@@ -91,9 +90,8 @@ class ServerConnection final : public lib::ConnectionSink {
     state = State::kOpen;
     opened = true;
     ++server_.stats->downstream_cx_total;
-    server_.events.push_back(
-        ConnectionOpened{id_, chain_tag_, quic->sni(), quic->remote(), quic->local(),
-                         setup_->config().context});
+    server_.events.push_back(ConnectionOpened{id_, chain_tag_, quic->sni(), quic->remote(),
+                                              quic->local(), setup_->config().context});
   }
   void onNewCid(const lib::Cid& cid) override {
     cids.push_back(cid);
@@ -103,8 +101,7 @@ class ServerConnection final : public lib::ConnectionSink {
     cids.erase(std::remove(cids.begin(), cids.end(), cid), cids.end());
     server_.by_cid.erase(cid);
   }
-  void onHeaderField(int64_t stream, bool, std::string_view name,
-                     std::string_view value) override {
+  void onHeaderField(int64_t stream, bool, std::string_view name, std::string_view value) override {
     StreamState& s = streams[stream];
     if (s.rejected) return;
     const ServerConfig& c = setup_->config();
@@ -381,8 +378,7 @@ std::optional<ServerEvent> Http3Server::nextEvent() {
 }
 
 http1::EncodeResult Http3Server::respond(TimePoint now, uint64_t connection, uint64_t stream,
-                                         const http1::ResponseHead& head,
-                                         std::string_view body) {
+                                         const http1::ResponseHead& head, std::string_view body) {
   ServerConnection* c = impl_->find(connection);
   if (c == nullptr || c->state != ServerConnection::State::kOpen) {
     return http1::EncodeResult::kNoRequest;

@@ -145,9 +145,9 @@ std::string versionNegotiation(const PacketHeader& header) {
   randomBytes(&unused, 1);
   const uint32_t versions[] = {NGTCP2_PROTO_VER_V1};
   // Our answer's DCID is the client's SCID and the other way round.
-  const auto n = ngtcp2_pkt_write_version_negotiation(
-      buf, sizeof buf, unused, bytesOf(header.scid), header.scid.size(), bytesOf(header.dcid),
-      header.dcid.size(), versions, 1);
+  const auto n = ngtcp2_pkt_write_version_negotiation(buf, sizeof buf, unused, bytesOf(header.scid),
+                                                      header.scid.size(), bytesOf(header.dcid),
+                                                      header.dcid.size(), versions, 1);
   if (n <= 0) return {};
   return std::string(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
 }
@@ -169,8 +169,7 @@ std::string statelessReset(const ResetSecret& secret, const Cid& dcid, size_t re
   randomBytes(rand, randlen);
   const auto token = resetToken(secret, dcid);
   uint8_t buf[64];
-  const auto n =
-      ngtcp2_pkt_write_stateless_reset(buf, sizeof buf, token.data(), rand, randlen);
+  const auto n = ngtcp2_pkt_write_stateless_reset(buf, sizeof buf, token.data(), rand, randlen);
   if (n <= 0) return {};
   return std::string(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
 }
@@ -281,8 +280,7 @@ struct Connection::Handles {
     h.sink->onStreamReset(stream);
     return 0;
   }
-  static int onStreamStopSending(ngtcp2_conn*, int64_t stream, uint64_t, void* user_data,
-                                 void*) {
+  static int onStreamStopSending(ngtcp2_conn*, int64_t stream, uint64_t, void* user_data, void*) {
     Handles& h = of(user_data);
     if (h.h3 && nghttp3_conn_shutdown_stream_read(h.h3.get(), stream) != 0) {
       return NGTCP2_ERR_CALLBACK_FAILURE;
@@ -295,8 +293,7 @@ struct Connection::Handles {
     if (h.h3) nghttp3_conn_set_max_client_streams_bidi(h.h3.get(), max_streams);
     return 0;
   }
-  static int onExtendMaxStreamData(ngtcp2_conn*, int64_t stream, uint64_t, void* user_data,
-                                   void*) {
+  static int onExtendMaxStreamData(ngtcp2_conn*, int64_t stream, uint64_t, void* user_data, void*) {
     Handles& h = of(user_data);
     if (h.h3 && nghttp3_conn_unblock_stream(h.h3.get(), stream) != 0) {
       return NGTCP2_ERR_CALLBACK_FAILURE;
@@ -365,8 +362,7 @@ struct Connection::Handles {
     of(user_data).sink->onHeadersEnd(stream, true, fin != 0);
     return 0;
   }
-  static int h3StopSending(nghttp3_conn*, int64_t stream, uint64_t code, void* user_data,
-                           void*) {
+  static int h3StopSending(nghttp3_conn*, int64_t stream, uint64_t code, void* user_data, void*) {
     Handles& h = of(user_data);
     if (ngtcp2_conn_shutdown_stream_read(h.conn.get(), stream, code) != 0) {
       return NGHTTP3_ERR_CALLBACK_FAILURE;
@@ -377,8 +373,7 @@ struct Connection::Handles {
     of(user_data).sink->onRequestEnd(stream);
     return 0;
   }
-  static int h3ResetStream(nghttp3_conn*, int64_t stream, uint64_t code, void* user_data,
-                           void*) {
+  static int h3ResetStream(nghttp3_conn*, int64_t stream, uint64_t code, void* user_data, void*) {
     Handles& h = of(user_data);
     if (ngtcp2_conn_shutdown_stream_write(h.conn.get(), stream, code) != 0) {
       return NGHTTP3_ERR_CALLBACK_FAILURE;
@@ -456,9 +451,8 @@ Connection::Connection(Key, ConnectionSink& sink) : h_(std::make_unique<Handles>
 Connection::~Connection() = default;
 
 std::unique_ptr<Connection> Connection::accept(TimePoint now, const UdpEndpoint& local,
-                                               const UdpEndpoint& remote,
-                                               std::string_view initial, const Cid& scid,
-                                               const ResetSecret& secret,
+                                               const UdpEndpoint& remote, std::string_view initial,
+                                               const Cid& scid, const ResetSecret& secret,
                                                const TransportLimits& limits,
                                                ConnectionSink& sink) {
   ngtcp2_pkt_hd hd{};
@@ -524,13 +518,13 @@ std::unique_ptr<Connection> Connection::accept(TimePoint now, const UdpEndpoint&
   h.conn.reset(conn);
 
   gnutls_session_t session = nullptr;
-  if (gnutls_init(&session, GNUTLS_SERVER | GNUTLS_ENABLE_EARLY_DATA |
-                                GNUTLS_NO_END_OF_EARLY_DATA | GNUTLS_NO_AUTO_SEND_TICKET) != 0) {
+  if (gnutls_init(&session, GNUTLS_SERVER | GNUTLS_ENABLE_EARLY_DATA | GNUTLS_NO_END_OF_EARLY_DATA |
+                                GNUTLS_NO_AUTO_SEND_TICKET) != 0) {
     return nullptr;
   }
   h.tls.reset(session);
-  static const gnutls_datum_t kAlpnH3 = {
-      reinterpret_cast<unsigned char*>(const_cast<char*>("h3")), 2};
+  static const gnutls_datum_t kAlpnH3 = {reinterpret_cast<unsigned char*>(const_cast<char*>("h3")),
+                                         2};
   if (ngtcp2_crypto_gnutls_configure_server_session(session) != 0 ||
       gnutls_priority_set_direct(session, kPriority, nullptr) != 0 ||
       gnutls_alpn_set_protocols(session, &kAlpnH3, 1,
@@ -550,8 +544,8 @@ IoResult Connection::read(TimePoint now, const UdpEndpoint& local, const UdpEndp
   SockAddr l = toSockaddr(local), r = toSockaddr(remote);
   ngtcp2_path path{{l.get(), l.len}, {r.get(), r.len}, nullptr};
   ngtcp2_pkt_info pi{};
-  const int rv = ngtcp2_conn_read_pkt(h.conn.get(), &path, &pi, bytesOf(datagram),
-                                      datagram.size(), stamp(now));
+  const int rv = ngtcp2_conn_read_pkt(h.conn.get(), &path, &pi, bytesOf(datagram), datagram.size(),
+                                      stamp(now));
   switch (rv) {
     case 0:
       return IoResult::kOk;
@@ -587,8 +581,7 @@ IoResult Connection::write(TimePoint now, std::vector<Datagram>& out) {
       }
     }
     ngtcp2_ssize written = -1;
-    const uint32_t flags =
-        NGTCP2_WRITE_STREAM_FLAG_MORE | (fin ? NGTCP2_WRITE_STREAM_FLAG_FIN : 0);
+    const uint32_t flags = NGTCP2_WRITE_STREAM_FLAG_MORE | (fin ? NGTCP2_WRITE_STREAM_FLAG_FIN : 0);
     const ngtcp2_ssize n = ngtcp2_conn_writev_stream(
         conn, &ps.path, nullptr, h.buffer.data(), h.buffer.size(), &written, flags, stream,
         reinterpret_cast<const ngtcp2_vec*>(vec), static_cast<size_t>(count), ts);
@@ -618,9 +611,9 @@ IoResult Connection::write(TimePoint now, std::vector<Datagram>& out) {
       return IoResult::kClose;
     }
     if (n == 0) break;
-    out.push_back({fromSockaddr(ps.path.local), h.remoteOf(ps.path.remote),
-                   std::string(reinterpret_cast<const char*>(h.buffer.data()),
-                               static_cast<size_t>(n))});
+    out.push_back(
+        {fromSockaddr(ps.path.local), h.remoteOf(ps.path.remote),
+         std::string(reinterpret_cast<const char*>(h.buffer.data()), static_cast<size_t>(n))});
     ++packets;
   }
   ngtcp2_conn_update_pkt_tx_time(conn, ts);

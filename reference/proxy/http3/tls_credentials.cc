@@ -32,8 +32,8 @@ Result<std::unique_ptr<TlsCredentials>> TlsCredentials::load(const ChainConfig& 
   for (const CertificatePair& pair : chain.certificates) {
     const gnutls_datum_t cert = datumOf(pair.certificate_pem);
     const gnutls_datum_t key = datumOf(pair.private_key_pem);
-    const int rv = gnutls_certificate_set_x509_key_mem2(raw, &cert, &key, GNUTLS_X509_FMT_PEM,
-                                                        nullptr, 0);
+    const int rv =
+        gnutls_certificate_set_x509_key_mem2(raw, &cert, &key, GNUTLS_X509_FMT_PEM, nullptr, 0);
     if (rv < 0) {
       return Error{"chain " + std::to_string(chain.tag) +
                    ": certificate or key refused: " + gnutls_strerror(rv)};

@@ -24,6 +24,25 @@ Reply filterReply(http1::ResponseHead head, std::string body) {
 
 }  // namespace
 
+bool ListenerFlow::hasRouteFilters() const {
+  for (const auto& f : filters_) {
+    if (f.jwt || f.local || f.global) return true;
+  }
+  return false;
+}
+
+void applyGlobalReply(const ListenerFlow& flow, const FlowStats& stats, RouteOutcome& out,
+                      const ratelimit::GlobalCheckReply& reply) {
+  const auto& config = *flow.routeFilters()[static_cast<size_t>(out.route.index)].global;
+  out.global = ratelimit::decideGlobal(config, out.global_check, reply);
+  if (stats.global_rate_limit != nullptr) stats.global_rate_limit->record(*out.global);
+  if (auto limited = ratelimit::globalLimitedReply(*out.global)) {
+    out.reply = filterReply(std::move(limited->head), std::move(limited->body));
+    return;
+  }
+  ratelimit::appendGlobalRateLimitHeaders(*out.global, out.response_headers);
+}
+
 std::string altSvcValue(uint32_t gateway_port) {
   return "h3=\":" + std::to_string(gateway_port) + "\"; ma=86400";
 }
@@ -133,6 +152,10 @@ RouteOutcome routeRequest(const ListenerFlow& flow, const FlowStats& stats, cons
         return out;
       }
       ratelimit::appendRateLimitHeaders(*out.rate_limit, out.response_headers);
+    }
+    if (const auto& global = flow.routeFilters()[static_cast<size_t>(route)].global) {
+      out.global_check =
+          ratelimit::globalDescriptors(*global, *context.forwarded, head.detection.client);
     }
   }
   if (!flow.altSvc().empty()) out.response_headers.push_back({"alt-svc", flow.altSvc()});

@@ -32,6 +32,17 @@ Result<std::vector<RouteFilters>> compileRouteFilters(const policy::ir::Listener
       out[i].local =
           std::make_shared<const ratelimit::LocalRateLimitConfig>(std::move(config).value());
     }
+    if (route.rate_limit && route.rate_limit->global) {
+      auto spec = ratelimit::globalSpecFromIr(*route.rate_limit, route.name, headers_disabled);
+      if (!spec) return Error{"route " + route.name + ": " + spec.error().message};
+      auto config = ratelimit::GlobalRateLimitConfig::create(spec.value());
+      if (!config) {
+        return Error{"route " + route.name + ": BackendTrafficPolicy " + route.rate_limit->policy +
+                     ": " + config.error().message};
+      }
+      out[i].global =
+          std::make_shared<const ratelimit::GlobalRateLimitConfig>(std::move(config).value());
+    }
   }
   return out;
 }

@@ -127,4 +127,27 @@ Result<LocalRateLimitSpec> localSpecFromIr(const policy::ir::LocalRateLimit& loc
   return spec;
 }
 
+Result<GlobalRateLimitSpec> globalSpecFromIr(const policy::ir::RateLimit& rate_limit,
+                                             const std::string& route_name,
+                                             bool disable_rate_limit_headers) {
+  GlobalRateLimitSpec spec;
+  spec.route_scope = route_name;
+  spec.shared_scope = rate_limit.policy;
+  spec.disable_rate_limit_headers = disable_rate_limit_headers;
+  if (!rate_limit.global) return spec;
+  for (const auto& in : rate_limit.global->rules) {
+    GlobalRateLimitRule rule;
+    auto selectors = selectorsFromIr(in);
+    if (!selectors) return selectors.error();
+    rule.selectors = std::move(selectors).value();
+    auto limit = limitFromIr(in.limit);
+    if (!limit) return Error{in.name + ": " + limit.error().message};
+    rule.limit = limit.value();
+    rule.shadow_mode = in.shadow_mode.value_or(false);
+    rule.shared = in.shared.value_or(false);
+    spec.rules.push_back(std::move(rule));
+  }
+  return spec;
+}
+
 }  // namespace ctplab::proxy::ratelimit

@@ -22,14 +22,12 @@ const TimePoint kStart = TimePoint::fromUnixSeconds(1'780'272'000);  // 2026-06-
 constexpr uint64_t kNoApplicationProtocol = 0x100 + 120;             // TLS alert 120
 constexpr uint64_t kH3NoError = 0x100;
 
-UdpEndpoint endpoint(const char* ip, uint16_t port) {
-  return {IpAddress::parse(ip).value(), port};
-}
+UdpEndpoint endpoint(const char* ip, uint16_t port) { return {IpAddress::parse(ip).value(), port}; }
 
 const certgen::FixtureSet& fixtures() {
   static const certgen::FixtureSet set = [] {
-    auto made = certgen::standardFixtures(
-        11, kStart, {"www.example.com", "*.awesome.org", "www.awesome.org"});
+    auto made = certgen::standardFixtures(11, kStart,
+                                          {"www.example.com", "*.awesome.org", "www.awesome.org"});
     EXPECT_TRUE(made.ok());
     return std::move(made).value();
   }();
@@ -66,8 +64,8 @@ class World {
 
   QuicTestClient& connect(ClientOptions options) {
     const auto port = static_cast<uint16_t>(40000 + clients_.size());
-    clients_.push_back(std::make_unique<QuicTestClient>(now_, endpoint("127.0.0.1", port),
-                                                        kServer, std::move(options)));
+    clients_.push_back(std::make_unique<QuicTestClient>(now_, endpoint("127.0.0.1", port), kServer,
+                                                        std::move(options)));
     return *clients_.back();
   }
 
@@ -275,8 +273,8 @@ TEST(Http3ServerTest, GarbageDatagramsAreDroppedAndCounted) {
     EXPECT_LT(d.bytes.size(), 1400u);
   }
   const Http3Stats& s = world.stats();
-  EXPECT_EQ(s.downstream_rx_datagram_dropped + s.stateless_reset_sent +
-                s.version_negotiation_sent + s.handshake_failed,
+  EXPECT_EQ(s.downstream_rx_datagram_dropped + s.stateless_reset_sent + s.version_negotiation_sent +
+                s.handshake_failed,
             2002u - server.connectionCount());
   EXPECT_GT(s.stateless_reset_sent, 0u);
   EXPECT_TRUE(world.opened().empty());

@@ -67,8 +67,7 @@ struct QuicTestClient::State {
           std::string(reinterpret_cast<char*>(v.base), v.len);
       return 0;
     };
-    cb.recv_data = [](nghttp3_conn*, int64_t sid, const uint8_t* data, size_t len, void* u,
-                      void*) {
+    cb.recv_data = [](nghttp3_conn*, int64_t sid, const uint8_t* data, size_t len, void* u, void*) {
       State& s = of(u);
       s.responses[sid].body.append(reinterpret_cast<const char*>(data), len);
       ngtcp2_conn_extend_max_stream_offset(s.conn, sid, len);
@@ -117,8 +116,7 @@ QuicTestClient::QuicTestClient(TimePoint now, UdpEndpoint local, UdpEndpoint ser
   gnutls_init(&s.tls, GNUTLS_CLIENT | GNUTLS_ENABLE_EARLY_DATA | GNUTLS_NO_END_OF_EARLY_DATA);
   ngtcp2_crypto_gnutls_configure_client_session(s.tls);
   gnutls_priority_set_direct(s.tls, kPriority, nullptr);
-  s.ref = {[](ngtcp2_crypto_conn_ref* r) { return static_cast<State*>(r->user_data)->conn; },
-           &s};
+  s.ref = {[](ngtcp2_crypto_conn_ref* r) { return static_cast<State*>(r->user_data)->conn; }, &s};
   gnutls_session_set_ptr(s.tls, &s.ref);
   gnutls_credentials_set(s.tls, GNUTLS_CRD_CERTIFICATE, s.creds);
   gnutls_datum_t alpn{reinterpret_cast<unsigned char*>(s.options.alpn.data()),
@@ -141,8 +139,7 @@ QuicTestClient::QuicTestClient(TimePoint now, UdpEndpoint local, UdpEndpoint ser
   cb.get_path_challenge_data = ngtcp2_crypto_get_path_challenge_data_cb;
   cb.version_negotiation = ngtcp2_crypto_version_negotiation_cb;
   cb.rand = [](uint8_t* d, size_t n, const ngtcp2_rand_ctx*) { rnd(d, n); };
-  cb.get_new_connection_id = [](ngtcp2_conn*, ngtcp2_cid* cid, uint8_t* token, size_t len,
-                                void*) {
+  cb.get_new_connection_id = [](ngtcp2_conn*, ngtcp2_cid* cid, uint8_t* token, size_t len, void*) {
     rnd(cid->data, len);
     cid->datalen = len;
     rnd(token, NGTCP2_STATELESS_RESET_TOKENLEN);
@@ -155,8 +152,8 @@ QuicTestClient::QuicTestClient(TimePoint now, UdpEndpoint local, UdpEndpoint ser
   cb.recv_rx_key = [](ngtcp2_conn*, ngtcp2_crypto_level level, void* u) {
     return level == NGTCP2_CRYPTO_LEVEL_APPLICATION ? State::startH3(State::of(u)) : 0;
   };
-  cb.recv_stream_data = [](ngtcp2_conn*, uint32_t flags, int64_t sid, uint64_t,
-                           const uint8_t* data, size_t len, void* u, void*) {
+  cb.recv_stream_data = [](ngtcp2_conn*, uint32_t flags, int64_t sid, uint64_t, const uint8_t* data,
+                           size_t len, void* u, void*) {
     State& s = State::of(u);
     if (!s.h3) return 0;
     auto n = nghttp3_conn_read_stream(s.h3, sid, data, len, flags & NGTCP2_STREAM_DATA_FLAG_FIN);
@@ -171,7 +168,8 @@ QuicTestClient::QuicTestClient(TimePoint now, UdpEndpoint local, UdpEndpoint ser
     return 0;
   };
   cb.stream_close = [](ngtcp2_conn*, uint32_t, int64_t sid, uint64_t code, void* u, void*) {
-    if (State::of(u).h3) nghttp3_conn_close_stream(State::of(u).h3, sid, code ? code : NGHTTP3_H3_NO_ERROR);
+    if (State::of(u).h3)
+      nghttp3_conn_close_stream(State::of(u).h3, sid, code ? code : NGHTTP3_H3_NO_ERROR);
     return 0;
   };
   cb.extend_max_stream_data = [](ngtcp2_conn*, int64_t sid, uint64_t, void* u, void*) {
@@ -305,9 +303,7 @@ int64_t QuicTestClient::get(std::string_view path, std::string_view authority) {
   return sid;
 }
 
-const std::map<int64_t, ClientResponse>& QuicTestClient::responses() const {
-  return s_->responses;
-}
+const std::map<int64_t, ClientResponse>& QuicTestClient::responses() const { return s_->responses; }
 
 std::string QuicTestClient::peerCertificate() const {
   unsigned int n = 0;

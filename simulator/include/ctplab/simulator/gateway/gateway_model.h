@@ -39,6 +39,8 @@ struct PrefixStats {
   proxy::request::RequestStats request;
   proxy::client_ip::ClientIpStats client_ip;
   proxy::authz::AuthzStats authz;
+  proxy::jwt::JwtStats jwt;
+  proxy::ratelimit::RateLimitStats rate_limit;
 };
 
 // Socket-level counters of one proxy port (`listener.0.0.0.0_<port>.`).
@@ -55,6 +57,8 @@ struct ListenerRuntime {
   proxy::http1::CodecConfigPtr codec;  // HTTP(S) only
   proxy::connection::HttpConnectionSettings settings;
   std::optional<proxy::http_flow::ListenerFlow> flow;  // HTTP(S) only: the per-request flow
+  // HTTP(S) only: this replica's rate-limit buckets and JWT caches for the listener's routes.
+  std::unique_ptr<proxy::http_flow::ListenerState> state;
   PrefixStats* stats = nullptr;
   bool tls = false;
   // HTTPS: the chain's TLS termination; handshakes run against it (simulator/tls).
@@ -78,6 +82,8 @@ struct PortRuntime {
 
 class GatewayModel {
  public:
+  // Whether any listener's route has a JWT or rate-limit filter.
+  bool hasRouteFilters() const { return has_route_filters_; }
   static proxy::Result<std::unique_ptr<GatewayModel>> fromIr(
       const policy::ir::Gateway& gateway, const scenario::GatewayHostProfile& host);
 
@@ -99,6 +105,7 @@ class GatewayModel {
   proxy::proxy_protocol::ProxyProtocolStats& proxyProtocolStats() { return *proxy_protocol_stats_; }
 
  private:
+  bool has_route_filters_ = false;
   const policy::ir::Gateway* ir_ = nullptr;
   std::vector<ListenerRuntime> listeners_;
   std::vector<PortRuntime> ports_;

@@ -50,6 +50,9 @@ struct GatewayHostProfile {
   uint32_t listen_backlog = 4096;  // accept queue per port (Linux somaxconn)
   Duration accept_cost;            // CPU per accepted connection; 0 = accepts never queue
   Duration request_cost;           // CPU per request head the gateway processes
+  // CPU per JWT signature verification (the JWT filter verifies every request's token unless a
+  // cache is configured, which Envoy Gateway does not do).
+  Duration jwt_verify_cost;
   // CPU per relayed byte, as bytes one CPU second relays (a nanosecond per byte is too coarse
   // for a Duration); 0 = bytes cost nothing. Counts what the gateway reads from and writes to
   // clients: request heads and bodies, response heads and bodies.

@@ -6,14 +6,14 @@
 #include <string_view>
 
 // COUNTER(field, "name"), sorted by name.
-#define CTPLAB_HTTP3_STATS(COUNTER)                                            \
-  COUNTER(connection_close_sent, "connection_close_sent")                      \
-  COUNTER(downstream_cx_idle_timeout, "downstream_cx_idle_timeout")            \
-  COUNTER(downstream_cx_total, "downstream_cx_total")                          \
-  COUNTER(downstream_rx_datagram_dropped, "downstream_rx_datagram_dropped")    \
-  COUNTER(handshake_failed, "handshake_failed")                                \
-  COUNTER(no_filter_chain_match, "no_filter_chain_match")                      \
-  COUNTER(stateless_reset_sent, "stateless_reset_sent")                        \
+#define CTPLAB_HTTP3_STATS(COUNTER)                                         \
+  COUNTER(connection_close_sent, "connection_close_sent")                   \
+  COUNTER(downstream_cx_idle_timeout, "downstream_cx_idle_timeout")         \
+  COUNTER(downstream_cx_total, "downstream_cx_total")                       \
+  COUNTER(downstream_rx_datagram_dropped, "downstream_rx_datagram_dropped") \
+  COUNTER(handshake_failed, "handshake_failed")                             \
+  COUNTER(no_filter_chain_match, "no_filter_chain_match")                   \
+  COUNTER(stateless_reset_sent, "stateless_reset_sent")                     \
   COUNTER(version_negotiation_sent, "version_negotiation_sent")
 
 namespace ctplab::proxy::http3 {

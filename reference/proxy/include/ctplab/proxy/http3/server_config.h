@@ -43,8 +43,7 @@ struct ServerConfig {
   // apply them.
   uint64_t max_header_bytes = 60 * 1024;
   uint32_t max_header_count = 100;
-  http1::HeadersWithUnderscoresAction underscores =
-      http1::HeadersWithUnderscoresAction::kAllow;
+  http1::HeadersWithUnderscoresAction underscores = http1::HeadersWithUnderscoresAction::kAllow;
   // The caller's own record of this configuration (e.g. the configuration generation), handed
   // back with every connection accepted under it, so chain tags are read against the right one.
   std::shared_ptr<const void> context;

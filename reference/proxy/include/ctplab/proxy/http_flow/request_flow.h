@@ -16,6 +16,7 @@
 #include "ctplab/proxy/http1/request_head.h"
 #include "ctplab/proxy/http_flow/route_filters.h"
 #include "ctplab/proxy/jwt/jwt_stats.h"
+#include "ctplab/proxy/ratelimit/global_rate_limit_stats.h"
 #include "ctplab/proxy/ratelimit/ratelimit_stats.h"
 #include "ctplab/proxy/request/pipeline_config.h"
 #include "ctplab/proxy/request/request_stage.h"
@@ -52,6 +53,8 @@ class ListenerFlow {
   const std::string& altSvc() const { return alt_svc_; }
   // The JWT and local rate-limit filters of each route; a ListenerState holds their buckets.
   const std::vector<RouteFilters>& routeFilters() const { return filters_; }
+  // Whether any route has a JWT or rate-limit filter, i.e. routing needs the forwarded head.
+  bool hasRouteFilters() const;
 
  private:
   const policy::ir::Listener* ir_ = nullptr;
@@ -77,6 +80,7 @@ struct FlowStats {
   authz::AuthzStats* authz = nullptr;
   jwt::JwtStats* jwt = nullptr;
   ratelimit::RateLimitStats* rate_limit = nullptr;
+  ratelimit::GlobalRateLimitStats* global_rate_limit = nullptr;
 };
 
 // The proxy's own answer; the request goes no further.
@@ -120,12 +124,21 @@ struct RouteOutcome {
   std::optional<jwt::Outcome> jwt;                // set when the route authenticates JWTs
   std::optional<authz::Decision> authz;           // set when the route carries an authorization
   std::optional<ratelimit::Decision> rate_limit;  // set when the route has a local rate limit
+  // Set when the route has a global rate limit and the request matched a rule: the caller asks
+  // the rate-limit service, then calls applyGlobalReply before answering or forwarding.
+  std::vector<ratelimit::GlobalDescriptor> global_check;
+  std::optional<ratelimit::GlobalDecision> global;
   // 404 no route, 500 invalid route, 401/403 JWT, 403 denied, 429 rate limited
   std::optional<Reply> reply;
   // Fields the route appends to every response it gives, the backend's or the router's own
   // (alt-svc, x-ratelimit-*); the caller adds them before the listener's late response headers.
   http1::HeaderList response_headers;
 };
+
+// The rate-limit service's answer (or failure) for `out.global_check`: sets `out.reply` (429, or
+// 500 when failing closed) or adds the x-ratelimit-* headers to `out.response_headers`.
+void applyGlobalReply(const ListenerFlow& flow, const FlowStats& stats, RouteOutcome& out,
+                      const ratelimit::GlobalCheckReply& reply);
 
 // Every HTTP/3 port advertises itself on the routes it serves (spec 4.10); as Envoy appends the
 // value, a backend's own alt-svc stays.

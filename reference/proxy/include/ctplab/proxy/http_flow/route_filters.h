@@ -9,6 +9,7 @@
 #include "ctplab/policy/ir.h"
 #include "ctplab/proxy/jwt/authenticator.h"
 #include "ctplab/proxy/jwt/jwt_config.h"
+#include "ctplab/proxy/ratelimit/global_rate_limit.h"
 #include "ctplab/proxy/ratelimit/local_rate_limiter.h"
 #include "ctplab/proxy/ratelimit/ratelimit_config.h"
 #include "ctplab/proxy/result.h"
@@ -18,6 +19,8 @@ namespace ctplab::proxy::http_flow {
 struct RouteFilters {
   std::shared_ptr<const jwt::JwtConfig> jwt;                     // null: no JWT filter
   std::shared_ptr<const ratelimit::LocalRateLimitConfig> local;  // null: no local rate limit
+  // null: no global rate limit; its counters live in the rate-limit service, not here.
+  std::shared_ptr<const ratelimit::GlobalRateLimitConfig> global;
 };
 
 // One entry per IR route of the listener. Errors name the route and the policy it came from.
