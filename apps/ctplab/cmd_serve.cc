@@ -20,6 +20,7 @@ constexpr const char* kServeUsage =
     "usage: ctplab serve FILE... [--gateway NS/NAME] [--port-offset N] [--bind ADDR]\n"
     "                    [--any-port] [--backend echo|HOST:PORT] [--workers N]\n"
     "                    [--admin ADDR:PORT] [--drain-time D] [--now RFC3339]\n"
+    "                    [--rate-limit-redis HOST:PORT] [--rate-limit-timeout D]\n"
     "  --gateway NS/NAME   which Gateway, when the resources hold several\n"
     "  --bind ADDR         the address every proxy port listens on (default 127.0.0.1)\n"
     "  --port-offset N     listen on Gateway port + N (default: Envoy Gateway's container port,\n"
@@ -27,6 +28,9 @@ constexpr const char* kServeUsage =
     "  --any-port          listen on ports the kernel picks; the startup lines give the mapping\n"
     "  --backend B         echo (default: the built-in echo backend) or HOST:PORT to forward to\n"
     "  --workers N         worker threads (default 1)\n"
+    "  --rate-limit-redis HOST:PORT  Redis holding the global rate-limit counters (fixed windows,\n"
+    "                      as Envoy's rate-limit service); without it global checks fail open\n"
+    "  --rate-limit-timeout D  how long a request waits for them (default 20ms, as Envoy)\n"
     "  --admin ADDR:PORT   /stats, /stats/prometheus, /ready, /config_dump (port 0: any)\n"
     "  --drain-time D      how long SIGTERM waits for requests in flight (default 5s)\n"
     "  --now RFC3339       the instant certificates are judged at (default: now)\n"
@@ -57,7 +61,7 @@ bool parseInt(const std::string& text, T& out) {
 
 bool takesValue(const std::string& option) {
   for (const char* o : {"--gateway", "--port-offset", "--bind", "--backend", "--workers", "--admin",
-                        "--drain-time", "--now"}) {
+                        "--drain-time", "--now", "--rate-limit-redis", "--rate-limit-timeout"}) {
     if (option == o) return true;
   }
   return false;
@@ -94,6 +98,18 @@ bool parseArgs(const std::vector<std::string>& args, ServeArgs& out) {
           return fail("--backend wants echo or HOST:PORT, got \"" + b + "\"");
         out.options.backend = *hp;
       }
+    } else if (a == "--rate-limit-redis") {
+      auto hp = live::parseHostPort(args[++i]);
+      if (!hp || hp->port == 0) {
+        return fail("--rate-limit-redis wants HOST:PORT, got \"" + args[i] + "\"");
+      }
+      out.options.rate_limit_redis = *hp;
+    } else if (a == "--rate-limit-timeout") {
+      auto d = live::parseDurationText(args[++i]);
+      if (!d || *d <= Duration()) {
+        return fail("--rate-limit-timeout wants a positive duration, got \"" + args[i] + "\"");
+      }
+      out.options.rate_limit_timeout = *d;
     } else if (a == "--workers") {
       uint32_t n = 0;
       if (!parseInt(args[++i], n) || n < 1 || n > 256) {

@@ -90,6 +90,32 @@ void Exchange::onComplete(TimePoint now) {
     respondLocal(now, reply->status, reply->body, std::move(reply->headers), reply->count_status);
     return;
   }
+  if (routed.global_check.empty()) {
+    proceed(now, routed);
+    return;
+  }
+  // The request waits for the global counters; a failed or late answer lets it through.
+  auto pending = std::make_shared<proxy::http_flow::RouteOutcome>(std::move(routed));
+  std::weak_ptr<Exchange> weak = shared_from_this();
+  worker().globalRateLimits().check(
+      pending->global_check, now, [weak, pending](proxy::ratelimit::GlobalCheckReply reply) {
+        auto self = weak.lock();
+        if (!self || self->cancelled_ || !self->host_->isOpen(self->id_)) return;
+        const TimePoint at = self->worker().shared().clock->now();
+        const PlannedListener& vhost =
+            self->plan().listeners()[static_cast<size_t>(self->vhost_listener_)];
+        auto& stats = self->context_->stats->prefixes[vhost.prefix_index];
+        proxy::http_flow::applyGlobalReply(*vhost.flow, stats.flowStats(), *pending, reply);
+        if (auto& r = pending->reply) {
+          self->respondLocal(at, r->status, r->body, std::move(r->headers), r->count_status);
+        } else {
+          self->proceed(at, *pending);
+        }
+        self->host_->afterAsyncAnswer(at);
+      });
+}
+
+void Exchange::proceed(TimePoint now, proxy::http_flow::RouteOutcome& routed) {
   route_headers_ = std::move(routed.response_headers);
   if (body_too_large_) {
     respondLocal(now, 413, "Payload Too Large");

@@ -67,6 +67,8 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   uint64_t id() const { return id_; }
 
  private:
+  // Every filter let the request on: the backend (or the echo) answers it.
+  void proceed(TimePoint now, proxy::http_flow::RouteOutcome& routed);
   void answerFromEcho(TimePoint now, std::string_view route);
   void answerFromUpstream();
   void onUpstreamResult(UpstreamResult result);

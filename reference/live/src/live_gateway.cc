@@ -433,6 +433,18 @@ proxy::Result<std::unique_ptr<LiveGateway>> LiveGateway::start(const policy::ir:
     }
     g.shared.backend = results.begin()->endpoint();
   }
+  if (g.options.rate_limit_redis) {
+    tcp::resolver resolver(g.main);
+    error_code ec;
+    const auto& redis = *g.options.rate_limit_redis;
+    auto results = resolver.resolve(redis.host, std::to_string(redis.port), ec);
+    if (ec || results.empty()) {
+      return proxy::Error{"--rate-limit-redis: cannot resolve " +
+                          formatHostPort(redis.host, redis.port) + ": " +
+                          (ec ? ec.message() : "no address")};
+    }
+    g.shared.rate_limit_redis = results.begin()->endpoint();
+  }
   g.shared.clock = &g.clock;
   g.shared.options = &g.options;
   auto bound = g.bind();

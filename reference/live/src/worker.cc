@@ -2,6 +2,7 @@
 
 #include "downstream_connection.h"
 #include "quic_listener.h"
+#include "redis_rate_limit_store.h"
 #include "upstream_pool.h"
 
 namespace ctplab::live {
@@ -89,6 +90,15 @@ void Worker::quicSessionsChanged() {
 void Worker::remove(uint64_t connection_id) {
   connections_.erase(connection_id);
   live_.store(connections_.size(), std::memory_order_relaxed);
+}
+
+proxy::ratelimit::GlobalRateLimitStore& Worker::globalRateLimits() {
+  if (!rate_limit_store_) {
+    rate_limit_store_ = std::make_unique<RedisRateLimitStore>(
+        context_.get_executor(), shared_.rate_limit_redis,
+        std::chrono::nanoseconds(shared_.options->rate_limit_timeout.ns()));
+  }
+  return *rate_limit_store_;
 }
 
 UpstreamPool& Worker::upstreamPool() {

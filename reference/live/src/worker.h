@@ -18,6 +18,7 @@
 #include "ctplab/live/live_options.h"
 #include "ctplab/live/stat_map.h"
 #include "ctplab/live/worker_stats.h"
+#include "ctplab/proxy/ratelimit/global_rate_limit_store.h"
 #include "generation.h"
 
 namespace ctplab::live {
@@ -31,7 +32,8 @@ class UpstreamPool;
 struct GatewayShared {
   const LiveClock* clock = nullptr;
   const LiveOptions* options = nullptr;
-  std::optional<tcp::endpoint> backend;  // unset: the echo backend
+  std::optional<tcp::endpoint> backend;           // unset: the echo backend
+  std::optional<tcp::endpoint> rate_limit_redis;  // unset: global checks fail open
 };
 
 class Worker {
@@ -77,6 +79,8 @@ class Worker {
   void quicSessionsChanged();
   // The forwarding backend's connections of this worker (created on first use).
   UpstreamPool& upstreamPool();
+  // The global rate limiter's counters, as this worker reaches them (created on first use).
+  proxy::ratelimit::GlobalRateLimitStore& globalRateLimits();
 
  private:
   size_t id_;
@@ -99,6 +103,7 @@ class Worker {
   std::vector<std::shared_ptr<QuicListener>> quic_;
   std::atomic<size_t> quic_live_{0};
   std::unique_ptr<UpstreamPool> upstream_pool_;
+  std::unique_ptr<proxy::ratelimit::GlobalRateLimitStore> rate_limit_store_;
 };
 
 }  // namespace ctplab::live

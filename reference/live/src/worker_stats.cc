@@ -41,6 +41,14 @@ void WorkerStats::addTo(const GatewayPlan& plan, StatMap& out) const {
     s.rate_limit.forEach([&](std::string_view name, uint64_t v) {
       if (s.rate_limit.enabled != 0) addStat(out, std::string(name), v);
     });
+    // Envoy roots these at the route's cluster; with one backend they show as `ratelimit.*`.
+    bool global_used = false;
+    s.global_rate_limit.forEach(
+        [&](std::string_view, uint64_t v) { global_used = global_used || v != 0; });
+    if (global_used) {
+      s.global_rate_limit.forEach(
+          [&](std::string_view name, uint64_t v) { addStat(out, std::string(name), v); });
+    }
     if (http3[i]) {
       counter("downstream_cx_http3_total", s.http3.downstream_cx_http3_total);
       addStat(out, base + "downstream_cx_http3_active", s.http3.downstream_cx_http3_active, true);

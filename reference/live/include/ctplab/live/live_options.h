@@ -27,6 +27,11 @@ struct LiveOptions {
   bool any_port = false;
   // Unset: the built-in echo backend. Set: forward over HTTP/1.1 to this upstream.
   std::optional<HostPort> backend;
+  // Where global rate-limit counters live (Envoy's rate-limit service semantics on Redis).
+  // Unset: every global check fails, and the filter lets the request through (fail open).
+  std::optional<HostPort> rate_limit_redis;
+  // How long a request waits for the counters before failing open (Envoy's default: 20 ms).
+  Duration rate_limit_timeout = Duration::milliseconds(20);
   uint32_t workers = 1;           // threads serving connections, each with its own event loop
   std::optional<HostPort> admin;  // `/stats`, `/ready`, `/config_dump`; port 0 = ephemeral
   // How long SIGTERM/SIGINT waits for requests in flight before closing what is left.

@@ -42,9 +42,10 @@ struct PrefixStats {
   proxy::authz::AuthzStats authz;
   proxy::jwt::JwtStats jwt;
   proxy::ratelimit::RateLimitStats rate_limit;
+  proxy::ratelimit::GlobalRateLimitStats global_rate_limit;
 
   proxy::http_flow::FlowStats flowStats() {
-    return {&client_ip, &request, &authz, &jwt, &rate_limit};
+    return {&client_ip, &request, &authz, &jwt, &rate_limit, &global_rate_limit};
   }
 };
 
