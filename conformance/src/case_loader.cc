@@ -145,8 +145,10 @@ void readPolicies(const Reader& r, const Field& list, ConformanceCase& out) {
       ref.error("missing required field");
     }
     if (auto kind = r.text(r.at(item, "kind"))) {
-      if (*kind != "ClientTrafficPolicy") {
-        r.at(item, "kind").error("only ClientTrafficPolicy statuses are produced so far");
+      if (*kind != "ClientTrafficPolicy" && *kind != "SecurityPolicy" &&
+          *kind != "BackendTrafficPolicy") {
+        r.at(item, "kind")
+            .error("expected ClientTrafficPolicy, SecurityPolicy or BackendTrafficPolicy");
       }
       p.kind = *kind;
     }

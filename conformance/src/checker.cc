@@ -47,19 +47,47 @@ std::string listAncestors(const std::vector<policy::AncestorStatus>& ancestors) 
   return s;
 }
 
+// A policy of any kind the engine reports statuses for.
+struct FoundPolicy {
+  const policy::PolicyStatus* status = nullptr;
+  bool rejected = false;
+  std::vector<std::string> admission_errors;
+};
+
+template <typename Results>
+void findIn(const Results& results, const std::string& ns, const std::string& name,
+            FoundPolicy& out) {
+  for (const auto& p : results) {
+    if (p.policy && p.policy->meta.ns == ns && p.policy->meta.name == name) {
+      out = {&p.status, p.rejected, p.admission_errors};
+    }
+  }
+}
+
+// `kind` empty: a ClientTrafficPolicy of that name, else any kind.
+FoundPolicy findPolicy(const policy::TranslationResult& t, const std::string& kind,
+                       const std::string& ns, const std::string& name) {
+  FoundPolicy out;
+  if (kind.empty() || kind == "ClientTrafficPolicy") findIn(t.policies, ns, name, out);
+  if (out.status == nullptr && (kind.empty() || kind == "SecurityPolicy")) {
+    findIn(t.security_policies, ns, name, out);
+  }
+  if (out.status == nullptr && (kind.empty() || kind == "BackendTrafficPolicy")) {
+    findIn(t.backend_traffic_policies, ns, name, out);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<Failure> checkPolicies(const ConformanceCase& test,
                                    const policy::TranslationResult& translation) {
   std::vector<Failure> failures;
   for (const auto& expect : test.policies) {
-    const std::string label = expect.kind + " " + expect.ns + "/" + expect.name;
-    const policy::PolicyResult* found = nullptr;
-    for (const auto& p : translation.policies) {
-      if (p.policy && p.policy->meta.ns == expect.ns && p.policy->meta.name == expect.name) {
-        found = &p;
-      }
-    }
+    const std::string label = expect.label();
+    const FoundPolicy* found = nullptr;
+    const FoundPolicy candidate = findPolicy(translation, expect.kind, expect.ns, expect.name);
+    if (candidate.status != nullptr) found = &candidate;
     if (found == nullptr) {
       failures.push_back(
           {expect.location, label, "the policy among the resources", "no such policy"});
@@ -72,7 +100,7 @@ std::vector<Failure> checkPolicies(const ConformanceCase& test,
                           "rejected by admission: " + errors});
       continue;
     }
-    const auto& ancestors = found->status.ancestors();
+    const auto& ancestors = found->status->ancestors();
     if (expect.ancestor_count &&
         !expect.ancestor_count->matches(static_cast<double>(ancestors.size()))) {
       failures.push_back({expect.location, label + ": number of ancestors",

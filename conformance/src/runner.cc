@@ -118,7 +118,7 @@ CaseResult runCase(const ConformanceCase& test, const SuiteOptions& options) {
     result.failures = checkPolicies(test, prepared.translation);
   } else {
     for (const auto& p : test.policies) {
-      result.unchecked.push_back(p.kind + " " + p.ns + "/" + p.name + " status");
+      result.unchecked.push_back(p.label() + " status");
     }
   }
   std::optional<sim::run::RunResult> run;
