@@ -64,17 +64,12 @@ void findIn(const Results& results, const std::string& ns, const std::string& na
   }
 }
 
-// `kind` empty: a ClientTrafficPolicy of that name, else any kind.
 FoundPolicy findPolicy(const policy::TranslationResult& t, const std::string& kind,
                        const std::string& ns, const std::string& name) {
   FoundPolicy out;
-  if (kind.empty() || kind == "ClientTrafficPolicy") findIn(t.policies, ns, name, out);
-  if (out.status == nullptr && (kind.empty() || kind == "SecurityPolicy")) {
-    findIn(t.security_policies, ns, name, out);
-  }
-  if (out.status == nullptr && (kind.empty() || kind == "BackendTrafficPolicy")) {
-    findIn(t.backend_traffic_policies, ns, name, out);
-  }
+  if (kind == "ClientTrafficPolicy") findIn(t.policies, ns, name, out);
+  if (kind == "SecurityPolicy") findIn(t.security_policies, ns, name, out);
+  if (kind == "BackendTrafficPolicy") findIn(t.backend_traffic_policies, ns, name, out);
   return out;
 }
 

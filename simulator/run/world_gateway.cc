@@ -337,7 +337,9 @@ void World::handleRequest(uint32_t id, uint64_t request_id) {
     return;
   }
   const auto& lrt = gatewayOf(id).listeners()[static_cast<size_t>(s.current_listener)];
-  const proxy::http_flow::RouteContext context{sim_.now(), lrt.state.get(), s.forwarded.get()};
+  // Calendar time, as the certificates are judged: JWT exp/nbf are instants on the calendar.
+  const TimePoint calendar = scenario_.now + (sim_.now() - start_);
+  const proxy::http_flow::RouteContext context{calendar, lrt.state.get(), s.forwarded.get()};
   auto routed = proxy::http_flow::routeRequest(
       *lrt.flow, flowStats(*lrt.stats, &replicaOf(id).global_rate_limit), *head, context);
   if (routed.jwt && routed.jwt->signature_verifications != 0) {

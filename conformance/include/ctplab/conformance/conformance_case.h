@@ -36,11 +36,9 @@ struct ConditionExpectation {
 
 // Status of one policy, on the ancestor(s) selected by the optional fields.
 struct PolicyExpectation {
-  std::string kind;  // ClientTrafficPolicy, SecurityPolicy, BackendTrafficPolicy; empty: any
+  std::string kind = "ClientTrafficPolicy";  // or SecurityPolicy, BackendTrafficPolicy
   std::string ns, name;
-  std::string label() const {
-    return (kind.empty() ? std::string("policy") : kind) + " " + ns + "/" + name;
-  }
+  std::string label() const { return kind + " " + ns + "/" + name; }
   std::optional<std::string> ancestor_kind, ancestor_name, ancestor_namespace, section_name;
   std::optional<NumberMatcher> ancestor_count;   // how many ancestors the policy has in total
   std::vector<ConditionExpectation> conditions;  // each must be on every selected ancestor
