@@ -8,6 +8,7 @@
 
 #include "policy_targets.h"
 #include "ratelimit_translate.h"
+#include "route_policy_targets.h"
 #include "security_policy_scopes.h"
 
 namespace ctplab::policy {
@@ -20,15 +21,9 @@ struct RouteKey {
   auto operator<=>(const RouteKey&) const = default;
 };
 
-// What earlier policies already claimed on one route, gateway or ListenerSet.
-struct Claims {
-  bool whole = false;
-  std::set<std::string> sections;
-};
+using Claims = TargetClaims;
 
-struct ResolveError {
-  std::string reason, message;
-};
+using ResolveError = TargetError;
 
 std::string deprecationMessage(const BackendTrafficPolicySpec& spec) {
   std::map<std::string, std::string> fields;
@@ -224,50 +219,9 @@ class Processor {
     if (found == routes_.end()) return;
     const Route& route = *found->second;
     const int64_t gen = p.meta.generation;
-    std::optional<ResolveError> error;
     Claims& claims = route_claims_[found->first];
-    if (t.section) {
-      const bool exists =
-          std::any_of(route.rules.begin(), route.rules.end(),
-                      [&](const Route::Rule& rule) { return rule.name == t.section; });
-      if (!exists) {
-        error = {"TargetNotFound", "No section name " + *t.section + " found for " + t.kind + " " +
-                                       t.ns + "/" + t.name};
-      } else if (!claims.sections.insert(*t.section).second) {
-        error = {"Conflicted", "Unable to target RouteRule " + t.name + "/" + *t.section +
-                                   ", another BackendTrafficPolicy has already attached to it"};
-      }
-    } else if (claims.whole) {
-      error = {"Conflicted", "Unable to target " + t.kind + " " + t.name +
-                                 ", another BackendTrafficPolicy has already attached to it"};
-    } else {
-      claims.whole = true;
-    }
-    std::vector<AncestorRef> ancestors;
-    const Scope child = routeScope(route.meta.ns, route.meta.name, route.kind);
-    for (const auto& parent : route.parents) {
-      if (!resolveParentRef(ctx_, route, parent).managed) continue;
-      const std::string ns = parent.ns.value_or(route.meta.ns);
-      if (parent.kind == "Gateway") {
-        overrides_.add(parent.section_name
-                           ? gatewayListenerScope(ns, parent.name, *parent.section_name)
-                           : gatewayScope(ns, parent.name),
-                       child);
-      } else if (parent.kind == "ListenerSet") {
-        const ListenerSet* ls = findListenerSet(ns, parent.name);
-        if (ls == nullptr) continue;
-        overrides_.registerListenerSet(
-            listenerSetScope(ns, parent.name),
-            gatewayScope(ls->parent.ns.value_or(ls->meta.ns), ls->parent.name));
-        overrides_.add(parent.section_name
-                           ? listenerSetListenerScope(ns, parent.name, *parent.section_name)
-                           : listenerSetScope(ns, parent.name),
-                       child);
-      } else {
-        continue;
-      }
-      ancestors.push_back({kGatewayGroup, parent.kind, ns, parent.name, parent.section_name});
-    }
+    std::optional<ResolveError> error = claimRouteTarget(route, t, claims, "BackendTrafficPolicy");
+    const std::vector<AncestorRef> ancestors = routeAncestors(ctx_, route, overrides_);
     if (error) {
       setAll(r, ancestors, {"Accepted", "False", error->reason, error->message, gen});
       return;
@@ -350,7 +304,7 @@ class Processor {
 
   void processListenerSet(const BackendTrafficPolicy& p, const PolicyTarget& t) {
     BackendTrafficPolicyResult& r = entry(p);
-    const ListenerSet* ls = findListenerSet(t.ns, t.name);
+    const ListenerSet* ls = findListenerSet(ctx_, t.ns, t.name);
     if (ls == nullptr) return;
     const std::string gw_ns = ls->parent.ns.value_or(ls->meta.ns);
     GatewayContext* g = findGateway(gw_ns, ls->parent.name);
@@ -436,13 +390,6 @@ class Processor {
       return !t.section || (lc.listener_set == nullptr && lc.listener->name == *t.section);
     });
     finishListenerTarget(r, ancestor, errs, scope, true);
-  }
-
-  const ListenerSet* findListenerSet(const std::string& ns, const std::string& name) const {
-    for (const auto& ls : ctx_.resources->listener_sets) {
-      if (ls.meta.ns == ns && ls.meta.name == name) return &ls;
-    }
-    return nullptr;
   }
 
   TranslationContext& ctx_;

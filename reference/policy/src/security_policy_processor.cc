@@ -6,6 +6,7 @@
 #include <set>
 
 #include "policy_targets.h"
+#include "route_policy_targets.h"
 #include "security_policy_apply.h"
 #include "security_policy_scopes.h"
 
@@ -20,18 +21,13 @@ struct RouteKey {
 };
 
 // What earlier policies already claimed on one route or gateway (upstream's attached flags).
-struct RouteClaims {
-  bool whole = false;
-  std::set<std::string> rules;
-};
+using RouteClaims = TargetClaims;
 struct GatewayClaims {
   bool whole = false;
   std::set<std::string> listeners;
 };
 
-struct ResolveError {
-  std::string reason, message;
-};
+using ResolveError = TargetError;
 
 std::string deprecationMessage(const SecurityPolicySpec& spec) {
   std::map<std::string, std::string> fields;
@@ -150,50 +146,9 @@ class Processor {
     if (found == routes_.end()) return;
     const Route& route = *found->second;
     const int64_t gen = p.meta.generation;
-    std::optional<ResolveError> error;
     RouteClaims& claims = route_claims_[found->first];
-    if (t.section) {
-      const bool exists =
-          std::any_of(route.rules.begin(), route.rules.end(),
-                      [&](const Route::Rule& rule) { return rule.name == t.section; });
-      if (!exists) {
-        error = {"TargetNotFound", "No section name " + *t.section + " found for " + t.kind + " " +
-                                       t.ns + "/" + t.name};
-      } else if (!claims.rules.insert(*t.section).second) {
-        error = {"Conflicted", "Unable to target RouteRule " + t.name + "/" + *t.section +
-                                   ", another SecurityPolicy has already attached to it"};
-      }
-    } else if (claims.whole) {
-      error = {"Conflicted", "Unable to target " + t.kind + " " + t.name +
-                                 ", another SecurityPolicy has already attached to it"};
-    } else {
-      claims.whole = true;
-    }
-    std::vector<AncestorRef> ancestors;
-    const Scope child = routeScope(route.meta.ns, route.meta.name, route.kind);
-    for (const auto& parent : route.parents) {
-      if (!resolveParentRef(ctx_, route, parent).managed) continue;
-      const std::string ns = parent.ns.value_or(route.meta.ns);
-      if (parent.kind == "Gateway") {
-        overrides_.add(parent.section_name
-                           ? gatewayListenerScope(ns, parent.name, *parent.section_name)
-                           : gatewayScope(ns, parent.name),
-                       child);
-      } else if (parent.kind == "ListenerSet") {
-        const ListenerSet* ls = findListenerSet(ns, parent.name);
-        if (ls == nullptr) continue;
-        overrides_.registerListenerSet(
-            listenerSetScope(ns, parent.name),
-            gatewayScope(ls->parent.ns.value_or(ls->meta.ns), ls->parent.name));
-        overrides_.add(parent.section_name
-                           ? listenerSetListenerScope(ns, parent.name, *parent.section_name)
-                           : listenerSetScope(ns, parent.name),
-                       child);
-      } else {
-        continue;
-      }
-      ancestors.push_back({kGatewayGroup, parent.kind, ns, parent.name, parent.section_name});
-    }
+    std::optional<ResolveError> error = claimRouteTarget(route, t, claims, "SecurityPolicy");
+    const std::vector<AncestorRef> ancestors = routeAncestors(ctx_, route, overrides_);
     if (error) {
       setAll(r, ancestors, {"Accepted", "False", error->reason, error->message, gen});
       return;
@@ -215,9 +170,9 @@ class Processor {
     if (std::string dep = deprecationMessage(p.spec); !dep.empty()) {
       for (const auto& a : ancestors) r.status.addWarning(a, ctrl, "DeprecatedField", dep, gen);
     }
-    if (t.section || claims.rules.empty()) return;
+    if (t.section || claims.sections.empty()) return;
     std::string list;
-    for (const auto& rule : claims.rules) list += (list.empty() ? "" : " ") + rule;
+    for (const auto& rule : claims.sections) list += (list.empty() ? "" : " ") + rule;
     setAll(r, ancestors,
            {"Overridden", "True", "Overridden",
             "This policy is being overridden by other securityPolicies for these route rules: [" +
@@ -279,13 +234,6 @@ class Processor {
     if (std::string dep = deprecationMessage(p.spec); !dep.empty()) {
       r.status.addWarning(ancestor, ctrl, "DeprecatedField", dep, gen);
     }
-  }
-
-  const ListenerSet* findListenerSet(const std::string& ns, const std::string& name) const {
-    for (const auto& ls : ctx_.resources->listener_sets) {
-      if (ls.meta.ns == ns && ls.meta.name == name) return &ls;
-    }
-    return nullptr;
   }
 
   TranslationContext& ctx_;
