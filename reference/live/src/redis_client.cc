@@ -115,27 +115,21 @@ void RedisClient::armTimer() {
 }
 
 void RedisClient::failAll(const std::string& why) {
-  ++generation_;
-  error_code ignored;
-  socket_.close(ignored);
-  timer_.cancel();
-  connected_ = connecting_ = writing_ = reading_ = false;
-  outgoing_.clear();
-  in_flight_.clear();
-  reader_ = RedisReplyReader();
   std::deque<Pending> failed;
   failed.swap(pending_);
+  close();
   for (auto& p : failed) p.done(proxy::Error{why});
 }
 
 void RedisClient::close() {
-  ++generation_;
+  ++generation_;  // handlers of this connection are stale from now on
   error_code ignored;
   socket_.close(ignored);
   timer_.cancel();
   connected_ = connecting_ = writing_ = reading_ = false;
   outgoing_.clear();
   in_flight_.clear();
+  reader_ = RedisReplyReader();  // a half-read reply belongs to the closed connection
   pending_.clear();
 }
 

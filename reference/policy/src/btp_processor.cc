@@ -94,12 +94,7 @@ class Processor {
     for (const auto& p : all) sorted.push_back(&p);
     const bool keep_input_order = ctx_.resources->bundle_format;
     std::stable_sort(sorted.begin(), sorted.end(), [&](const auto* a, const auto* b) {
-      if (a->meta.creation_timestamp != b->meta.creation_timestamp) {
-        return a->meta.creation_timestamp < b->meta.creation_timestamp;
-      }
-      if (keep_input_order) return false;
-      if (a->meta.ns != b->meta.ns) return a->meta.ns < b->meta.ns;
-      return a->meta.name < b->meta.name;
+      return processedBefore(a->meta, b->meta, keep_input_order);
     });
     for (const auto* p : sorted) {
       admission_[p] = admissionErrors(p->spec);

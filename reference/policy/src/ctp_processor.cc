@@ -221,12 +221,7 @@ class Processor {
     for (const auto& p : ctx_.resources->client_traffic_policies) policies.push_back(&p);
     const bool keep_input_order = ctx_.resources->bundle_format;
     std::stable_sort(policies.begin(), policies.end(), [&](const auto* a, const auto* b) {
-      if (a->meta.creation_timestamp != b->meta.creation_timestamp) {
-        return a->meta.creation_timestamp < b->meta.creation_timestamp;
-      }
-      if (keep_input_order) return false;
-      if (a->meta.ns != b->meta.ns) return a->meta.ns < b->meta.ns;
-      return a->meta.name < b->meta.name;
+      return processedBefore(a->meta, b->meta, keep_input_order);
     });
     for (const auto* p : policies) {
       auto errors = admissionErrors(p->spec);

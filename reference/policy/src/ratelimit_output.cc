@@ -9,25 +9,6 @@ Tree strings(const std::vector<std::string>& v) {
   return t;
 }
 
-// Upstream's StringMatch: name and distinct are always written, the rest when set.
-Tree stringMatchTree(const ir::StringMatch& m) {
-  Tree t = Tree::map();
-  t.set("name", Tree::string(m.name));
-  if (m.exact) t.set("exact", Tree::string(*m.exact));
-  if (m.prefix) t.set("prefix", Tree::string(*m.prefix));
-  if (m.suffix) t.set("suffix", Tree::string(*m.suffix));
-  if (m.safe_regex) t.set("safeRegex", Tree::string(*m.safe_regex));
-  t.set("distinct", Tree::boolean(m.distinct));
-  if (m.invert) t.set("invert", Tree::boolean(*m.invert));
-  return t;
-}
-
-Tree matchList(const std::vector<ir::StringMatch>& v) {
-  Tree t = Tree::list();
-  for (const auto& m : v) t.push(stringMatchTree(m));
-  return t;
-}
-
 Tree valueTree(const ir::RateLimitValue& v) {
   Tree t = Tree::map();
   t.set("requests", Tree::integer(v.requests));
@@ -83,6 +64,25 @@ Tree rulesTree(const std::vector<ir::RateLimitRule>& rules) {
 }
 
 }  // namespace
+
+// Upstream's StringMatch: name and distinct are always written, the rest when set.
+Tree stringMatchTree(const ir::StringMatch& m) {
+  Tree t = Tree::map();
+  t.set("name", Tree::string(m.name));
+  if (m.exact) t.set("exact", Tree::string(*m.exact));
+  if (m.prefix) t.set("prefix", Tree::string(*m.prefix));
+  if (m.suffix) t.set("suffix", Tree::string(*m.suffix));
+  if (m.safe_regex) t.set("safeRegex", Tree::string(*m.safe_regex));
+  t.set("distinct", Tree::boolean(m.distinct));
+  if (m.invert) t.set("invert", Tree::boolean(*m.invert));
+  return t;
+}
+
+Tree matchList(const std::vector<ir::StringMatch>& v) {
+  Tree t = Tree::list();
+  for (const auto& m : v) t.push(stringMatchTree(m));
+  return t;
+}
 
 Tree rateLimitTree(const ir::RateLimit& rl) {
   Tree t = Tree::map();

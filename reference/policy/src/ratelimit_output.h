@@ -8,6 +8,9 @@
 namespace ctplab::policy {
 
 Tree rateLimitTree(const ir::RateLimit& rl);
+// Upstream's StringMatch (header, query, SAN and upgrade matchers alike), and a list of them.
+Tree stringMatchTree(const ir::StringMatch& m);
+Tree matchList(const std::vector<ir::StringMatch>& v);
 Tree jwtTree(const ir::JWT& jwt);
 
 }  // namespace ctplab::policy

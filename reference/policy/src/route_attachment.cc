@@ -151,12 +151,7 @@ std::vector<const Route*> orderedRoutes(const ResourceSet& resources) {
     const bool keep_input_order = resources.bundle_format;
     std::stable_sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
                      [&](const Route* a, const Route* b) {
-                       if (a->meta.creation_timestamp != b->meta.creation_timestamp) {
-                         return a->meta.creation_timestamp < b->meta.creation_timestamp;
-                       }
-                       if (keep_input_order) return false;
-                       if (a->meta.ns != b->meta.ns) return a->meta.ns < b->meta.ns;
-                       return a->meta.name < b->meta.name;
+                       return processedBefore(a->meta, b->meta, keep_input_order);
                      });
   }
   return out;

@@ -2,6 +2,7 @@
 
 #include "ctplab/policy/output.h"
 #include "ctplab/policy/units.h"
+#include "ratelimit_output.h"
 #include "route_output.h"
 
 namespace ctplab::policy {
@@ -23,24 +24,6 @@ Tree strings(const std::vector<std::string>& v) {
 }
 
 Tree dur(Duration d) { return Tree::string(formatGoDuration(d)); }
-
-Tree stringMatch(const ir::StringMatch& m) {
-  Tree t = Tree::map();
-  t.set("name", Tree::string(m.name));
-  if (m.exact) t.set("exact", Tree::string(*m.exact));
-  if (m.prefix) t.set("prefix", Tree::string(*m.prefix));
-  if (m.suffix) t.set("suffix", Tree::string(*m.suffix));
-  if (m.safe_regex) t.set("safeRegex", Tree::string(*m.safe_regex));
-  t.set("distinct", Tree::boolean(m.distinct));
-  if (m.invert) t.set("invert", Tree::boolean(*m.invert));
-  return t;
-}
-
-Tree matches(const std::vector<ir::StringMatch>& v) {
-  Tree t = Tree::list();
-  for (const auto& m : v) t.push(stringMatch(m));
-  return t;
-}
 
 Tree addHeaders(const std::vector<ir::AddHeader>& v) {
   Tree t = Tree::list();
@@ -90,7 +73,7 @@ Tree tlsTree(const ir::TLSConfig& tls) {
     t.set("crl", std::move(c));
   }
   if (!tls.match_typed_subject_alt_names.empty()) {
-    t.set("matchTypedSubjectAltNames", matches(tls.match_typed_subject_alt_names));
+    t.set("matchTypedSubjectAltNames", matchList(tls.match_typed_subject_alt_names));
   }
   if (tls.min_version) t.set("minVersion", Tree::string(*tls.min_version));
   if (tls.max_version) t.set("maxVersion", Tree::string(*tls.max_version));
@@ -124,13 +107,13 @@ Tree headersTree(const ir::HeaderSettings& h) {
   if (!h.early_remove_request_headers.empty())
     t.set("earlyRemoveRequestHeaders", strings(h.early_remove_request_headers));
   if (!h.early_remove_on_match.empty())
-    t.set("earlyRemoveRequestHeadersOnMatch", matches(h.early_remove_on_match));
+    t.set("earlyRemoveRequestHeadersOnMatch", matchList(h.early_remove_on_match));
   if (!h.late_add_response_headers.empty())
     t.set("lateAddResponseHeaders", addHeaders(h.late_add_response_headers));
   if (!h.late_remove_response_headers.empty())
     t.set("lateRemoveResponseHeaders", strings(h.late_remove_response_headers));
   if (!h.late_remove_on_match.empty())
-    t.set("lateRemoveResponseHeadersOnMatch", matches(h.late_remove_on_match));
+    t.set("lateRemoveResponseHeadersOnMatch", matchList(h.late_remove_on_match));
   if (h.max_request_headers_kb)
     t.set("maxRequestHeadersKB", Tree::integer(*h.max_request_headers_kb));
   return t;
@@ -271,7 +254,7 @@ Tree listenerToTree(const ir::Listener& l, const TranslationResult* result) {
       h.set("disableSafeMaxConnectionDuration", Tree::boolean(true));
     }
     if (!l.http1->ignored_upgrade_types.empty())
-      h.set("ignoredUpgradeTypes", matches(l.http1->ignored_upgrade_types));
+      h.set("ignoredUpgradeTypes", matchList(l.http1->ignored_upgrade_types));
     t.set("http1", std::move(h));
   }
   if (l.http2) {

@@ -49,6 +49,17 @@ struct TranslationContext {
                         const std::string& to_name) const;
 };
 
+// Upstream's processing order for objects of one kind: older first; equal creation times keep
+// the input order in test bundles, else go by namespace, then name.
+inline bool processedBefore(const ObjectMeta& a, const ObjectMeta& b, bool keep_input_order) {
+  if (a.creation_timestamp != b.creation_timestamp) {
+    return a.creation_timestamp < b.creation_timestamp;
+  }
+  if (keep_input_order) return false;
+  if (a.ns != b.ns) return a.ns < b.ns;
+  return a.name < b.name;
+}
+
 // Which listeners of this controller one parentRef of a route selects, after the listeners'
 // allowed kinds and namespaces (upstream's GetReferencedListeners + allowed-listener filter).
 struct ParentRefListeners {
