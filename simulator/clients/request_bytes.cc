@@ -1,5 +1,7 @@
 #include "ctplab/simulator/clients/request_bytes.h"
 
+#include <cctype>
+
 namespace ctplab::sim::clients {
 
 std::string buildRequestHead(const scenario::RequestTemplate& request, const std::string& host) {
@@ -31,6 +33,27 @@ std::string buildRequestBytes(const scenario::RequestTemplate& request, const st
     out.append(request.body_bytes, 'x');
   }
   return out;
+}
+
+proxy::http1::RequestHead buildQuicRequestHead(const scenario::RequestTemplate& request,
+                                               const std::string& host) {
+  proxy::http1::RequestHead head;
+  head.method = request.method;
+  head.target = request.path;
+  head.version = {3, 0};
+  head.headers.push_back({"host", request.host.empty() ? host : request.host});
+  for (const auto& [name, value] : request.headers) {
+    std::string lower = name;
+    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (lower == "host") continue;  // :authority wins
+    head.headers.push_back({std::move(lower), value});
+  }
+  if (request.body_bytes > 0) {
+    head.headers.push_back({"content-length", std::to_string(request.body_bytes)});
+    head.framing = proxy::http1::BodyFraming::kContentLength;
+    head.content_length = request.body_bytes;
+  }
+  return head;
 }
 
 }  // namespace ctplab::sim::clients

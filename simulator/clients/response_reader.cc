@@ -1,6 +1,7 @@
 #include "ctplab/simulator/clients/response_reader.h"
 
 #include <llhttp.h>
+#include <strings.h>
 
 namespace ctplab::sim::clients {
 
@@ -9,11 +10,29 @@ struct ResponseReader::Parser {
   ResponseReader* owner = nullptr;
   std::vector<ParsedResponse>* out = nullptr;
   ParsedResponse current;
+  std::string field;        // the header name being read (names arrive in pieces)
+  bool in_alt_svc = false;  // the value being read belongs to `alt-svc`
 
   static Parser& self(llhttp_t* p) { return *static_cast<Parser*>(p->data); }
   static int onBegin(llhttp_t* p) {
     self(p).current = {};
     self(p).owner->in_message_ = true;
+    return 0;
+  }
+  static int onHeaderField(llhttp_t* p, const char* at, size_t n) {
+    self(p).field.append(at, n);
+    return 0;
+  }
+  static int onHeaderFieldComplete(llhttp_t* p) {
+    Parser& s = self(p);
+    s.in_alt_svc = s.field.size() == 7 && strncasecmp(s.field.data(), "alt-svc", 7) == 0;
+    s.field.clear();
+    // Several alt-svc fields combine as one comma-separated list.
+    if (s.in_alt_svc && !s.current.alt_svc.empty()) s.current.alt_svc += ", ";
+    return 0;
+  }
+  static int onHeaderValue(llhttp_t* p, const char* at, size_t n) {
+    if (self(p).in_alt_svc) self(p).current.alt_svc.append(at, n);
     return 0;
   }
   static int onBody(llhttp_t* p, const char*, size_t n) {
@@ -33,6 +52,9 @@ struct ResponseReader::Parser {
       llhttp_settings_t s;
       llhttp_settings_init(&s);
       s.on_message_begin = &Parser::onBegin;
+      s.on_header_field = &Parser::onHeaderField;
+      s.on_header_field_complete = &Parser::onHeaderFieldComplete;
+      s.on_header_value = &Parser::onHeaderValue;
       s.on_body = &Parser::onBody;
       s.on_message_complete = &Parser::onComplete;
       return s;

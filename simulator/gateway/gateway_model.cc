@@ -62,6 +62,7 @@ proxy::Result<std::unique_ptr<GatewayModel>> GatewayModel::fromIr(
                                                       /*http2=*/false);
       if (!context) return proxy::Error{l.name + ": TLS: " + context.error().message};
       rt.tls_context = context.value();
+      rt.quic = http3_listeners.count(l.name) != 0 && !rt.tls_context->clientValidation().enabled;
     }
     index_by_name[l.name] = model->listeners_.size();
     model->listeners_.push_back(std::move(rt));
@@ -88,7 +89,22 @@ proxy::Result<std::unique_ptr<GatewayModel>> GatewayModel::fromIr(
         {host.keepalive_idle_s, host.keepalive_interval_s, host.keepalive_probes});
     port.proxy_protocol = proxy::proxy_protocol::ProxyProtocolConfig::fromPort(planned);
     port.address_label = first.address + "_" + std::to_string(planned.port);
+    port.http3 = planned.http3 && port.tls;
+    const auto& idle = model->listeners_[port.settings_owner].settings.idle_timeout;
+    if (idle && *idle > Duration() && *idle < port.quic_idle_timeout) {
+      port.quic_idle_timeout = *idle;
+    }
     model->ports_.push_back(std::move(port));
+  }
+  for (size_t i = 0; i < model->listeners_.size(); ++i) {
+    ListenerRuntime& rt = model->listeners_[i];
+    if (!rt.quic) continue;
+    rt.stats->http3.enabled = true;
+    const proxy::connection_limit::CounterGroup* tcp = model->counterFor(i);
+    if (tcp == nullptr || !tcp->config().limit) continue;
+    proxy::connection_limit::CounterGroupConfig config = tcp->config();
+    config.id += "/quic";
+    rt.quic_counter = std::make_unique<proxy::connection_limit::CounterGroup>(std::move(config));
   }
   return model;
 }
@@ -125,7 +141,7 @@ proxy::connection_limit::CounterGroup* GatewayModel::counterFor(size_t listener)
 
 uint64_t GatewayModel::activeConnections() const {
   uint64_t total = 0;
-  for (const auto& p : ports_) total += p.socket.downstream_cx_active;
+  for (const auto& p : ports_) total += p.socket.downstream_cx_active + p.quic_active;
   return total;
 }
 
@@ -151,6 +167,11 @@ std::map<std::string, uint64_t> GatewayModel::stats() const {
           [&](std::string_view name, uint64_t v) { out[base + std::string(name)] += v; });
       out[base + "jwt_authn.signature_verifications"] += s->jwt.signature_verifications;
     }
+    if (s->http3.enabled) {
+      out[base + "downstream_cx_http3_total"] += s->http3.downstream_cx_http3_total;
+      out[base + "downstream_cx_http3_active"] += s->http3.downstream_cx_http3_active;
+      out[base + "downstream_rq_http3_total"] += s->http3.downstream_rq_http3_total;
+    }
     if (s->rate_limit.enabled != 0) {
       // The local rate limit's own stat prefix: every listener adds up.
       s->rate_limit.forEach(
@@ -166,6 +187,13 @@ std::map<std::string, uint64_t> GatewayModel::stats() const {
     g.stats().forEach(
         [&](std::string_view name, uint64_t v, bool) { out[base + std::string(name)] += v; });
   }
+  // QUIC chains count under the same stat prefix as their TCP siblings.
+  for (const auto& l : listeners_) {
+    if (!l.quic_counter) continue;
+    const std::string base = "connection_limit." + l.quic_counter->config().stat_prefix + ".";
+    l.quic_counter->stats().forEach(
+        [&](std::string_view name, uint64_t v, bool) { out[base + std::string(name)] += v; });
+  }
   for (const auto& p : ports_) {
     const std::string base = "listener." + p.address_label + ".";
     out[base + "downstream_cx_total"] += p.socket.downstream_cx_total;
@@ -176,6 +204,11 @@ std::map<std::string, uint64_t> GatewayModel::stats() const {
     p.phases.forEach(
         [&](std::string_view name, uint64_t v) { out[base + std::string(name)] += v; });
     for (const auto& [name, v] : p.ssl) out[base + name] += v;
+    if (p.http3) {
+      p.quic.forEach([&](std::string_view name, uint64_t v) {
+        out[base + "http3." + std::string(name)] += v;
+      });
+    }
   }
   return out;
 }

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "ctplab/policy/engine.h"
 #include "ctplab/policy/loader.h"
 #include "ctplab/simulator/run/simulate.h"
@@ -42,9 +44,20 @@ PreparedScenario prepareScenario(const scenario::Scenario& scenario,
   const policy::TranslationResult& result = out.translation;
   if (!need_gateway) return out;
   for (const auto& p : result.policies) {
+    const std::string name = p.policy->meta.ns + "/" + p.policy->meta.name;
     if (p.rejected) {
-      notes.push_back("ClientTrafficPolicy " + p.policy->meta.ns + "/" + p.policy->meta.name +
-                      " is rejected by admission and not applied");
+      notes.push_back("ClientTrafficPolicy " + name + " is rejected by admission and not applied");
+    }
+    // Accepted with a warning (e.g. HTTP/3 dropped on a listener that validates clients): the
+    // run shows what the gateway does, the warning says why.
+    std::vector<std::string> seen;
+    for (const auto& ancestor : p.status.ancestors()) {
+      const policy::Condition* warning = ancestor.find("Warning");
+      if (warning == nullptr || warning->status != "True") continue;
+      if (std::find(seen.begin(), seen.end(), warning->message) != seen.end()) continue;
+      seen.push_back(warning->message);
+      notes.push_back("ClientTrafficPolicy " + name + ": warning " + warning->reason + ": " +
+                      warning->message);
     }
   }
   const policy::ir::Gateway* chosen = nullptr;

@@ -140,6 +140,22 @@ std::string resultToJson(const RunResult& result) {
       for (const auto& [name, value] : p.tls) w.key(name).number(value);
       w.endObject();
     }
+    if (p.quic) {
+      const QuicCounts& q = *p.quic;
+      w.key("http3").beginObject();
+      w.key("capable_clients").number(q.capable_clients);
+      w.key("udp_blocked_clients").number(q.udp_blocked_clients);
+      w.key("responses").number(q.responses);
+      w.key("quic_attempted").number(q.attempted);
+      w.key("quic_established").number(q.established);
+      w.key("zero_rtt").number(q.zero_rtt);
+      w.key("handshake_timeout").number(q.handshake_timeout);
+      w.key("refused").number(q.refused);
+      w.key("limited").number(q.limited);
+      w.key("fallbacks").number(q.fallbacks);
+      w.key("idle_closed").number(q.idle_closed);
+      w.endObject();
+    }
     w.endObject();
   }
   w.endArray();

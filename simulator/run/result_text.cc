@@ -71,6 +71,18 @@ std::string resultToText(const RunResult& result) {
       for (const auto& [name, value] : p.tls) out += " " + name + " " + std::to_string(value);
       out += "\n";
     }
+    if (p.quic) {
+      const QuicCounts& q = *p.quic;
+      out += "  http3        clients capable " + std::to_string(q.capable_clients) +
+             "  udp-blocked " + std::to_string(q.udp_blocked_clients) + "  responses " +
+             std::to_string(q.responses) + " of " + std::to_string(p.requests.responses()) + "\n";
+      out += "  quic         opened " + std::to_string(q.attempted) + "  established " +
+             std::to_string(q.established) + "  0-rtt " + std::to_string(q.zero_rtt) +
+             "  handshake-timeout " + std::to_string(q.handshake_timeout) + "  refused " +
+             std::to_string(q.refused) + " (limited " + std::to_string(q.limited) +
+             ")  fallbacks " + std::to_string(q.fallbacks) + "  idle-closed " +
+             std::to_string(q.idle_closed) + "\n";
+    }
   }
   out +=
       "\ngateway: peak active connections " + std::to_string(result.peak_active_connections) + "\n";

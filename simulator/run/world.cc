@@ -177,9 +177,18 @@ proxy::Result<bool> World::init() {
       auto added = addTlsClient(static_cast<uint32_t>(populations_.size()), rt);
       if (!added) return added.error();
     }
+    if (pop.http3) {
+      rt.quic_head = clients::buildQuicRequestHead(pop.behavior.request, host);
+      rt.http3_series = result_.series.addCounter(pop.name + ".responses.http3");
+      if (!http3_series_) {
+        http1_series_ = result_.series.addCounter("responses.tcp");
+        http3_series_ = result_.series.addCounter("responses.http3");
+      }
+    }
     populations_.push_back(std::move(rt));
     PopulationResult pr;
     pr.name = pop.name;
+    if (pop.http3) pr.quic.emplace();
     result_.populations.push_back(std::move(pr));
   }
   return true;

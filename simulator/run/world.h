@@ -50,6 +50,10 @@ struct PopulationRuntime {
   bool routed = false;
   // Whether an L7 hop rewrites headers, so each connection needs its own request bytes.
   bool edits_headers = false;
+  // HTTP/3 populations: the request as its HEADERS frame carries it, and its responses over
+  // HTTP/3 in time.
+  proxy::http1::RequestHead quic_head = {};
+  std::optional<results::SeriesId> http3_series = {};
 };
 
 enum class ClientPhase : uint8_t {
@@ -80,6 +84,19 @@ struct Client {
   TimePoint intended;                 // the outstanding request's intended start
   TimePoint hold_until;
   EventId timer{};
+  // HTTP/3 (populations with `http3`): what the client is, what it learned, and its QUIC
+  // connection (handshaking or up) beside the TCP one.
+  bool h3 = false;            // speaks HTTP/3 and follows alt-svc
+  bool udp_blocked = false;   // its network drops UDP to the gateway
+  bool ticket = false;        // holds a session ticket: the next QUIC handshake may carry 0-RTT
+  bool via_quic = false;      // the current transport (its requests, its hold) is QUIC
+  bool waiting_quic = false;  // a request waits for the QUIC handshake (TCP after fallbackAfter)
+  uint32_t quic = kNone;
+  uint32_t quic_gen = 0;
+  uint32_t broken_count = 0;  // failed alternatives in a row: the broken period doubles
+  uint16_t alt_port = 0;      // the alternative's UDP port (alt-svc `h3=":port"`)
+  TimePoint alt_until;        // the alternative is remembered until then (`ma`)
+  TimePoint broken_until;     // not tried again before then
 };
 
 struct ServerSide {
@@ -154,6 +171,39 @@ struct Connection {
   std::unique_ptr<ServerSide> server;
 };
 
+// A QUIC connection from a client to a gateway UDP listener (spec 4.10): its handshake as the
+// client drives it (Initials, timeouts, 0-RTT) and the gateway's side (filter chain, the QUIC
+// chain's connection limit, handshake CPU, HTTP/3 requests through the same request flow).
+struct QuicConnection {
+  uint32_t gen = 0;
+  bool in_use = false;
+  uint32_t client = kNone;  // kNone once the client is done with it
+  uint32_t population = 0;
+  size_t port = 0;  // index into GatewayModel::ports()
+  IpAddress peer;
+  uint32_t replica = kNone;
+  bool balanced = false;
+  uint32_t worker = 0;
+  // Client side.
+  uint32_t initials = 0;       // Initial flights sent
+  bool client_ready = false;   // the handshake completed for the client
+  bool early_request = false;  // the first request rode as 0-RTT data with the first Initial
+  TimePoint opened_at;
+  // Gateway side.
+  bool server_open = false;  // the gateway took the connection (its first Initial arrived)
+  bool server_closed = false;
+  bool handshake_done = false;  // the gateway's handshake flight has left
+  int listener = -1;
+  proxy::connection_limit::CounterGroup* group = nullptr;
+  std::shared_ptr<const proxy::http_flow::TlsPeer> tls_peer;
+  uint64_t next_stream = 0;    // client-initiated bidirectional streams: 0, 4, 8, ...
+  uint64_t open_stream = 0;    // the request the gateway is answering (stream id + 1; 0: none)
+  bool pending_early = false;  // a 0-RTT request arrived before the handshake finished
+  std::optional<RequestVerdict> verdict;  // the current request's, as on TCP connections
+  TimePoint cpu_done, c2s_last, s2c_last, last_activity;
+  EventId idle_timer{};
+};
+
 class World {
  public:
   // One model per replica, all built from the same IR (at least one).
@@ -196,6 +246,38 @@ class World {
   void finishClient(uint32_t client);
   uint32_t allocClient();
   PopulationResult& resultOf(uint32_t client);
+
+  // --- HTTP/3 clients and QUIC connections (world_quic.cc)
+  // Draws what the client is (capable, UDP blocked) and what it knows on arrival.
+  void initHttp3Client(uint32_t client);
+  // The next request or hold goes over QUIC, or waits for a QUIC handshake: handled here.
+  bool startOverQuic(uint32_t client);
+  // A response's alt-svc: remember the alternative, open QUIC in the background.
+  void learnAltSvc(uint32_t client, std::string_view alt_svc);
+  bool alternativeUsable(const Client& c) const;
+  uint32_t openQuic(uint32_t client, bool with_request);
+  void quicSendInitial(uint32_t q);
+  void quicHandshakeTimeout(uint32_t q, uint32_t gen);
+  void quicClientReady(uint32_t q);
+  void quicFailed(uint32_t q, bool timeout);  // the client gives up on the handshake
+  void quicFallback(uint32_t client);         // the waiting request goes over TCP instead
+  void quicSendRequest(uint32_t client);
+  void quicResponseArrives(uint32_t q, int status, const std::string& alt_svc);
+  void quicClientCloses(uint32_t client);
+  void releaseQuic(uint32_t q);
+  TimePoint quicDelivery(uint32_t q, bool to_server, uint64_t bytes);
+  // Gateway side.
+  void quicInitialArrives(uint32_t q);
+  void quicRefuse(uint32_t q, TimePoint at);  // CONNECTION_CLOSE during the handshake
+  void quicRequestArrives(uint32_t q, uint64_t stream);
+  void quicRoute(uint32_t q, uint64_t stream, std::unique_ptr<proxy::http_flow::HeadOutcome> head,
+                 std::unique_ptr<proxy::http1::RequestHead> forwarded);
+  void quicToBackend(uint32_t q, uint64_t stream, proxy::http1::HeaderList route_headers);
+  void quicRespond(uint32_t q, uint64_t stream, int status, uint64_t body_bytes,
+                   const proxy::http1::HeaderList& headers, bool count_status);
+  void quicServerClose(uint32_t q, bool remote, bool idle);
+  void quicArmIdle(uint32_t q);
+  gateway::GatewayModel& quicGateway(uint32_t q) { return *replicas_[quics_[q].replica].gateway; }
 
   // --- transport (world_transport.cc)
   uint32_t allocConnection(uint32_t client);
@@ -245,6 +327,8 @@ class World {
   // Charges `cost` of gateway CPU to the connection: on its worker behind the work queued there
   // (host.workers), else on a CPU of its own. Returns when that work is done.
   TimePoint chargeCpu(uint32_t conn, Duration cost);
+  // The same on any connection's worker and CPU clock (TCP or QUIC).
+  TimePoint chargeCpuOn(uint32_t replica, uint32_t worker, TimePoint& cpu_done, Duration cost);
   // CPU time to relay `bytes` to or from a client (host.bytesPerCpuSecond).
   Duration byteCost(size_t bytes) const;
   void backendDone(uint32_t conn, uint64_t request_id);
@@ -280,12 +364,16 @@ class World {
   std::vector<uint32_t> free_clients_;
   std::vector<Connection> conns_;
   std::vector<uint32_t> free_conns_;
+  std::vector<QuicConnection> quics_;
+  std::vector<uint32_t> free_quics_;
   std::vector<clients::ParsedResponse> scratch_;
   std::vector<std::unique_ptr<clients::ResponseReader>> readers_;  // by connection slot
   tls::HandshakeModel handshakes_;
   RunResult result_;
   results::SeriesId active_series_, opened_series_, limited_series_, failed_series_;
   results::SeriesId status_series_[5];
+  // Responses by protocol, when a population speaks HTTP/3 (the upgrade curve).
+  std::optional<results::SeriesId> http1_series_, http3_series_;
   uint64_t clients_alive_ = 0;
 };
 

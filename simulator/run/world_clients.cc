@@ -39,7 +39,8 @@ void World::onArrival(uint32_t p) {
   const auto& b = pop.spec->behavior;
   c.requests_left = b.kind == Kind::kRequests ? b.connections * b.requests_per_connection : 1;
   ++clients_alive_;
-  startConnection(id);
+  if (pop.spec->http3) initHttp3Client(id);
+  if (!startOverQuic(id)) startConnection(id);
   if (auto next = pop.arrivals.next()) at(*next, [this, p] { onArrival(p); });
 }
 
@@ -111,6 +112,10 @@ void World::clientReady(uint32_t id) {
 void World::sendRequest(uint32_t id) {
   Client& c = clients_[id];
   PopulationRuntime& pop = populations_[c.population];
+  if (c.via_quic) {
+    quicSendRequest(id);
+    return;
+  }
   c.phase = ClientPhase::kAwaiting;
   if (c.failures == 0) ++resultOf(id).requests.sent;  // a retry re-sends the same request
   conns_[c.conn].verdict.reset();
@@ -163,9 +168,14 @@ void World::setClientTimer(uint32_t id, TimePoint when) {
 
 void World::clientTimer(uint32_t id) {
   Client& c = clients_[id];
+  if (c.waiting_quic) {
+    quicFallback(id);  // no QUIC handshake in time: TCP as well
+    return;
+  }
   switch (c.phase) {
     case ClientPhase::kThinking:
       c.intended = sim_.now();
+      if (startOverQuic(id)) return;
       if (c.conn == kNone) {
         startConnection(id);
       } else {
@@ -183,7 +193,7 @@ void World::clientTimer(uint32_t id) {
       drip(id);
       return;
     case ClientPhase::kBackoff:
-      startConnection(id);
+      if (!startOverQuic(id)) startConnection(id);
       return;
     case ClientPhase::kAwaiting:
       // The client's own request timeout: give up on the request and the connection.
@@ -211,6 +221,7 @@ void World::clientBytes(uint32_t conn, std::string_view bytes) {
     if (c.phase == ClientPhase::kAwaiting || c.phase == ClientPhase::kDripping ||
         c.phase == ClientPhase::kHolding) {
       finishRequest(id, RequestOutcome::kResponse, response.status);
+      if (!response.alt_svc.empty()) learnAltSvc(id, response.alt_svc);
       afterResponse(id);
     }
     if (clients_[id].conn != conn) break;  // the client moved on
@@ -276,6 +287,13 @@ void World::finishRequest(uint32_t id, RequestOutcome outcome, int status) {
       ++r.requests.by_status[status];
       r.latency.record(sim_.now() - c.intended);
       result_.series.add(pop.responses_series, sim_.now(), 1);
+      if (c.via_quic) {
+        ++r.quic->responses;
+        result_.series.add(*pop.http3_series, sim_.now(), 1);
+      }
+      if (http3_series_) {
+        result_.series.add(c.via_quic ? *http3_series_ : *http1_series_, sim_.now(), 1);
+      }
       if (status >= 100 && status < 600)
         result_.series.add(status_series_[status / 100 - 1], sim_.now(), 1);
       break;
@@ -299,8 +317,12 @@ void World::finishRequest(uint32_t id, RequestOutcome outcome, int status) {
     result_.series.add(failed_series_, sim_.now(), 1);
     result_.series.add(pop.failures_series, sim_.now(), 1);
   }
-  const RequestVerdict* verdict =
-      c.conn != kNone && conns_[c.conn].verdict ? &*conns_[c.conn].verdict : nullptr;
+  const RequestVerdict* verdict = nullptr;
+  if (c.via_quic) {
+    if (c.quic != kNone && quics_[c.quic].verdict) verdict = &*quics_[c.quic].verdict;
+  } else if (c.conn != kNone && conns_[c.conn].verdict) {
+    verdict = &*conns_[c.conn].verdict;
+  }
   if (verdict != nullptr) ++r.decisions[static_cast<size_t>(verdict->decision)];
   if (scenario_.outputs.records) {
     const uint32_t request = c.on_conn + (outcome == RequestOutcome::kResponse ? 0 : 1);
@@ -397,6 +419,10 @@ void World::connectionEnded(uint32_t id, bool failure, RequestOutcome outcome) {
 
 void World::clientCloses(uint32_t id) {
   Client& c = clients_[id];
+  if (c.via_quic) {
+    quicClientCloses(id);
+    return;
+  }
   if (c.conn == kNone) return;
   const uint32_t conn = c.conn;
   ++resultOf(id).connections.closed_by_client;
@@ -426,6 +452,10 @@ void World::clientVanishes(uint32_t id) {
 void World::finishClient(uint32_t id) {
   Client& c = clients_[id];
   if (c.phase == ClientPhase::kDone) return;
+  if (c.quic != kNone) {
+    c.via_quic = true;  // the background QUIC connection goes with the client
+    quicClientCloses(id);
+  }
   sim_.cancel(c.timer);
   c.phase = ClientPhase::kDone;
   ++c.gen;  // stale timers of this client are ignored from now on

@@ -7,31 +7,10 @@
 #include "ctplab/proxy/connection/inspection_timeout.h"
 #include "ctplab/proxy/http_flow/request_flow.h"
 #include "ctplab/proxy/request/response_stage.h"
+#include "run/flow_helpers.h"
 #include "run/world.h"
 
 namespace ctplab::sim::run {
-
-namespace {
-
-DecisionKind decisionKind(const proxy::authz::Decision& d, proxy::authz::Action default_action) {
-  switch (d.decided_by) {
-    case proxy::authz::DecidedBy::kRule:
-      return d.allowed ? DecisionKind::kAllowedByRule : DecisionKind::kDeniedByRule;
-    case proxy::authz::DecidedBy::kDefaultAction:
-      return default_action == proxy::authz::Action::kAllow ? DecisionKind::kDefaultAllow
-                                                            : DecisionKind::kDefaultDeny;
-    case proxy::authz::DecidedBy::kUnmodelledRule:
-      return DecisionKind::kUnmodelledDeny;
-  }
-  return DecisionKind::kNoPolicy;
-}
-
-proxy::http_flow::FlowStats flowStats(gateway::PrefixStats& stats,
-                                      proxy::ratelimit::GlobalRateLimitStats* global = nullptr) {
-  return {&stats.client_ip, &stats.request, &stats.authz, &stats.jwt, &stats.rate_limit, global};
-}
-
-}  // namespace
 
 void World::accept(uint32_t id) {
   Connection& c = conns_[id];
@@ -552,16 +531,21 @@ void World::tlsFlightArrives(uint32_t id) {
 
 TimePoint World::chargeCpu(uint32_t id, Duration cost) {
   Connection& c = conns_[id];
+  return chargeCpuOn(c.replica, c.worker, c.cpu_done, cost);
+}
+
+TimePoint World::chargeCpuOn(uint32_t replica, uint32_t worker_index, TimePoint& cpu_done,
+                             Duration cost) {
   const TimePoint now = sim_.now();
-  std::vector<TimePoint>& workers = replicaOf(id).workers;
+  std::vector<TimePoint>& workers = replicas_[replica].workers;
   if (workers.empty()) {
     // A CPU of its own: the connection's work runs back to back, nobody else's in between.
-    if (cost > Duration()) c.cpu_done = std::max(now, c.cpu_done) + cost;
-    return std::max(now, c.cpu_done);
+    if (cost > Duration()) cpu_done = std::max(now, cpu_done) + cost;
+    return std::max(now, cpu_done);
   }
-  TimePoint& worker = workers[c.worker];
-  worker = std::max({now, worker, c.cpu_done}) + cost;
-  c.cpu_done = worker;
+  TimePoint& worker = workers[worker_index];
+  worker = std::max({now, worker, cpu_done}) + cost;
+  cpu_done = worker;
   return worker;
 }
 

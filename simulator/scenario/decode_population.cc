@@ -95,7 +95,7 @@ Population decodePopulation(const Keys& keys, const Field& f, const ScenarioFram
   Population p;
   p.location = f.location();
   if (!keys.open(f, {"name", "clients", "arrival", "target", "source", "network", "behavior",
-                     "retry", "via", "proxyHeader", "tls"})) {
+                     "retry", "via", "proxyHeader", "tls", "http3"})) {
     if (!f.present()) f.error("expected a population (a mapping), found null");
     return p;
   }
@@ -123,6 +123,15 @@ Population decodePopulation(const Keys& keys, const Field& f, const ScenarioFram
   p.via = decodeVia(keys.get(f, "via"), frame.hops != nullptr ? *frame.hops : kNoHops);
   p.proxy_header = decodeClientProxyHeader(keys, keys.get(f, "proxyHeader"));
   p.tls = decodeTlsClient(keys, keys.get(f, "tls"), frame);
+  const Field http3 = keys.get(f, "http3");
+  p.http3 = decodeHttp3Client(keys, http3);
+  using Kind = Behavior::Kind;
+  if (p.http3 && p.behavior.kind != Kind::kRequests && p.behavior.kind != Kind::kHold) {
+    http3.error("HTTP/3 clients are modelled for the requests and hold behaviours only");
+  }
+  if (p.http3 && (!p.via.empty() || p.proxy_header)) {
+    http3.error("HTTP/3 clients are modelled on a direct path only (no via hops, no proxyHeader)");
+  }
   if (arrival.isMap()) checkArrivalsFit(keys, arrival, p, frame.duration);
   return p;
 }

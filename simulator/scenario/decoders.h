@@ -55,5 +55,7 @@ std::vector<EnvironmentFault> decodeFaults(const Keys& keys, const Field& f, Dur
 
 // A population's `proxyHeader`: a PROXY header the client writes itself.
 std::optional<ClientProxyHeader> decodeClientProxyHeader(const Keys& keys, const Field& f);
+// A population's `http3:`; unset when absent.
+std::optional<Http3ClientProfile> decodeHttp3Client(const Keys& keys, const Field& f);
 
 }  // namespace ctplab::sim::scenario::loader

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "ctplab/proxy/http1/request_head.h"
 #include "ctplab/simulator/scenario/scenario.h"
 
 namespace ctplab::sim::clients {
@@ -13,5 +14,10 @@ std::string buildRequestBytes(const scenario::RequestTemplate& request, const st
 
 // Only the head (request line and headers, ending in CRLF CRLF): what slowloris drips.
 std::string buildRequestHead(const scenario::RequestTemplate& request, const std::string& host);
+
+// The same request as an HTTP/3 HEADERS frame delivers it to the data plane: :authority as the
+// `host` field, names in lower case (HTTP/3 forbids upper case), no chunked coding.
+proxy::http1::RequestHead buildQuicRequestHead(const scenario::RequestTemplate& request,
+                                               const std::string& host);
 
 }  // namespace ctplab::sim::clients

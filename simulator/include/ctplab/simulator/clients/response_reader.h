@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -13,6 +14,7 @@ struct ParsedResponse {
   int status = 0;
   bool keep_alive = true;  // false: `connection: close` (or HTTP/1.0 without keep-alive)
   uint64_t body_bytes = 0;
+  std::string alt_svc;  // the `alt-svc` fields, joined with ", "; empty when none
 };
 
 class ResponseReader {

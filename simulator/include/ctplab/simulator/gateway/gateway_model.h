@@ -19,6 +19,7 @@
 #include "ctplab/proxy/connection_limit/counter_groups.h"
 #include "ctplab/proxy/http1/codec_config.h"
 #include "ctplab/proxy/http1/codec_stats.h"
+#include "ctplab/proxy/http3/http3_stats.h"
 #include "ctplab/proxy/http_flow/request_flow.h"
 #include "ctplab/proxy/proxy_protocol/proxy_protocol_config.h"
 #include "ctplab/proxy/proxy_protocol/proxy_protocol_stats.h"
@@ -31,6 +32,14 @@
 
 namespace ctplab::sim::gateway {
 
+// The HCM prefix's HTTP/3 counters; printed only for prefixes with an HTTP/3 listener.
+struct Http3PrefixStats {
+  bool enabled = false;
+  uint64_t downstream_cx_http3_total = 0;
+  uint64_t downstream_cx_http3_active = 0;  // gauge
+  uint64_t downstream_rq_http3_total = 0;
+};
+
 // Everything counted under one HCM stat prefix (`http.<prefix>.`), e.g. `http-10080`.
 struct PrefixStats {
   proxy::router::HcmStats hcm;
@@ -41,6 +50,7 @@ struct PrefixStats {
   proxy::authz::AuthzStats authz;
   proxy::jwt::JwtStats jwt;
   proxy::ratelimit::RateLimitStats rate_limit;
+  Http3PrefixStats http3;
 };
 
 // Socket-level counters of one proxy port (`listener.0.0.0.0_<port>.`).
@@ -63,6 +73,12 @@ struct ListenerRuntime {
   bool tls = false;
   // HTTPS: the chain's TLS termination; handshakes run against it (simulator/tls).
   std::shared_ptr<const proxy::tls::ServerContext> tls_context;
+  // Served over QUIC: on an HTTP/3 port and without client certificate validation (Envoy
+  // cannot validate clients over QUIC; a QUIC handshake for such a chain is refused).
+  bool quic = false;
+  // The QUIC filter chain's own connection-limit counter (spec 3.3, beside the TCP chain's);
+  // null without a limit.
+  std::unique_ptr<proxy::connection_limit::CounterGroup> quic_counter;
 };
 
 struct PortRuntime {
@@ -78,6 +94,13 @@ struct PortRuntime {
   proxy::connection::ListenerConnectionStats phases;  // TLS handshake / inspection timeouts
   std::map<std::string, uint64_t> ssl;                // the TLS transport socket's `ssl.*` counters
   std::string address_label;  // `0.0.0.0_10080`, as Envoy names listener stats
+  // HTTP/3 (spec 4.10): a UDP listener on the same port, its counters under
+  // `listener.<address>.http3.`, its open connections, and how long one may stay idle (300 s as
+  // Envoy's QUIC listener, or the HTTP idle timeout when shorter).
+  bool http3 = false;
+  proxy::http3::Http3Stats quic;
+  uint64_t quic_active = 0;
+  Duration quic_idle_timeout = Duration::seconds(300);
 };
 
 class GatewayModel {

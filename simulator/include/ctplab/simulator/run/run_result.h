@@ -68,6 +68,23 @@ struct RequestCounts {
   }
 };
 
+// HTTP/3 as the population's clients experienced it (populations with `http3` only).
+struct QuicCounts {
+  uint64_t capable_clients = 0;      // clients that speak HTTP/3
+  uint64_t udp_blocked_clients = 0;  // clients whose network drops UDP to the gateway
+  uint64_t attempted = 0;            // QUIC connections opened (handshakes started)
+  uint64_t established = 0;          // handshakes completed
+  uint64_t zero_rtt = 0;             // requests sent as 0-RTT early data
+  uint64_t handshake_timeout = 0;    // no answer before handshakeTimeout (UDP blocked, loss)
+  // The gateway closed the handshake: no QUIC chain for the SNI (mTLS listeners have none), or
+  // the QUIC chain's connection limit.
+  uint64_t refused = 0;
+  uint64_t limited = 0;      // of `refused`: by the connection limit (ground truth)
+  uint64_t fallbacks = 0;    // requests that waited for QUIC and went over TCP
+  uint64_t idle_closed = 0;  // connections ended by the QUIC idle timeout
+  uint64_t responses = 0;    // responses received over HTTP/3
+};
+
 struct PopulationResult {
   std::string name;
   uint64_t clients = 0;  // arrived during the run
@@ -82,6 +99,7 @@ struct PopulationResult {
   // TLS handshakes by outcome, named as the listener's ssl counters without `ssl.`:
   // `handshake`, `fail_verify_error`, `fail_verify_no_cert`, `connection_error`, ...
   std::map<std::string, uint64_t> tls;
+  std::optional<QuicCounts> quic;  // set for populations with `http3`
 };
 
 struct RequestRecord {

@@ -221,6 +221,31 @@ struct CertificateFixtures {
   policy::SourceLocation location;
 };
 
+// How a population's clients use HTTP/3 (spec 4.10): a browser-like client learns the gateway's
+// `alt-svc` from a response, opens QUIC in the background and moves its later requests there; a
+// failed or timed-out QUIC handshake marks the alternative broken for a while and the client
+// stays on TCP, so a blocked UDP path costs no request.
+struct Http3ClientProfile {
+  double capable = 1;      // share of the clients that speak HTTP/3 (the others ignore alt-svc)
+  double udp_blocked = 0;  // share of the clients whose network drops UDP to the gateway
+  // Clients arrive with the alternative already cached (returning visitors, `curl --http3`).
+  bool known_alternative = false;
+  // A client that has finished a QUIC connection resumes the next one with 0-RTT (safe methods
+  // only), which Envoy's QUIC listener accepts by default (enable_early_data).
+  bool zero_rtt = true;
+  // A request waiting for a QUIC handshake also opens TCP after this long (RFC 8305's
+  // connection attempt delay); the first transport up serves it.
+  Duration fallback_after = Duration::milliseconds(250);
+  // A QUIC handshake without an answer gives up after this long (Initials retransmitted at
+  // 1 s, 2 s, ...).
+  Duration handshake_timeout = Duration::seconds(10);
+  // A failed alternative is not tried again for this long, doubling with every failure in a row.
+  Duration broken_for = Duration::seconds(300);
+  // The client's QUIC idle timeout; a connection idle for the lower of it and the gateway's ends.
+  Duration idle_timeout = Duration::seconds(30);
+  policy::SourceLocation location;
+};
+
 struct Population {
   std::string name;
   uint64_t clients = 1;
@@ -232,8 +257,9 @@ struct Population {
   std::optional<LinkProfile> link;  // else the scenario's network
   std::vector<std::string> via;     // names of Scenario::hops, client side first
   std::optional<ClientProxyHeader> proxy_header;
-  TlsClientProfile tls;             // on TLS ports
-  policy::SourceLocation location;  // where it was declared, for messages
+  TlsClientProfile tls;                     // on TLS ports
+  std::optional<Http3ClientProfile> http3;  // unset: TCP only, alt-svc ignored
+  policy::SourceLocation location;          // where it was declared, for messages
 };
 
 struct Outputs {
