@@ -377,6 +377,14 @@ bool isObservationPath(const std::string& path) {
       "latency_ms.p99",
       "latency_ms.p99.9",
       "latency_ms.max",
+      "http3.responses",
+      "http3.quic_attempted",
+      "http3.quic_established",
+      "http3.zero_rtt",
+      "http3.handshake_timeout",
+      "http3.refused",
+      "http3.limited",
+      "http3.fallbacks",
   };
   static const std::regex kStatus(R"(requests\.by_status\.[1-5][0-9][0-9])");
   // TLS outcomes carry the listener's ssl counter names (handshake, fail_verify_error,

@@ -176,6 +176,17 @@ std::vector<std::pair<std::string, double>> observationsOf(const sim::run::Popul
     out.emplace_back("requests.by_status." + std::to_string(status), n(count));
   }
   for (const auto& [name, count] : p.tls) out.emplace_back("tls." + name, n(count));
+  if (p.quic) {
+    const sim::run::QuicCounts& q = *p.quic;
+    out.insert(out.end(), {{"http3.responses", n(q.responses)},
+                           {"http3.quic_attempted", n(q.attempted)},
+                           {"http3.quic_established", n(q.established)},
+                           {"http3.zero_rtt", n(q.zero_rtt)},
+                           {"http3.handshake_timeout", n(q.handshake_timeout)},
+                           {"http3.refused", n(q.refused)},
+                           {"http3.limited", n(q.limited)},
+                           {"http3.fallbacks", n(q.fallbacks)}});
+  }
   return out;
 }
 
