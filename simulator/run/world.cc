@@ -179,9 +179,11 @@ proxy::Result<bool> World::init() {
     }
     if (pop.http3) {
       rt.quic_head = clients::buildQuicRequestHead(pop.behavior.request, host);
+      // Named so a report pairs them: the HTTP/3 share of `responses.*`.
+      rt.http1_series = result_.series.addCounter(pop.name + ".responses.http1");
       rt.http3_series = result_.series.addCounter(pop.name + ".responses.http3");
       if (!http3_series_) {
-        http1_series_ = result_.series.addCounter("responses.tcp");
+        http1_series_ = result_.series.addCounter("responses.http1");
         http3_series_ = result_.series.addCounter("responses.http3");
       }
     }

@@ -53,7 +53,7 @@ struct PopulationRuntime {
   // HTTP/3 populations: the request as its HEADERS frame carries it, and its responses over
   // HTTP/3 in time.
   proxy::http1::RequestHead quic_head = {};
-  std::optional<results::SeriesId> http3_series = {};
+  std::optional<results::SeriesId> http1_series = {}, http3_series = {};
 };
 
 enum class ClientPhase : uint8_t {

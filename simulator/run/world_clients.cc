@@ -287,9 +287,9 @@ void World::finishRequest(uint32_t id, RequestOutcome outcome, int status) {
       ++r.requests.by_status[status];
       r.latency.record(sim_.now() - c.intended);
       result_.series.add(pop.responses_series, sim_.now(), 1);
-      if (c.via_quic) {
-        ++r.quic->responses;
-        result_.series.add(*pop.http3_series, sim_.now(), 1);
+      if (c.via_quic) ++r.quic->responses;
+      if (pop.http3_series) {
+        result_.series.add(c.via_quic ? *pop.http3_series : *pop.http1_series, sim_.now(), 1);
       }
       if (http3_series_) {
         result_.series.add(c.via_quic ? *http3_series_ : *http1_series_, sim_.now(), 1);

@@ -54,9 +54,10 @@ TEST(Http3Scenarios, BrowsersUpgradeAndUdpBlockedClientsStayOnTcpWithoutFailing)
   EXPECT_GT(browsers.quic->zero_rtt, 0u);  // later connections resume with 0-RTT
   // The protocol mix over time adds up to the responses, and the gateway counted the same.
   EXPECT_EQ(seriesTotal(*r, "responses.http3"), browsers.quic->responses);
-  EXPECT_EQ(seriesTotal(*r, "responses.tcp") + seriesTotal(*r, "responses.http3"),
+  EXPECT_EQ(seriesTotal(*r, "responses.http1") + seriesTotal(*r, "responses.http3"),
             browsers.requests.responses() + office.requests.responses());
   EXPECT_EQ(seriesTotal(*r, "office-udp-blocked.responses.http3"), 0u);
+  EXPECT_EQ(seriesTotal(*r, "office-udp-blocked.responses.http1"), office.requests.responses());
   EXPECT_EQ(stat(*r, "http.https-10443.downstream_rq_http3_total"), browsers.quic->responses);
   EXPECT_EQ(stat(*r, "http.https-10443.downstream_cx_http3_total"), browsers.quic->established);
   EXPECT_EQ(stat(*r, "http.https-10443.downstream_cx_http3_active"), 0u);
@@ -66,7 +67,7 @@ TEST(Http3Scenarios, TheUpgradeCurveRisesAfterTheFirstResponses) {
   auto r = runScenarioFile(kUpgrade);
   ASSERT_TRUE(r);
   const auto h3 = r->series.find("responses.http3");
-  const auto tcp = r->series.find("responses.tcp");
+  const auto tcp = r->series.find("responses.http1");
   ASSERT_TRUE(h3 && tcp);
   // Nobody knows the alternative at the start, so TCP carries the first bucket; once browsers
   // learned it, HTTP/3 carries more than TCP.
