@@ -5,15 +5,18 @@
 #
 # usage: benchmarks/live/compare-h3.sh [CTPLAB_BINARY]
 #   env: H3_CLIENTS (parallel clients, default 4), H3_REQUESTS (requests per client on one
-#        connection, default 500), H3_HANDSHAKES (sequential one-request connections, default 100)
+#        connection, default 5000), H3_HANDSHAKES (sequential one-request connections, default
+#        100), H3_ROUNDS (rounds, default 3; the servers take turns going first and the ratio
+#        reported is the median of the rounds' ratios)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 CTPLAB=${1:-${CTPLAB_BIN:-$ROOT/build/ctplab}}
 CLIENTS=${H3_CLIENTS:-4}
-REQUESTS=${H3_REQUESTS:-500}
+REQUESTS=${H3_REQUESTS:-5000}
 HANDSHAKES=${H3_HANDSHAKES:-100}
+ROUNDS=${H3_ROUNDS:-3}
 # Debian's gtlsclient 0.12 sends SNI `localhost` whatever --sni says: the listener is named so.
 HOST=localhost
 
@@ -124,20 +127,29 @@ run_handshakes() {  # port: HANDSHAKES connections one after another, one reques
   echo "$ok $(echo "$end - $start" | bc -l)"
 }
 
-printf '%-11s %-12s %10s %9s %10s\n' load server requests seconds "req/s"
-declare -A RATE
-for load in streams handshakes; do
-  for server in ctplab gtlsserver; do
-    port=$CTPLAB_PORT; [ $server = gtlsserver ] && port=$GTLS_PORT
-    read -r ok secs < <(run_$load "$port")
-    rate=$(echo "$ok / $secs" | bc -l)
-    RATE[$load.$server]=$rate
-    printf '%-11s %-12s %10d %9.2f %10.1f\n' $load $server "$ok" "$secs" "$rate"
+median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
+printf '%-6s %-11s %-12s %10s %9s %10s\n' round load server requests seconds "req/s"
+declare -A RATIOS
+for round in $(seq "$ROUNDS"); do
+  # The servers take turns going first, so a machine warming up or slowing down favours neither.
+  order="ctplab gtlsserver"; [ $((round % 2)) -eq 0 ] && order="gtlsserver ctplab"
+  for load in streams handshakes; do
+    declare -A RATE=()
+    for server in $order; do
+      port=$CTPLAB_PORT; [ $server = gtlsserver ] && port=$GTLS_PORT
+      read -r ok secs < <(run_$load "$port")
+      rate=$(echo "$ok / $secs" | bc -l)
+      RATE[$server]=$rate
+      printf '%-6s %-11s %-12s %10d %9.2f %10.1f\n' "$round" $load $server "$ok" "$secs" "$rate"
+    done
+    RATIOS[$load]+="$(echo "${RATE[ctplab]} / ${RATE[gtlsserver]}" | bc -l) "
   done
 done
 echo
 for load in streams handshakes; do
-  printf 'ratio %-11s ctplab / gtlsserver = %.2f\n' $load \
-    "$(echo "${RATE[$load.ctplab]} / ${RATE[$load.gtlsserver]}" | bc -l)"
+  printf 'ratio %-11s ctplab / gtlsserver = %.2f (median of %d rounds:%s)\n' $load \
+    "$(tr ' ' '\n' <<<"${RATIOS[$load]}" | grep . | median)" "$ROUNDS" \
+    "$(for r in ${RATIOS[$load]}; do printf ' %.2f' "$r"; done)"
 done
 echo "(body: $BODY bytes; $CLIENTS clients x $REQUESTS requests; $HANDSHAKES handshakes)"

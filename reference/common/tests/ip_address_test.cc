@@ -14,6 +14,14 @@ TEST(IpAddress, ParsesLiterals) {
   EXPECT_EQ(IpAddress::parse("fe80::")->family(), IpAddress::Family::kV6);
 }
 
+TEST(IpAddress, PrintsEveryOctetAndGroupWidth) {
+  EXPECT_EQ(IpAddress::parse("0.0.0.0")->toString(), "0.0.0.0");
+  EXPECT_EQ(IpAddress::parse("255.255.255.255")->toString(), "255.255.255.255");
+  EXPECT_EQ(IpAddress::parse("10.200.3.99")->toString(), "10.200.3.99");
+  EXPECT_EQ(IpAddress::parse("ffff:a:0:1::")->toString(), "ffff:a:0:1::");
+  EXPECT_EQ(IpAddress::parse("1:2:3:4:5:6:7:8")->toString(), "1:2:3:4:5:6:7:8");
+}
+
 TEST(IpAddress, RejectsNonLiterals) {
   for (const char* bad : {"", "1.2.3", "1.2.3.4.5", "01.2.3.4", "256.1.1.1", "1.2.3.4:80", "[::1]",
                           "::1%eth0", "1::2::3", "12345::", "1:2:3:4:5:6:7:8:9", ":1",
