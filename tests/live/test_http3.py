@@ -185,6 +185,42 @@ def test_reload_keeps_the_udp_port(proxy, gtlsclient, tmp_path):
     assert echo["ctplab"]["listener"] == GATEWAY + "local"
 
 
+def test_quic_chain_has_its_own_connection_limit(serve, certs, gtlsclient, tmp_path):
+    """Spec 3.3: the QUIC chain counts against a limit of its own. With `connectionLimit: 1`, a
+    QUIC connection kept open (the client waits for its idle timeout) leaves no room for a second
+    one, which is closed unanswered; a TCP connection still gets in on the TCP chain's counter.
+    The simulator models the same (scenarios/http3/quic-vs-tcp-flood.yaml)."""
+    proxy = serve("h3/connection-limit.yaml", str(certs / "secrets.yaml"))
+    port = proxy.port(443)
+    download = tmp_path / "held"
+    download.mkdir()
+    # No --exit-on-all-streams-close: after its answer the client keeps the connection idle.
+    holder = subprocess.Popen(
+        [gtlsclient, "--no-quic-dump", "--no-http-dump", "--timeout=4s",
+         f"--download={download}", "127.0.0.1", str(port), f"https://localhost:{port}/held"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert proxy.wait_stat(HCM + "downstream_rq_2xx", 1, timeout=5) == 1
+        status, _, output = h3_get(gtlsclient, tmp_path, port, "localhost", path="/second")
+        assert status is None, output
+        stats = proxy.stats()
+        assert stats["connection_limit.https-10443.limited_connections"] == 1
+        assert stats[HCM + "downstream_rq_2xx"] == 1
+        curl = shutil.which("curl")
+        if curl is not None:
+            r = subprocess.run([curl, "-sSk", "-o", "/dev/null", "-w", "%{http_code}",
+                                "--max-time", str(CLIENT_TIMEOUT_S),
+                                f"https://localhost:{port}/tcp"],
+                               capture_output=True, text=True, timeout=CLIENT_TIMEOUT_S + 5)
+            assert r.stdout == "200", r.stderr
+    finally:
+        holder.wait(timeout=CLIENT_TIMEOUT_S + 10)
+    # Once the held connection idled out, QUIC is admitted again.
+    assert proxy.wait_stat(HCM + "downstream_cx_http3_active", 0, timeout=10) == 0
+    status, _, output = h3_get(gtlsclient, tmp_path, port, "localhost", path="/third")
+    assert status == 200, output
+
+
 def admin_post(proxy, path):
     req = urllib.request.Request(f"http://127.0.0.1:{proxy.admin}{path}", method="POST", data=b"")
     with urllib.request.urlopen(req, timeout=10) as r:

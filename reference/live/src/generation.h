@@ -20,7 +20,8 @@ struct Generation {
       : number(number_in),
         ir(std::move(ir_in)),
         plan(std::move(plan_in)),
-        counters(*ir, plan, previous ? &previous->counters : nullptr) {
+        counters(*ir, plan, previous ? &previous->counters : nullptr),
+        quic_counters(*ir, plan, previous ? &previous->quic_counters : nullptr) {
     listener_states.reserve(plan.listeners().size());
     for (const auto& l : plan.listeners()) {
       listener_states.push_back(
@@ -34,6 +35,9 @@ struct Generation {
   GatewayPlan plan;
   // Locks inside: the one part of a generation that changes, from every worker.
   mutable SharedCounters counters;
+  // The QUIC filter chains' own scopes (spec 3.3): Envoy Gateway gives each HTTP/3 chain a
+  // connection-limit counter beside its TCP chain's, so a limit holds per transport.
+  mutable SharedCounters quic_counters;
   // Per listener (null for TCP ones): rate-limit buckets and JWT caches, locked per route. A
   // reload starts them afresh, as a new Envoy listener does.
   std::vector<std::unique_ptr<proxy::http_flow::ListenerState>> listener_states;

@@ -360,6 +360,7 @@ void LiveGateway::Impl::shutdownNow() {
 StatMap LiveGateway::Impl::collectStats() {
   StatMap out;
   current->counters.addTo(out);
+  current->quic_counters.addTo(out);
   for (auto& w : workers) {
     if (auto s = w->snapshot(kSnapshotWait)) {
       for (const auto& [name, v] : *s) addStat(out, name, v.value, v.gauge);

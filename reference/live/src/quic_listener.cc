@@ -150,8 +150,10 @@ void QuicListener::pumpEvents(TimePoint now) {
         server_->closeConnection(now, opened->connection);
         continue;
       }
-      sessions_[opened->connection] =
-          std::make_shared<QuicSession>(*this, *opened, generation, config_.port_index);
+      auto session =
+          std::make_shared<QuicSession>(now, *this, *opened, generation, config_.port_index);
+      sessions_[opened->connection] = session;
+      if (session->refused()) server_->closeConnection(now, opened->connection);
       changed = true;
     } else if (auto* closed = std::get_if<proxy::http3::ConnectionClosed>(&*event)) {
       auto it = sessions_.find(closed->connection);

@@ -8,7 +8,8 @@
 
 namespace ctplab::live {
 
-QuicSession::QuicSession(QuicListener& listener, const proxy::http3::ConnectionOpened& opened,
+QuicSession::QuicSession(TimePoint now, QuicListener& listener,
+                         const proxy::http3::ConnectionOpened& opened,
                          std::shared_ptr<const Generation> generation, size_t port_index)
     : listener_(listener), id_(opened.connection), generation_(std::move(generation)) {
   Worker& worker = listener.worker();
@@ -26,6 +27,11 @@ QuicSession::QuicSession(QuicListener& listener, const proxy::http3::ConnectionO
   ++p.hcm.downstream_cx_ssl_total;  // QUIC is always TLS
   ++p.http3.downstream_cx_http3_total;
   ++p.http3.downstream_cx_http3_active;
+  const size_t chain = static_cast<size_t>(context_->chain_listener);
+  if (generation_->quic_counters.hasScope(chain)) {
+    counted_ = true;
+    refused_ = !generation_->quic_counters.onOpened(chain, now).admitted;
+  }
 }
 
 QuicSession::~QuicSession() {
@@ -49,7 +55,7 @@ bool QuicSession::listenerSurvives(const Generation& current) const {
 }
 
 void QuicSession::onEvent(TimePoint now, proxy::http1::Event& event) {
-  if (closed_) return;
+  if (closed_ || refused_) return;
   const uint64_t id = proxy::http1::requestIdOf(event);
   if (auto* head = std::get_if<proxy::http1::RequestHead>(&event)) {
     PrefixStats& p = prefix();
@@ -83,6 +89,10 @@ void QuicSession::onClosed(proxy::http3::CloseCause cause) {
   if (closed_) return;
   closed_ = true;
   cancelExchanges();
+  if (counted_) {
+    counted_ = false;
+    generation_->quic_counters.onClosed(static_cast<size_t>(context_->chain_listener));
+  }
   PrefixStats& p = prefix();
   if (p.hcm.downstream_cx_active > 0) --p.hcm.downstream_cx_active;
   if (p.http3.downstream_cx_http3_active > 0) --p.http3.downstream_cx_http3_active;

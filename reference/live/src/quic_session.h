@@ -17,8 +17,9 @@ class QuicListener;
 
 class QuicSession : private ExchangeHost {
  public:
-  // Counts the connection under its listener's HCM prefix.
-  QuicSession(QuicListener& listener, const proxy::http3::ConnectionOpened& opened,
+  // Counts the connection under its listener's HCM prefix and against the QUIC chain's
+  // connection limit; refused() tells whether the limit turned it away.
+  QuicSession(TimePoint now, QuicListener& listener, const proxy::http3::ConnectionOpened& opened,
               std::shared_ptr<const Generation> generation, size_t port_index);
   ~QuicSession() override;
   QuicSession(const QuicSession&) = delete;
@@ -30,6 +31,9 @@ class QuicSession : private ExchangeHost {
   // Whether its listener is still in `current` (by name) after a reload.
   bool listenerSurvives(const Generation& current) const;
   uint64_t id() const { return id_; }
+  // Over the QUIC chain's connection limit: the listener closes it at once (closeDelay is not
+  // applied on QUIC) and none of its streams is served.
+  bool refused() const { return refused_; }
 
  private:
   proxy::http1::EncodeResult respond(TimePoint now, uint64_t id,
@@ -46,6 +50,8 @@ class QuicSession : private ExchangeHost {
   std::shared_ptr<const Generation> generation_;
   std::shared_ptr<ConnectionContext> context_;
   bool closed_ = false;
+  bool counted_ = false;  // holds a slot in the QUIC chain's connection-limit scope
+  bool refused_ = false;
   std::unordered_map<uint64_t, std::shared_ptr<Exchange>> exchanges_;
 };
 
