@@ -295,6 +295,10 @@ class World {
   void sendToClient(uint32_t conn, std::string bytes);
   void sendCloseToClient(uint32_t conn, bool reset);
   TimePoint deliveryTime(uint32_t conn, bool to_server, uint64_t bytes);
+  // When `bytes` sent now on the population's link arrive, in order after `last` (which it
+  // advances); the gateway's side leaves once its CPU is done (`cpu_done`).
+  TimePoint deliverOnLink(uint32_t population, bool to_server, uint64_t bytes, TimePoint cpu_done,
+                          TimePoint& last);
 
   // --- replicas and the services they share (world_replicas.cc)
   // The balancer picks the connection's replica when its first SYN arrives.

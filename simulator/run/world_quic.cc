@@ -313,13 +313,8 @@ void World::releaseQuic(uint32_t qi) {
 
 TimePoint World::quicDelivery(uint32_t qi, bool to_server, uint64_t bytes) {
   QuicConnection& q = quics_[qi];
-  PopulationRuntime& pop = populations_[q.population];
-  const TimePoint sent = to_server ? sim_.now() : std::max(sim_.now(), q.cpu_done);
-  TimePoint t = sent + pop.link.transit(pop.rng, bytes);
-  TimePoint& last = to_server ? q.c2s_last : q.s2c_last;
-  if (t < last) t = last;
-  last = t;
-  return t;
+  return deliverOnLink(q.population, to_server, bytes, q.cpu_done,
+                       to_server ? q.c2s_last : q.s2c_last);
 }
 
 // --- the gateway --------------------------------------------------------------------------

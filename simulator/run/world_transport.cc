@@ -81,11 +81,16 @@ void World::releaseIfDone(uint32_t id) {
 
 TimePoint World::deliveryTime(uint32_t id, bool to_server, uint64_t bytes) {
   Connection& c = conns_[id];
-  PopulationRuntime& pop = populations_[c.population];
+  return deliverOnLink(c.population, to_server, bytes, c.cpu_done,
+                       to_server ? c.c2s_last : c.s2c_last);
+}
+
+TimePoint World::deliverOnLink(uint32_t population, bool to_server, uint64_t bytes,
+                               TimePoint cpu_done, TimePoint& last) {
+  PopulationRuntime& pop = populations_[population];
   // What the gateway sends leaves once its CPU has produced it.
-  const TimePoint sent = to_server ? sim_.now() : std::max(sim_.now(), c.cpu_done);
+  const TimePoint sent = to_server ? sim_.now() : std::max(sim_.now(), cpu_done);
   TimePoint t = sent + pop.link.transit(pop.rng, bytes);
-  TimePoint& last = to_server ? c.c2s_last : c.s2c_last;
   if (t < last) t = last;
   last = t;
   return t;
