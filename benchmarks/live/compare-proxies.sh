@@ -263,8 +263,19 @@ declare -A URL=(
     [tls-close:haproxy]="https://127.0.0.1:$HAPROXY_TLS_PORT/"
 )
 declare -A PID_OF=([ctplab]=$CTPLAB_PID [nginx]=$NGINX_PID [haproxy]=$HAPROXY_PID)
-declare -A RESULT=()  # load:proxy -> "rps p50_us p99_us http_err sockerr" or a note
+declare -A RESULT=()  # load:proxy -> "rps p50_us p99_us http_err sockerr cpu_us" or a note
 CRASHED=()
+
+# CPU time (clock ticks) of a proxy: the process and its children (nginx's workers).
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ticks() {
+    local pid total=0 t
+    for pid in "$1" $(pgrep -P "$1" 2>/dev/null || true); do
+        t=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null) || continue
+        total=$((total + ${t:-0}))
+    done
+    echo "$total"
+}
 
 run_wrk() {
     local load=$1 url=$2 duration=$3 out=$4
@@ -301,6 +312,7 @@ for load in "${LOADS[@]}"; do
         if ((WARMUP > 0)); then
             run_wrk "$load" "$url" "$WARMUP" "$log.warmup" || true
         fi
+        cpu_before=$(cpu_ticks "$pid")
         if ! run_wrk "$load" "$url" "$DURATION" "$log"; then
             RESULT[$load:$proxy]="wrk failed: $(tail -n 1 "$log")"
             continue
@@ -314,7 +326,11 @@ for load in "${LOADS[@]}"; do
         for kv in ${line#WRK_RESULT }; do f[${kv%%=*}]=${kv#*=}; done
         rps=$(awk -v n="${f[requests]}" -v us="${f[duration_us]}" 'BEGIN { printf "%.0f", (us > 0 ? n * 1e6 / us : 0) }')
         sockerr=$((f[connect] + f[read] + f[write] + f[timeout]))
-        RESULT[$load:$proxy]="$rps ${f[p50_us]} ${f[p99_us]} ${f[status]} $sockerr"
+        # The proxy's own CPU time per request: unlike req/s, it hardly moves when other work
+        # shares the cores.
+        cpu_us=$(awk -v t=$(($(cpu_ticks "$pid") - cpu_before)) -v hz="$CLK_TCK" -v n="${f[requests]}" \
+            'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')
+        RESULT[$load:$proxy]="$rps ${f[p50_us]} ${f[p99_us]} ${f[status]} $sockerr $cpu_us"
         unset f
         if ! alive "$pid"; then
             CRASHED+=("$proxy (during $load)")
@@ -354,10 +370,10 @@ for load in "${LOADS[@]}"; do
     for proxy in "${PROXIES[@]}"; do
         r=${RESULT[$load:$proxy]}
         if numeric "$r"; then
-            read -r rps p50 p99 http_err sockerr note <<<"$r"
-            RESULT_ROWS+=("$load|${LABEL[$proxy]}${note:+ ($note)}|$rps|$(ms "$p50")|$(ms "$p99")|$http_err|$sockerr")
+            read -r rps p50 p99 http_err sockerr cpu_us note <<<"$r"
+            RESULT_ROWS+=("$load|${LABEL[$proxy]}${note:+ ($note)}|$rps|$(ms "$p50")|$(ms "$p99")|$http_err|$sockerr|$cpu_us")
         else
-            RESULT_ROWS+=("$load|${LABEL[$proxy]}|$r||||")
+            RESULT_ROWS+=("$load|${LABEL[$proxy]}|$r|||||")
         fi
     done
     ours=${RESULT[$load:ctplab]}
@@ -383,12 +399,12 @@ print_text() {
     echo
     echo "$SETTINGS"
     echo
-    printf '%-11s  %-10s  %10s  %10s  %10s  %8s  %9s\n' load proxy req/s p50 p99 4xx/5xx sock-errs
+    printf '%-11s  %-10s  %10s  %10s  %10s  %8s  %9s  %11s\n' load proxy req/s p50 p99 4xx/5xx sock-errs "CPU us/req"
     local row
     for row in "${RESULT_ROWS[@]}"; do
-        IFS='|' read -r a b c d e f g <<<"$row"
+        IFS='|' read -r a b c d e f g h <<<"$row"
         if [[ $c =~ ^[0-9]+$ ]]; then
-            printf '%-11s  %-10s  %10s  %10s  %10s  %8s  %9s\n' "$a" "$b" "$c" "$d" "$e" "$f" "$g"
+            printf '%-11s  %-10s  %10s  %10s  %10s  %8s  %9s  %11s\n' "$a" "$b" "$c" "$d" "$e" "$f" "$g" "$h"
         else
             printf '%-11s  %-10s  %s\n' "$a" "$b" "$c"
         fi
@@ -412,8 +428,8 @@ print_markdown() {
     echo
     echo "Loads: $(for load in "${LOADS[@]}"; do printf "\`%s\`: %s; " "$load" "${LOAD_TEXT[$load]}"; done | sed 's/; $//')."
     echo
-    echo "| load | proxy | req/s | p50 | p99 | 4xx/5xx | socket errors |"
-    echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
+    echo "| load | proxy | req/s | p50 | p99 | 4xx/5xx | socket errors | CPU µs/req |"
+    echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
     for row in "${RESULT_ROWS[@]}"; do
         echo "| ${row//|/ | } |"
     done

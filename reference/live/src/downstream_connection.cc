@@ -14,6 +14,9 @@ namespace ctplab::live {
 namespace {
 
 constexpr size_t kWriteChunk = 65536;
+// What one read takes at most. Each connection has a buffer of this size once it reads: small,
+// so that many idle connections stay cheap; a bigger burst takes a few reads.
+constexpr size_t kReadChunk = 4096;
 // Envoy's delayed_close_timeout default: how long a closing connection waits for the peer to read
 // what is left, and then for the peer's FIN after ours.
 constexpr Duration kDelayedClose = Duration::seconds(1);
@@ -74,21 +77,17 @@ bool DownstreamConnection::listenerSurvives(const Generation& current) const {
   return false;
 }
 
-void DownstreamConnection::start() {
+void DownstreamConnection::start(const tcp::endpoint& remote) {
   const GatewayShared& shared = worker_.shared();
   const PlannedPort& port = generation_->plan.ports()[port_index_];
   PortStats& port_stats = stats_.ports[port_index_];
   ++port_stats.downstream_cx_total;
   ++port_stats.downstream_cx_active;
   const TimePoint now = shared.clock->now();
-  error_code ec;
-  const tcp::endpoint remote = socket_.remote_endpoint(ec);
-  if (ec) {  // gone between accept and now
-    close(true, false);
-    return;
-  }
   peer_ = peerAddress(remote);
-  socket_.set_option(tcp::no_delay(true), ec);
+  // Costs nothing extra (Asio would make it non-blocking for its first operation anyway) and
+  // keeps the synchronous close_notify write from ever blocking the worker.
+  error_code ec;
   socket_.non_blocking(true, ec);
   applyKeepalive(socket_, port.keepalive);
   if (!port.proxy_protocol.enabled) {
@@ -438,7 +437,7 @@ void DownstreamConnection::forceClose() {
 }
 
 size_t DownstreamConnection::readSize() const {
-  size_t size = worker_.readBuffer().size();
+  size_t size = kReadChunk;
   if (phase_ == Phase::kHttp) {
     if (!held_.empty()) return 0;
     if (codec_) size = std::min(size, codec_->readAllowance());
@@ -447,36 +446,17 @@ size_t DownstreamConnection::readSize() const {
 }
 
 void DownstreamConnection::maybeRead() {
-  if (reading_ || phase_ == Phase::kClosed || peer_closed_ || readSize() == 0) return;
-  reading_ = true;
-  // Readiness first, then a non-blocking read into the worker's buffer: a connection waiting for
-  // bytes holds no buffer of its own, so a flood of idle connections costs little memory.
-  socket_.async_wait(tcp::socket::wait_read,
-                     [self = shared_from_this()](const error_code& ec) { self->onReadable(ec); });
-}
-
-void DownstreamConnection::onReadable(const error_code& wait_error) {
-  if (wait_error) {
-    onRead(wait_error, 0);
-    return;
-  }
-  if (phase_ == Phase::kClosed) {
-    reading_ = false;
-    return;
-  }
+  if (reading_ || phase_ == Phase::kClosed || peer_closed_) return;
   const size_t size = readSize();
-  if (size == 0) {  // paused meanwhile; a later maybeRead() resumes
-    reading_ = false;
-    return;
-  }
-  error_code ec;
-  const size_t n = socket_.read_some(asio::buffer(worker_.readBuffer().data(), size), ec);
-  if (ec == asio::error::would_block || ec == asio::error::try_again) {
-    reading_ = false;
-    maybeRead();
-    return;
-  }
-  onRead(ec, n);
+  if (size == 0) return;
+  reading_ = true;
+  // A read of its own buffer, not a readiness wait followed by a read: Asio tries it at once
+  // and otherwise queues it behind the socket's registration, where a wait would re-arm the
+  // descriptor in epoll (one more system call per request).
+  if (!read_buffer_) read_buffer_ = std::make_unique_for_overwrite<char[]>(kReadChunk);
+  socket_.async_read_some(
+      asio::buffer(read_buffer_.get(), size),
+      [self = shared_from_this()](const error_code& ec, size_t n) { self->onRead(ec, n); });
 }
 
 void DownstreamConnection::onRead(const error_code& ec, size_t n) {
@@ -495,7 +475,7 @@ void DownstreamConnection::onRead(const error_code& ec, size_t n) {
     }
     return;
   }
-  const std::string_view bytes(worker_.readBuffer().data(), n);
+  const std::string_view bytes(read_buffer_.get(), n);
   switch (phase_) {
     case Phase::kInspecting:
       if (proxy_protocol_) {

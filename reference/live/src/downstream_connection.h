@@ -37,7 +37,8 @@ class DownstreamConnection : public std::enable_shared_from_this<DownstreamConne
                        std::shared_ptr<const Generation> generation);
   ~DownstreamConnection();
 
-  void start();
+  // `remote`: the peer as accept() reported it.
+  void start(const tcp::endpoint& remote);
   // Shutdown: close now if idle, else once the request in flight is answered.
   void drain();
   // Shutdown deadline: close whatever state the connection is in.
@@ -85,8 +86,7 @@ class DownstreamConnection : public std::enable_shared_from_this<DownstreamConne
   // How many bytes the next read may take (0: none now).
   size_t readSize() const;
   void maybeRead();
-  void onReadable(const error_code& wait_error);
-  // `n` bytes are in the worker's read buffer.
+  // `n` bytes are in read_buffer_.
   void onRead(const error_code& ec, size_t n);
   void onPeerEof(TimePoint now);
   void flush();
@@ -110,6 +110,7 @@ class DownstreamConnection : public std::enable_shared_from_this<DownstreamConne
   IpAddress peer_;
   std::string held_;  // read from the socket, not yet taken by the connection
   bool reading_ = false;
+  std::unique_ptr<char[]> read_buffer_;  // allocated by the first read
   bool writing_ = false;
   std::string write_buffer_;
   bool peer_closed_ = false;

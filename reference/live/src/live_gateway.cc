@@ -1,5 +1,7 @@
 #include "ctplab/live/live_gateway.h"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <atomic>
 #include <csignal>
@@ -38,23 +40,21 @@ proxy::Result<uint16_t> listenPort(const PlannedPort& port, const LiveOptions& o
 
 std::string pathOf(const std::string& target) { return target.substr(0, target.find('?')); }
 
+using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
 }  // namespace
 
 struct LiveGateway::Impl {
-  struct Acceptor {
-    Acceptor(asio::io_context& context, size_t port, uint32_t gateway_port_in, uint16_t bound)
-        : acceptor(context),
-          port_index(port),
-          gateway_port(gateway_port_in),
-          bound_port(bound),
-          retry(context) {}
-    tcp::acceptor acceptor;
+  // A TCP port the gateway listens on; each worker has its own socket on it and accepts there.
+  struct TcpPort {
     size_t port_index;  // in the current generation's plan
     uint32_t gateway_port;
     uint16_t bound_port;
-    asio::steady_timer retry;  // backs off after an accept error
-    bool retired = false;      // closed by a reload; a pending accept ends with it
-    bool accepting = false;    // accept() started (kept sockets already accept)
+  };
+  // The ports a configuration listens on, and what each worker is to accept on.
+  struct OpenedPorts {
+    std::vector<TcpPort> ports;
+    std::vector<std::vector<Worker::Listen>> by_worker;
   };
 
   Impl(LiveOptions options_in, std::shared_ptr<const Generation> generation)
@@ -74,13 +74,14 @@ struct LiveGateway::Impl {
   ~Impl() { shutdownNow(); }
 
   proxy::Result<bool> bind();
-  // Listening sockets for `plan`'s ports, reusing `keep`'s where the same port is wanted.
-  proxy::Result<std::vector<std::unique_ptr<Acceptor>>> openAcceptors(
-      const GatewayPlan& plan, std::vector<std::unique_ptr<Acceptor>>& keep);
+  // Listening sockets for `plan`'s ports, one per worker; a port the gateway listens on already
+  // keeps its sockets. On error nothing was handed to a worker.
+  proxy::Result<OpenedPorts> openPorts(const GatewayPlan& plan);
+  // Hands `opened` to the workers for the current generation; the ports it lacks close.
+  void serve(OpenedPorts opened);
   void describe(const GatewayPlan& plan);
-  // The HTTP/3 ports of the current configuration follow its TCP acceptors (same numbers).
+  // The HTTP/3 ports of the current configuration follow its TCP ports (same numbers).
   proxy::Result<bool> updateQuic();
-  void accept(Acceptor& acceptor);
   void awaitSignal();
   void awaitHangup();
   // Main thread: the outcome, for the log and POST /reload.
@@ -91,8 +92,8 @@ struct LiveGateway::Impl {
   StatMap collectStats();
   AdminResponse admin(const std::string& method, const std::string& target);
 
-  // Declaration order is destruction order reversed: the main loop (whose pending accepts hold
-  // sockets of worker loops) goes before the workers, and its objects before it.
+  // Declaration order is destruction order reversed: the main loop goes before the workers, and
+  // its objects before it.
   LiveOptions options;
   std::shared_ptr<const Generation> current;  // what new connections get
   LiveClock clock;
@@ -103,73 +104,68 @@ struct LiveGateway::Impl {
   asio::signal_set signals;
   asio::signal_set hangup;
   asio::steady_timer drain_timer;
-  std::vector<std::unique_ptr<Acceptor>> acceptors;
-  std::vector<std::unique_ptr<Acceptor>> retired;  // closed, alive until their accept returns
+  std::vector<TcpPort> tcp_ports;
   std::unique_ptr<AdminServer> admin_server;
   std::vector<ListenerReport> reports;
   std::vector<BoundPort> bound;
   std::optional<HostPort> admin_address;
-  size_t next_worker = 0;
   std::atomic<bool> draining{false};
   bool stopped = false;
   TimePoint drain_deadline;
 };
 
-proxy::Result<std::vector<std::unique_ptr<LiveGateway::Impl::Acceptor>>>
-LiveGateway::Impl::openAcceptors(const GatewayPlan& plan,
-                                 std::vector<std::unique_ptr<Acceptor>>& keep) {
+proxy::Result<LiveGateway::Impl::OpenedPorts> LiveGateway::Impl::openPorts(
+    const GatewayPlan& plan) {
   error_code ec;
   const auto address = asio::ip::make_address(options.bind_address, ec);
   if (ec) return proxy::Error{"--bind: \"" + options.bind_address + "\" is not an IP address"};
-  // First every new socket, so a port that cannot be bound leaves `keep` untouched.
-  struct Choice {
-    size_t port_index;
-    Acceptor* kept = nullptr;
-    std::unique_ptr<Acceptor> fresh;
-  };
-  std::vector<Choice> choices;
+  OpenedPorts out;
+  out.by_worker.resize(workers.size());
   for (size_t i = 0; i < plan.ports().size(); ++i) {
     const PlannedPort& port = plan.ports()[i];
     if (port.unsupported) continue;
     auto wanted = listenPort(port, options);
     if (!wanted) return wanted.error();
-    // The same port keeps its socket, so a reload loses no connection waiting in the backlog.
-    auto same = std::find_if(keep.begin(), keep.end(), [&](const auto& a) {
-      return options.any_port ? a->gateway_port == port.gateway_port
-                              : a->bound_port == wanted.value();
+    // The same port keeps its sockets, so a reload loses no connection waiting in a backlog.
+    auto same = std::find_if(tcp_ports.begin(), tcp_ports.end(), [&](const TcpPort& p) {
+      return options.any_port ? p.gateway_port == port.gateway_port
+                              : p.bound_port == wanted.value();
     });
-    if (same != keep.end()) {
-      choices.push_back({i, same->get(), nullptr});
+    if (same != tcp_ports.end()) {
+      out.ports.push_back({i, port.gateway_port, same->bound_port});
+      for (auto& listens : out.by_worker) listens.push_back({same->bound_port, i, std::nullopt});
       continue;
     }
-    auto acceptor = std::make_unique<Acceptor>(main, i, port.gateway_port, 0);
-    const tcp::endpoint endpoint(address, wanted.value());
-    auto& a = acceptor->acceptor;
-    a.open(endpoint.protocol(), ec);
-    if (!ec) a.set_option(tcp::acceptor::reuse_address(true), ec);
-    if (!ec) a.bind(endpoint, ec);
-    if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) {
-      return proxy::Error{
-          "cannot listen on " + formatHostPort(options.bind_address, wanted.value()) +
-          " for gateway port " + std::to_string(port.gateway_port) + ": " + ec.message()};
+    // With --any-port the first socket takes what the kernel picks and the others join it.
+    uint16_t bound_port = wanted.value();
+    for (size_t w = 0; w < workers.size(); ++w) {
+      tcp::acceptor a(workers[w]->context());
+      const tcp::endpoint endpoint(address, bound_port);
+      a.open(endpoint.protocol(), ec);
+      if (!ec) a.set_option(tcp::acceptor::reuse_address(true), ec);
+      if (!ec) a.set_option(ReusePort(true), ec);
+      // Accepted sockets inherit it (Linux), which saves a system call per connection.
+      if (!ec) a.set_option(tcp::no_delay(true), ec);
+      if (!ec) a.bind(endpoint, ec);
+      if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+      if (!ec && w == 0) bound_port = a.local_endpoint(ec).port();
+      if (ec) {
+        return proxy::Error{
+            "cannot listen on " + formatHostPort(options.bind_address, wanted.value()) +
+            " for gateway port " + std::to_string(port.gateway_port) + ": " + ec.message()};
+      }
+      out.by_worker[w].push_back({bound_port, i, std::move(a)});
     }
-    acceptor->bound_port = a.local_endpoint(ec).port();
-    choices.push_back({i, nullptr, std::move(acceptor)});
-  }
-  std::vector<std::unique_ptr<Acceptor>> out;
-  for (auto& c : choices) {
-    if (c.fresh) {
-      out.push_back(std::move(c.fresh));
-      continue;
-    }
-    auto it =
-        std::find_if(keep.begin(), keep.end(), [&](const auto& a) { return a.get() == c.kept; });
-    (*it)->port_index = c.port_index;
-    out.push_back(std::move(*it));
-    keep.erase(it);
+    out.ports.push_back({i, port.gateway_port, bound_port});
   }
   return out;
+}
+
+void LiveGateway::Impl::serve(OpenedPorts opened) {
+  tcp_ports = std::move(opened.ports);
+  for (size_t w = 0; w < workers.size(); ++w) {
+    workers[w]->serve(current, std::move(opened.by_worker[w]));
+  }
 }
 
 void LiveGateway::Impl::describe(const GatewayPlan& plan) {
@@ -178,10 +174,10 @@ void LiveGateway::Impl::describe(const GatewayPlan& plan) {
   for (size_t i = 0; i < plan.ports().size(); ++i) {
     const PlannedPort& port = plan.ports()[i];
     std::optional<HostPort> where;
-    for (const auto& a : acceptors) {
-      if (a->port_index == i) {
-        where = HostPort{options.bind_address, a->bound_port};
-        bound.push_back({i, options.bind_address, a->bound_port});
+    for (const auto& a : tcp_ports) {
+      if (a.port_index == i) {
+        where = HostPort{options.bind_address, a.bound_port};
+        bound.push_back({i, options.bind_address, a.bound_port});
       }
     }
     for (size_t l : port.listeners) {
@@ -194,7 +190,7 @@ void LiveGateway::Impl::describe(const GatewayPlan& plan) {
 
 proxy::Result<bool> LiveGateway::Impl::updateQuic() {
   std::vector<QuicPorts::TcpPort> tcp;
-  for (const auto& a : acceptors) tcp.push_back({a->port_index, a->bound_port});
+  for (const auto& a : tcp_ports) tcp.push_back({a.port_index, a.bound_port});
   auto updated = quic.update(current, tcp, options, workers);
   if (!updated) return updated.error();
   for (const std::string& line : quic.describe(options)) options.log("listening " + line);
@@ -202,10 +198,9 @@ proxy::Result<bool> LiveGateway::Impl::updateQuic() {
 }
 
 proxy::Result<bool> LiveGateway::Impl::bind() {
-  std::vector<std::unique_ptr<Acceptor>> none;
-  auto opened = openAcceptors(current->plan, none);
+  auto opened = openPorts(current->plan);
   if (!opened) return opened.error();
-  acceptors = std::move(opened).value();
+  serve(std::move(opened).value());
   describe(current->plan);
   error_code ec;
   if (options.admin) {
@@ -225,29 +220,6 @@ proxy::Result<bool> LiveGateway::Impl::bind() {
     admin_address = HostPort{options.admin->host, admin_server->localEndpoint().port()};
   }
   return true;
-}
-
-void LiveGateway::Impl::accept(Acceptor& a) {
-  a.accepting = true;
-  Worker& worker = *workers[next_worker++ % workers.size()];
-  // The socket belongs to the worker's loop from the start; the accept runs on the main loop.
-  auto socket = std::make_shared<tcp::socket>(worker.context());
-  a.acceptor.async_accept(*socket, [this, &a, &worker, socket](const error_code& ec) {
-    if (ec == asio::error::operation_aborted || draining || a.retired) return;
-    if (ec) {
-      options.log("accept on " + formatHostPort(options.bind_address, a.bound_port) +
-                  " failed: " + ec.message());
-      // Out of descriptors or memory: back off instead of spinning on the same error.
-      a.retry.expires_after(std::chrono::milliseconds(100));
-      a.retry.async_wait([this, &a](const error_code& e) {
-        if (!e && !draining && !a.retired) accept(a);
-      });
-      return;
-    }
-    // The configuration current when the connection arrived, even if a reload follows.
-    worker.adopt(socket, a.port_index, current);
-    accept(a);
-  });
 }
 
 void LiveGateway::Impl::awaitSignal() {
@@ -280,23 +252,12 @@ proxy::Result<std::string> LiveGateway::Impl::reload() {
   if (!ir) return ir.error();
   auto next = makeGeneration(current->number + 1, std::move(ir).value(), current.get());
   if (!next) return next.error();
-  auto opened = openAcceptors(next.value()->plan, acceptors);
+  auto opened = openPorts(next.value()->plan);
   if (!opened) return opened.error();
-  // What is left of the old set listens on ports the new configuration does not have.
-  error_code ignored;
-  for (auto& old : acceptors) {
-    old->retired = true;
-    old->acceptor.close(ignored);
-    old->retry.cancel();
-    retired.push_back(std::move(old));
-  }
-  acceptors = std::move(opened).value();
   current = std::move(next).value();
+  // Sockets of ports the new configuration does not have close on their workers.
+  serve(std::move(opened).value());
   describe(current->plan);
-  for (auto& a : acceptors) {
-    if (!a->accepting) accept(*a);
-  }
-  for (auto& w : workers) w->onReload(current);
   std::string text = "reloaded: configuration " + std::to_string(current->number);
   // TCP already moved on; a QUIC port that cannot follow keeps serving the previous setup.
   if (auto q = updateQuic(); !q) text += "\n  HTTP/3 not updated: " + q.error().message;
@@ -313,11 +274,7 @@ void LiveGateway::Impl::beginShutdown() {
   if (draining.exchange(true)) return;
   options.log("shutting down: no new connections; draining for up to " +
               std::to_string(options.drain_time.wholeMilliseconds()) + " ms");
-  error_code ignored;
-  for (auto& a : acceptors) {
-    a->acceptor.close(ignored);
-    a->retry.cancel();
-  }
+  // Each worker closes its listening sockets first.
   for (auto& w : workers) w->startDrain();
   drain_deadline = clock.now() + options.drain_time;
   pollDrain();
@@ -345,10 +302,6 @@ void LiveGateway::Impl::shutdownNow() {
   stopped = true;
   draining = true;
   error_code ignored;
-  for (auto& a : acceptors) {
-    a->acceptor.close(ignored);
-    a->retry.cancel();
-  }
   for (auto& w : workers) w->stop();
   if (admin_server) admin_server->stop();
   signals.cancel(ignored);
@@ -448,14 +401,14 @@ proxy::Result<std::unique_ptr<LiveGateway>> LiveGateway::start(const policy::ir:
   }
   g.shared.clock = &g.clock;
   g.shared.options = &g.options;
-  auto bound = g.bind();
-  if (!bound) return bound.error();
+  // The workers' loops own the listening sockets: they come first.
   for (uint32_t i = 0; i < g.options.workers; ++i) {
     g.workers.push_back(std::make_unique<Worker>(i, g.shared, g.current));
   }
+  auto bound = g.bind();
+  if (!bound) return bound.error();
   if (auto q = g.updateQuic(); !q) return q.error();
   for (auto& w : g.workers) w->startThread();
-  for (auto& a : g.acceptors) g.accept(*a);
   if (g.admin_server) g.admin_server->start();
   g.awaitSignal();
   g.awaitHangup();

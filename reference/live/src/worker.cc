@@ -1,5 +1,8 @@
 #include "worker.h"
 
+#include <algorithm>
+
+#include "ctplab/live/host_port.h"
 #include "downstream_connection.h"
 #include "quic_listener.h"
 #include "redis_rate_limit_store.h"
@@ -35,18 +38,43 @@ void Worker::startThread() {
   });
 }
 
-void Worker::adopt(std::shared_ptr<tcp::socket> socket, size_t port_index,
-                   std::shared_ptr<const Generation> generation) {
-  asio::post(context_,
-             [this, socket = std::move(socket), port_index, generation = std::move(generation)] {
-               const uint64_t id = next_id_++;
-               auto connection = std::make_shared<DownstreamConnection>(
-                   *this, id, std::move(*socket), port_index, generation);
-               connections_.emplace(id, connection);
-               live_.store(connections_.size(), std::memory_order_relaxed);
-               connection->start();
-               if (draining_) connection->drain();
-             });
+void Worker::accept(const std::shared_ptr<Acceptor>& a) {
+  a->socket.async_accept(a->peer, [this, a](const error_code& ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || a->closed || draining_) return;
+    if (ec) {
+      shared_.options->log("accept on " +
+                           formatHostPort(shared_.options->bind_address, a->bound_port) +
+                           " failed: " + ec.message());
+      // Out of descriptors or memory: back off instead of spinning on the same error.
+      a->retry.expires_after(std::chrono::milliseconds(100));
+      a->retry.async_wait([this, a](const error_code& e) {
+        if (!e && !a->closed && !draining_) accept(a);
+      });
+      return;
+    }
+    adopt(std::move(socket), a->peer, a->port_index);
+    accept(a);
+  });
+}
+
+void Worker::adopt(tcp::socket socket, const tcp::endpoint& peer, size_t port_index) {
+  const uint64_t id = next_id_++;
+  // The configuration current when the connection arrived, even if a reload follows.
+  auto connection =
+      std::make_shared<DownstreamConnection>(*this, id, std::move(socket), port_index, current_);
+  connections_.emplace(id, connection);
+  live_.store(connections_.size(), std::memory_order_relaxed);
+  connection->start(peer);
+}
+
+void Worker::closeAcceptors() {
+  error_code ignored;
+  for (auto& a : acceptors_) {
+    a->closed = true;
+    a->socket.close(ignored);
+    a->retry.cancel();
+  }
+  acceptors_.clear();
 }
 
 WorkerStats& Worker::stats(const std::shared_ptr<const Generation>& generation) {
@@ -57,10 +85,35 @@ WorkerStats& Worker::stats(const std::shared_ptr<const Generation>& generation) 
   return *stats_.back().second;
 }
 
-void Worker::onReload(std::shared_ptr<const Generation> current) {
-  asio::post(context_, [this, current = std::move(current)] {
+void Worker::serve(std::shared_ptr<const Generation> current, std::vector<Listen> ports) {
+  asio::post(context_, [this, current = std::move(current), ports = std::move(ports)]() mutable {
     stats(current);
+    // The plan's port indices and the generation change together: a connection accepted from
+    // here on is described by both of the new ones.
     current_ = current;
+    std::vector<std::shared_ptr<Acceptor>> next;
+    std::vector<std::shared_ptr<Acceptor>> started;
+    for (Listen& port : ports) {
+      if (port.fresh) {
+        next.push_back(
+            std::make_shared<Acceptor>(std::move(*port.fresh), port.bound_port, port.port_index));
+        started.push_back(next.back());
+        continue;
+      }
+      auto kept = std::find_if(acceptors_.begin(), acceptors_.end(),
+                               [&](const auto& a) { return a->bound_port == port.bound_port; });
+      if (kept == acceptors_.end()) continue;
+      (*kept)->port_index = port.port_index;
+      next.push_back(std::move(*kept));
+      acceptors_.erase(kept);
+    }
+    closeAcceptors();  // what is left: ports the configuration no longer has
+    acceptors_ = std::move(next);
+    if (draining_) {
+      closeAcceptors();
+    } else {
+      for (const auto& a : started) accept(a);
+    }
     std::vector<std::shared_ptr<DownstreamConnection>> all;
     for (auto& [id, c] : connections_) all.push_back(c);
     for (auto& c : all) {
@@ -118,6 +171,7 @@ UpstreamPool& Worker::upstreamPool() {
 void Worker::startDrain() {
   asio::post(context_, [this] {
     draining_ = true;
+    closeAcceptors();
     // drain() may close and remove a connection: walk a copy.
     std::vector<std::shared_ptr<DownstreamConnection>> all;
     for (auto& [id, c] : connections_) all.push_back(c);
@@ -128,6 +182,7 @@ void Worker::startDrain() {
 
 void Worker::closeAll() {
   asio::post(context_, [this] {
+    closeAcceptors();
     std::vector<std::shared_ptr<DownstreamConnection>> all;
     for (auto& [id, c] : connections_) all.push_back(c);
     for (auto& c : all) c->forceClose();
@@ -164,6 +219,7 @@ void Worker::stop() {
   }
   if (thread_.joinable()) thread_.join();
   // The loop is over: what it did not close is closed here, while the counters still exist.
+  closeAcceptors();
   for (auto& q : quic_) q->closeNow();
   quic_.clear();
   quic_live_.store(0);

@@ -46,12 +46,23 @@ class Worker {
   void startThread();
   asio::io_context& context() { return context_; }
 
+  // One TCP port this worker accepts on. Every worker has its own listening socket per port
+  // (SO_REUSEPORT), so the kernel spreads connections over the workers and none is handed from
+  // thread to thread.
+  struct Listen {
+    uint16_t bound_port;  // names the port across reloads
+    size_t port_index;    // in the generation's plan
+    // A port the worker does not listen on yet: its socket, bound and listening, opened on this
+    // worker's loop. Unset: the worker keeps the socket it has for `bound_port`.
+    std::optional<tcp::acceptor> fresh;
+  };
+
   // Thread-safe: each posts to the worker's loop.
-  void adopt(std::shared_ptr<tcp::socket> socket, size_t port_index,
-             std::shared_ptr<const Generation> generation);
-  // After a reload: connections of listeners the new configuration no longer has finish their
-  // request in flight and close; the others keep the configuration they were accepted under.
-  void onReload(std::shared_ptr<const Generation> current);
+  // From now on the worker accepts on exactly `ports`, new connections under `current`; sockets
+  // of ports not listed are closed. After a reload, connections of listeners `current` no longer
+  // has finish their request in flight and close; the others keep the configuration they were
+  // accepted under.
+  void serve(std::shared_ptr<const Generation> current, std::vector<Listen> ports);
   // The HTTP/3 ports this worker drives (their sockets belong to its loop).
   void addQuic(std::shared_ptr<QuicListener> listener);
   void removeQuic(std::shared_ptr<QuicListener> listener);
@@ -72,8 +83,6 @@ class Worker {
   WorkerStats& stats(const std::shared_ptr<const Generation>& generation);
   bool draining() const { return draining_; }
   uint64_t random() { return rng_(); }
-  // Where connections read into; the bytes are consumed before the next read on this thread.
-  std::vector<char>& readBuffer() { return read_buffer_; }
   void remove(uint64_t connection_id);
   // A QUIC listener opened or closed sessions: recount them for liveConnections().
   void quicSessionsChanged();
@@ -83,6 +92,24 @@ class Worker {
   proxy::ratelimit::GlobalRateLimitStore& globalRateLimits();
 
  private:
+  struct Acceptor {
+    Acceptor(tcp::acceptor socket_in, uint16_t bound, size_t index)
+        : socket(std::move(socket_in)),
+          retry(socket.get_executor()),
+          bound_port(bound),
+          port_index(index) {}
+    tcp::acceptor socket;
+    asio::steady_timer retry;  // backs off after an accept error
+    tcp::endpoint peer;        // filled in by the accept in progress
+    uint16_t bound_port;
+    size_t port_index;
+    bool closed = false;  // a pending accept ends with it
+  };
+
+  void accept(const std::shared_ptr<Acceptor>& acceptor);
+  void adopt(tcp::socket socket, const tcp::endpoint& peer, size_t port_index);
+  void closeAcceptors();
+
   size_t id_;
   GatewayShared shared_;
   asio::io_context context_;
@@ -91,7 +118,6 @@ class Worker {
   std::promise<void> exited_;  // set when the loop returns
   std::future<void> exited_future_;
   std::atomic<bool> running_{false};
-  std::vector<char> read_buffer_ = std::vector<char>(16384);
   std::shared_ptr<const Generation> current_;  // its stats exist even before a connection
   // By generation, oldest first: counters outlive a reload, as Envoy's stats do.
   std::vector<std::pair<std::shared_ptr<const Generation>, std::unique_ptr<WorkerStats>>> stats_;
@@ -104,6 +130,8 @@ class Worker {
   std::atomic<size_t> quic_live_{0};
   std::unique_ptr<UpstreamPool> upstream_pool_;
   std::unique_ptr<proxy::ratelimit::GlobalRateLimitStore> rate_limit_store_;
+  // Declared after the loop, so they close before it goes.
+  std::vector<std::shared_ptr<Acceptor>> acceptors_;
 };
 
 }  // namespace ctplab::live
