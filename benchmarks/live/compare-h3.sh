@@ -34,10 +34,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
+free_port() {  # free on UDP and TCP alike; after a churn load many TCP ports sit in TIME_WAIT
   /usr/bin/python3 -c 'import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0))
-t = socket.socket(); t.bind(("127.0.0.1", s.getsockname()[1])); print(s.getsockname()[1])'
+for _ in range(100):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0))
+    t = socket.socket(); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        t.bind(("127.0.0.1", s.getsockname()[1]))
+    except OSError:
+        continue
+    print(s.getsockname()[1])
+    break
+else:
+    raise SystemExit("no port free on both UDP and TCP")'
 }
 
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)

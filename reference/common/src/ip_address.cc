@@ -1,5 +1,6 @@
 #include "ctplab/common/ip_address.h"
 
+#include <algorithm>
 #include <charconv>
 #include <vector>
 
@@ -107,6 +108,20 @@ std::optional<IpAddress> IpAddress::parse(std::string_view text) {
   if (!v6) return std::nullopt;
   a.family_ = Family::kV6;
   a.bytes_ = *v6;
+  return a;
+}
+
+IpAddress IpAddress::v4(const std::array<uint8_t, 4>& bytes) {
+  IpAddress a;
+  a.family_ = Family::kV4;
+  std::copy(bytes.begin(), bytes.end(), a.bytes_.begin());
+  return a;
+}
+
+IpAddress IpAddress::v6(const std::array<uint8_t, 16>& bytes) {
+  IpAddress a;
+  a.family_ = Family::kV6;
+  a.bytes_ = bytes;
   return a;
 }
 

@@ -1,7 +1,6 @@
 #include "ctplab/live/echo_backend.h"
 
 #include <algorithm>
-#include <map>
 #include <vector>
 
 #include "ctplab/live/duration_text.h"
@@ -108,43 +107,60 @@ std::string protoOf(const proxy::http1::RequestHead& head) {
 
 std::string requestJson(const EchoRequest& r) {
   const auto& head = *r.forwarded;
-  std::map<std::string, std::vector<std::string>> headers;
-  std::string host;
+  // Go's header map, marshalled with its keys sorted: (canonical name, value) pairs sorted by
+  // name, values of one name in arrival order. One vector instead of a map of vectors: this runs
+  // for every echoed request.
+  std::vector<std::pair<std::string, std::string_view>> headers;
+  headers.reserve(head.headers.size());
+  std::string_view host;
+  bool have_host = false;
   for (const auto& h : head.headers) {
     if (proxy::http1::equalsIgnoreCase(h.name, "host")) {
-      if (host.empty()) host = h.value;
+      if (!have_host) host = h.value;
+      have_host = true;
       continue;  // Go moves Host out of the header map
     }
-    headers[canonicalHeaderKey(h.name)].push_back(h.value);
+    headers.emplace_back(canonicalHeaderKey(h.name), h.value);
   }
+  std::stable_sort(headers.begin(), headers.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   // Laid out as Go's json.MarshalIndent(v, "", " ") lays it out.
-  std::string out = "{\n";
-  out += " \"path\": " + jsonString(head.target) + ",\n";
-  out += " \"host\": " + jsonString(host) + ",\n";
-  out += " \"method\": " + jsonString(head.method) + ",\n";
-  out += " \"proto\": " + jsonString(protoOf(head)) + ",\n";
+  std::string out;
+  out.reserve(512 + 64 * headers.size());
+  const auto field = [&out](std::string_view indent_key, std::string_view value,
+                            std::string_view after) {
+    out += indent_key;
+    appendJsonString(out, value);
+    out += after;
+  };
+  out += "{\n";
+  field(" \"path\": ", head.target, ",\n");
+  field(" \"host\": ", host, ",\n");
+  field(" \"method\": ", head.method, ",\n");
+  field(" \"proto\": ", protoOf(head), ",\n");
   out += " \"headers\": {";
-  bool first = true;
-  for (const auto& [name, values] : headers) {
-    out += first ? "\n" : ",\n";
-    first = false;
-    out += "  " + jsonString(name) + ": [";
-    for (size_t i = 0; i < values.size(); ++i) {
-      out += (i == 0 ? "\n   " : ",\n   ") + jsonString(values[i]);
+  for (size_t i = 0; i < headers.size(); ++i) {
+    const bool first_of_name = i == 0 || headers[i].first != headers[i - 1].first;
+    if (first_of_name) {
+      out += i == 0 ? "\n  " : "\n  ],\n  ";
+      appendJsonString(out, headers[i].first);
+      out += ": [\n   ";
+    } else {
+      out += ",\n   ";
     }
-    out += "\n  ]";
+    appendJsonString(out, headers[i].second);
   }
-  out += headers.empty() ? "},\n" : "\n },\n";
-  out += " \"namespace\": " + jsonString(routeNamespace(r.route)) + ",\n";
+  out += headers.empty() ? "},\n" : "\n  ]\n },\n";
+  field(" \"namespace\": ", routeNamespace(r.route), ",\n");
   out += " \"ingress\": \"\",\n";
   out += " \"service\": \"\",\n";
   out += " \"pod\": \"\",\n";
-  out += " \"sni\": " + jsonString(r.sni) + ",\n";
+  field(" \"sni\": ", r.sni, ",\n");
   out += " \"ctplab\": {\n";
-  out += "  \"clientAddress\": " + jsonString(r.client_address) + ",\n";
-  out += "  \"peerAddress\": " + jsonString(r.peer_address) + ",\n";
-  out += "  \"listener\": " + jsonString(r.listener) + ",\n";
-  out += "  \"route\": " + jsonString(r.route) + "\n";
+  field("  \"clientAddress\": ", r.client_address, ",\n");
+  field("  \"peerAddress\": ", r.peer_address, ",\n");
+  field("  \"listener\": ", r.listener, ",\n");
+  field("  \"route\": ", r.route, "\n");
   out += " }\n}";
   return out;
 }
@@ -173,11 +189,19 @@ std::string canonicalHeaderKey(std::string_view name) {
   return out;
 }
 
-std::string jsonString(std::string_view text) {
+void appendJsonString(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
+  out += '"';
+  size_t plain = 0;  // start of the run of characters copied as they are
   for (size_t i = 0; i < text.size();) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
+    const bool as_is =
+        c >= 0x20 && c < 0x80 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
+    if (as_is) {
+      ++i;
+      continue;
+    }
+    out.append(text.substr(plain, i - plain));
     if (c == '"' || c == '\\') {
       out += '\\';
       out += static_cast<char>(c);
@@ -187,27 +211,34 @@ std::string jsonString(std::string_view text) {
       out += "\\r";
     } else if (c == '\t') {
       out += "\\t";
-    } else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-      // Go escapes <, > and & too, so an echoed value never reads as markup.
+    } else if (c < 0x80) {
+      // Control characters, and <, > and & as Go escapes them, so an echoed value never reads
+      // as markup.
       out += "\\u00";
       out += kHex[c >> 4];
       out += kHex[c & 0xF];
-    } else if (c >= 0x80) {
+    } else {
       const size_t n = utf8Length(text, i);
       if (n == 0) {
         out += "\\ufffd";
-        ++i;
+        plain = ++i;
         continue;
       }
       out.append(text.substr(i, n));
       i += n;
+      plain = i;
       continue;
-    } else {
-      out += static_cast<char>(c);
     }
-    ++i;
+    plain = ++i;
   }
+  out.append(text.substr(plain));
   out += '"';
+}
+
+std::string jsonString(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  appendJsonString(out, text);
   return out;
 }
 

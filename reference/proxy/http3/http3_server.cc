@@ -51,8 +51,11 @@ class Http3Server::Impl {
                   std::string_view bytes);
   void accept(TimePoint now, const UdpEndpoint& local, const UdpEndpoint& remote,
               std::string_view bytes, const lib::PacketHeader& header);
-  // After a read, an expiry or an answer: act on the result, then send what is ready.
+  // After a read, an expiry or an answer: act on the result and mark the connection for
+  // writing. Writes wait for takeOutput(), so a burst of datagrams and the answers they cause
+  // leave in as few packets as ngtcp2 can pack them into (one per answer otherwise).
   void service(ServerConnection& c, TimePoint now, lib::IoResult result);
+  void writePending();
   void startClosing(ServerConnection& c, TimePoint now, CloseCause cause);
   void forget(ServerConnection& c, CloseCause cause);
   void reportClosed(ServerConnection& c, CloseCause cause);
@@ -65,6 +68,7 @@ class Http3Server::Impl {
   std::map<uint64_t, std::shared_ptr<ServerConnection>> by_id;
   std::deque<ServerEvent> events;
   std::vector<Datagram> out;
+  std::vector<uint64_t> to_write;  // connections service() marked, by id
   uint64_t next_id = 1;
   bool draining = false;
 };
@@ -171,6 +175,8 @@ class ServerConnection final : public lib::ConnectionSink {
   std::vector<int64_t> to_reset;
   std::optional<TimePoint> gone_at;  // closing or draining: forgotten then
   std::string close_packet;          // resent when the client keeps sending while we close
+  bool write_pending = false;        // listed in Impl::to_write
+  TimePoint write_at;                // the latest time it was serviced: its writes' timestamp
 
  private:
   void emit(http1::Event event) { server_.events.push_back(StreamEvent{id_, std::move(event)}); }
@@ -294,7 +300,27 @@ void Http3Server::Impl::service(ServerConnection& c, TimePoint now, lib::IoResul
     startClosing(c, now, CloseCause::kLocal);
     return;
   }
-  if (c.quic->write(now, out) == lib::IoResult::kClose) startClosing(c, now, CloseCause::kError);
+  c.write_at = now;
+  if (!c.write_pending) {
+    c.write_pending = true;
+    to_write.push_back(c.id());
+  }
+}
+
+void Http3Server::Impl::writePending() {
+  for (const uint64_t id : std::exchange(to_write, {})) {
+    ServerConnection* c = find(id);
+    if (c == nullptr || !c->write_pending) continue;
+    c->write_pending = false;
+    if (c->state != ServerConnection::State::kHandshaking &&
+        c->state != ServerConnection::State::kOpen) {
+      continue;
+    }
+    const std::shared_ptr<ServerConnection> keep = c->self.lock();
+    if (c->quic->write(c->write_at, out) == lib::IoResult::kClose) {
+      startClosing(*c, c->write_at, CloseCause::kError);
+    }
+  }
 }
 
 void Http3Server::Impl::startClosing(ServerConnection& c, TimePoint now, CloseCause cause) {
@@ -449,7 +475,10 @@ void Http3Server::closeConnection(TimePoint now, uint64_t connection) {
   }
 }
 
-std::vector<Datagram> Http3Server::takeOutput() { return std::exchange(impl_->out, {}); }
+std::vector<Datagram> Http3Server::takeOutput() {
+  impl_->writePending();
+  return std::exchange(impl_->out, {});
+}
 
 size_t Http3Server::connectionCount() const { return impl_->by_id.size(); }
 

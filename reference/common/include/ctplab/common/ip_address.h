@@ -18,6 +18,9 @@ class IpAddress {
   // Parses a bare literal as Go's net.ParseIP does: dotted IPv4 without leading zeros, or IPv6
   // (with `::` and an optional trailing dotted IPv4). No port, brackets or zone.
   static std::optional<IpAddress> parse(std::string_view text);
+  // From network-order bytes, as a socket API hands them over.
+  static IpAddress v4(const std::array<uint8_t, 4>& bytes);
+  static IpAddress v6(const std::array<uint8_t, 16>& bytes);
 
   Family family() const { return family_; }
   // Network-order bytes; IPv4 uses the first 4.

@@ -45,5 +45,7 @@ std::string canonicalHeaderKey(std::string_view name);
 
 // A JSON string literal with quotes; control characters and non-UTF-8 bytes are escaped.
 std::string jsonString(std::string_view text);
+// The same, appended to `out`.
+void appendJsonString(std::string& out, std::string_view text);
 
 }  // namespace ctplab::live

@@ -69,7 +69,8 @@ class Http3Server {
   // One received datagram. Malformed or unroutable ones are dropped and counted, never fatal.
   void onDatagram(TimePoint now, const UdpEndpoint& local, const UdpEndpoint& remote,
                   std::string_view bytes);
-  // Arm one timer at nextExpiry() and call onExpiry when it fires.
+  // Arm one timer at nextExpiry() (after takeOutput: writing moves it) and call onExpiry when
+  // it fires.
   std::optional<TimePoint> nextExpiry() const;
   void onExpiry(TimePoint now);
 
@@ -90,7 +91,8 @@ class Http3Server {
   // Closes one connection the same way (e.g. its listener went away in a reload).
   void closeConnection(TimePoint now, uint64_t connection);
 
-  // Datagrams produced by the calls above, in order; the caller sends them.
+  // Datagrams produced by the calls above, in order; the caller sends them. Connections write
+  // here, not in each call: what a burst of datagrams and answers made ready leaves together.
   std::vector<Datagram> takeOutput();
   // Connections alive (handshaking, open or closing).
   size_t connectionCount() const;
