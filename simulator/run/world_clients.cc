@@ -452,10 +452,7 @@ void World::clientVanishes(uint32_t id) {
 void World::finishClient(uint32_t id) {
   Client& c = clients_[id];
   if (c.phase == ClientPhase::kDone) return;
-  if (c.quic != kNone) {
-    c.via_quic = true;  // the background QUIC connection goes with the client
-    quicClientCloses(id);
-  }
+  if (c.quic != kNone) quicClientCloses(id);  // a background QUIC connection goes with it
   sim_.cancel(c.timer);
   c.phase = ClientPhase::kDone;
   ++c.gen;  // stale timers of this client are ignored from now on

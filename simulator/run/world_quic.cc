@@ -271,6 +271,7 @@ void World::quicResponseArrives(uint32_t qi, int status, const std::string& alt_
   // A response to a request the client already moved to TCP is dropped.
   if (c.quic != qi || !c.via_quic || c.phase != ClientPhase::kAwaiting) return;
   ++c.on_conn;
+  c.close_after_response = false;  // HTTP/3 has no `connection: close`
   finishRequest(id, RequestOutcome::kResponse, status);
   if (!alt_svc.empty()) learnAltSvc(id, alt_svc);
   afterResponse(id);
