@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include <array>
+#include <cerrno>
 #include <cstring>
 #include <utility>
 #include <variant>
@@ -17,11 +18,32 @@ namespace {
 
 // Datagrams taken per readiness before the loop serves others; what is left waits for the next.
 constexpr int kReceiveBatch = 64;
+// Datagrams taken per recvmmsg call (each into a slot of kReceiveSlot bytes).
+constexpr size_t kReceiveSlots = 16;
+constexpr size_t kReceiveSlot = 65536;
 // Datagrams handed to the kernel per sendmmsg call.
 constexpr size_t kSendBatch = 64;
 
 // The peer as the socket API wants it; a dual-stack IPv6 socket reaches IPv4 peers through
 // v4-mapped addresses.
+// The sender as the data plane names it (a v4-mapped IPv6 sender is its IPv4 address).
+proxy::http3::UdpEndpoint fromSockaddr(const sockaddr_storage& from) {
+  if (from.ss_family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(&from);
+    std::array<uint8_t, 4> b;
+    std::memcpy(b.data(), &in->sin_addr, 4);
+    return {IpAddress::v4(b), ntohs(in->sin_port)};
+  }
+  const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&from);
+  std::array<uint8_t, 16> b;
+  std::memcpy(b.data(), &in6->sin6_addr, 16);
+  static constexpr uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (std::memcmp(b.data(), kMapped, sizeof kMapped) == 0) {
+    return {IpAddress::v4({b[12], b[13], b[14], b[15]}), ntohs(in6->sin6_port)};
+  }
+  return {IpAddress::v6(b), ntohs(in6->sin6_port)};
+}
+
 socklen_t toSockaddr(const proxy::http3::UdpEndpoint& to, bool v6_socket, sockaddr_storage& out) {
   std::memset(&out, 0, sizeof out);
   const auto& b = to.address.bytes();
@@ -130,36 +152,39 @@ void QuicListener::receive() {
 void QuicListener::onReceived(const error_code& ec, size_t) {
   if (closed_ || ec == asio::error::operation_aborted) return;
   const TimePoint now = worker_.shared().clock->now();
-  for (int i = 0; i < kReceiveBatch; ++i) {
-    error_code read_error;
-    const size_t n =
-        socket_.receive_from(asio::buffer(buffer_.data(), buffer_.size()), sender_, 0, read_error);
-    if (read_error == asio::error::would_block || read_error == asio::error::try_again) break;
-    // An ICMP error reported on the socket (a peer's port unreachable) is no reason to stop.
-    if (read_error) continue;
-    handleDatagram(now, n);
+  // Several datagrams per system call; a recvfrom per datagram cost as much as the reading.
+  std::array<mmsghdr, kReceiveSlots> messages;
+  std::array<iovec, kReceiveSlots> parts;
+  std::array<sockaddr_storage, kReceiveSlots> senders;
+  for (size_t taken = 0; taken < static_cast<size_t>(kReceiveBatch);) {
+    for (size_t k = 0; k < kReceiveSlots; ++k) {
+      messages[k] = {};
+      parts[k] = {buffer_.data() + k * kReceiveSlot, kReceiveSlot};
+      messages[k].msg_hdr.msg_name = &senders[k];
+      messages[k].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+      messages[k].msg_hdr.msg_iov = &parts[k];
+      messages[k].msg_hdr.msg_iovlen = 1;
+    }
+    const int n =
+        ::recvmmsg(socket_.native_handle(), messages.data(), kReceiveSlots, MSG_DONTWAIT, nullptr);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      // An ICMP error reported on the socket (a peer's port unreachable) is no reason to stop.
+      ++taken;
+      continue;
+    }
+    for (int k = 0; k < n && server_; ++k) {
+      const size_t size = messages[k].msg_len;
+      // No QUIC packet is larger than a slot; a truncated one would only be dropped later.
+      if ((messages[k].msg_hdr.msg_flags & MSG_TRUNC) != 0) continue;
+      server_->onDatagram(now, local_, fromSockaddr(senders[k]),
+                          std::string_view(buffer_.data() + k * kReceiveSlot, size));
+    }
+    taken += static_cast<size_t>(n);
+    if (static_cast<size_t>(n) < kReceiveSlots) break;
   }
   afterActivity(now);
   receive();
-}
-
-proxy::http3::UdpEndpoint QuicListener::peerOf(const udp::endpoint& sender) {
-  if (sender != last_sender_) {
-    auto address = sender.address();
-    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
-      address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
-    }
-    const IpAddress peer = address.is_v4() ? IpAddress::v4(address.to_v4().to_bytes())
-                                           : IpAddress::v6(address.to_v6().to_bytes());
-    last_peer_ = {peer, sender.port()};
-    last_sender_ = sender;
-  }
-  return last_peer_;
-}
-
-void QuicListener::handleDatagram(TimePoint now, size_t n) {
-  if (!server_) return;
-  server_->onDatagram(now, local_, peerOf(sender_), std::string_view(buffer_.data(), n));
 }
 
 void QuicListener::afterActivity(TimePoint now) {

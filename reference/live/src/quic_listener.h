@@ -55,11 +55,9 @@ class QuicListener : public std::enable_shared_from_this<QuicListener> {
   void applyConfig(QuicPortConfig config);
   void receive();
   void onReceived(const error_code& ec, size_t n);
-  void handleDatagram(TimePoint now, size_t n);
   void pumpEvents(TimePoint now);
   void flush();
   void armTimer();
-  proxy::http3::UdpEndpoint peerOf(const udp::endpoint& sender);
 
   Worker& worker_;
   udp::socket socket_;
@@ -68,10 +66,8 @@ class QuicListener : public std::enable_shared_from_this<QuicListener> {
   QuicPortConfig config_;
   std::unique_ptr<proxy::http3::Http3Server> server_;
   std::unordered_map<uint64_t, std::shared_ptr<QuicSession>> sessions_;
-  std::vector<char> buffer_ = std::vector<char>(65536);
-  udp::endpoint sender_;
-  udp::endpoint last_sender_;  // the last peer, converted once
-  proxy::http3::UdpEndpoint last_peer_;
+  // recvmmsg's slots, 64 KiB each: a datagram on loopback may be that large.
+  std::vector<char> buffer_ = std::vector<char>(16 * 65536);
   std::optional<TimePoint> timer_at_;
   uint64_t timer_generation_ = 0;
   bool closed_ = false;
