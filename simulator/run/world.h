@@ -179,7 +179,8 @@ struct QuicConnection {
   bool in_use = false;
   uint32_t client = kNone;  // kNone once the client is done with it
   uint32_t population = 0;
-  size_t port = 0;  // index into GatewayModel::ports()
+  uint64_t client_index = 0;  // the client's index in its population, for results
+  size_t port = 0;            // index into GatewayModel::ports()
   IpAddress peer;
   uint32_t replica = kNone;
   bool balanced = false;
@@ -188,7 +189,6 @@ struct QuicConnection {
   uint32_t initials = 0;       // Initial flights sent
   bool client_ready = false;   // the handshake completed for the client
   bool early_request = false;  // the first request rode as 0-RTT data with the first Initial
-  TimePoint opened_at;
   // Gateway side.
   bool server_open = false;  // the gateway took the connection (its first Initial arrived)
   bool server_closed = false;
@@ -201,7 +201,6 @@ struct QuicConnection {
   bool pending_early = false;  // a 0-RTT request arrived before the handshake finished
   std::optional<RequestVerdict> verdict;  // the current request's, as on TCP connections
   TimePoint cpu_done, c2s_last, s2c_last, last_activity;
-  EventId idle_timer{};
 };
 
 class World {
@@ -272,6 +271,9 @@ class World {
   void quicRequestArrives(uint32_t q, uint64_t stream);
   void quicRoute(uint32_t q, uint64_t stream, std::unique_ptr<proxy::http_flow::HeadOutcome> head,
                  std::unique_ptr<proxy::http1::RequestHead> forwarded);
+  // Every filter let the request on: the backend record, then the backend.
+  void quicAccepted(uint32_t q, uint64_t stream, proxy::http1::HeaderList route_headers,
+                    const proxy::http1::RequestHead* forwarded, const IpAddress& client);
   void quicToBackend(uint32_t q, uint64_t stream, proxy::http1::HeaderList route_headers);
   void quicRespond(uint32_t q, uint64_t stream, int status, uint64_t body_bytes,
                    const proxy::http1::HeaderList& headers, bool count_status);
@@ -326,6 +328,19 @@ class World {
   // then the backend once the gateway's CPU is done with it.
   void routeAccepted(uint32_t id, uint64_t request_id, proxy::http1::HeaderList route_headers,
                      const IpAddress& client);
+  // What TCP and QUIC requests share once their head is read: the route's filters on `lrt` at
+  // the run's calendar time (JWT adds claim headers to `forwarded`), the authorization decision
+  // written into `verdict`, and the CPU the JWT signature checks cost (returned in `cpu`, for the
+  // caller's connection to pay).
+  proxy::http_flow::RouteOutcome routeOn(const gateway::ListenerRuntime& lrt, Replica& replica,
+                                         const proxy::http_flow::HeadOutcome& head,
+                                         proxy::http1::RequestHead* forwarded,
+                                         std::optional<RequestVerdict>& verdict, Duration& cpu);
+  // outputs.backendRequests: the request as the backend receives it.
+  void recordBackendRequest(uint32_t population, uint64_t client_index,
+                            const proxy::http1::RequestHead& forwarded, const IpAddress& client);
+  // The calendar the run stands on: certificates and JWT exp/nbf are judged against it.
+  TimePoint calendar() const { return scenario_.now + (sim_.now() - start_); }
   // Hands the routed request to the backend model; `deferred` when it waited for the CPU.
   void forwardToBackend(uint32_t conn, uint64_t request_id, bool deferred);
   // Charges `cost` of gateway CPU to the connection: on its worker behind the work queued there

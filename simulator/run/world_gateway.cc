@@ -142,10 +142,9 @@ void World::chooseFilterChain(uint32_t id) {
     // The handshake's outcome: a real one at this instant, or the verdict the same population
     // already got on this chain while its certificates' validity stayed the same.
     // Certificates are judged on the calendar: the scenario's `now` plus the time run so far.
-    const TimePoint calendar = scenario_.now + (sim_.now() - start_);
     std::shared_ptr<const tls::HandshakeVerdict> verdict =
         lrt.tls_context
-            ? handshakes_.verdict(server->listener, lrt.tls_context, c.population, calendar)
+            ? handshakes_.verdict(server->listener, lrt.tls_context, c.population, calendar())
             : nullptr;
     // The gateway's TLS flight leaves after the handshake's CPU cost; with workers, once the
     // connection's worker got to it.
@@ -316,20 +315,9 @@ void World::handleRequest(uint32_t id, uint64_t request_id) {
     return;
   }
   const auto& lrt = gatewayOf(id).listeners()[static_cast<size_t>(s.current_listener)];
-  // Calendar time, as the certificates are judged: JWT exp/nbf are instants on the calendar.
-  const TimePoint calendar = scenario_.now + (sim_.now() - start_);
-  const proxy::http_flow::RouteContext context{calendar, lrt.state.get(), s.forwarded.get()};
-  auto routed = proxy::http_flow::routeRequest(
-      *lrt.flow, flowStats(*lrt.stats, &replicaOf(id).global_rate_limit), *head, context);
-  if (routed.jwt && routed.jwt->signature_verifications != 0) {
-    chargeCpu(id, Duration::nanoseconds(scenario_.host.jwt_verify_cost.ns() *
-                                        routed.jwt->signature_verifications));
-  }
-  if (routed.authz && c.verdict) {
-    const auto* policy = lrt.flow->routes().authorization(routed.route.index);
-    c.verdict->decision = decisionKind(*routed.authz, policy->defaultAction());
-    c.verdict->rule = routed.authz->rule ? static_cast<int32_t>(*routed.authz->rule) : -1;
-  }
+  Duration jwt_cpu;
+  auto routed = routeOn(lrt, replicaOf(id), *head, s.forwarded.get(), c.verdict, jwt_cpu);
+  chargeCpu(id, jwt_cpu);
   if (auto& reply = routed.reply) {
     respondLocal(id, reply->status, reply->body, std::move(reply->headers), reply->count_status);
     return;
@@ -369,10 +357,7 @@ void World::routeAccepted(uint32_t id, uint64_t request_id, proxy::http1::Header
   ServerSide& s = *c.server;
   s.route_headers = std::move(route_headers);
   if (s.forwarded && scenario_.outputs.backend_requests) {
-    BackendRequest seen{
-        c.population, c.client_index, s.forwarded->method, s.forwarded->target, client, {}, true};
-    for (const auto& h : s.forwarded->headers) seen.headers.emplace_back(h.name, h.value);
-    result_.backend_requests.push_back(std::move(seen));
+    recordBackendRequest(c.population, c.client_index, *s.forwarded, client);
   }
   s.forwarded.reset();
   if (c.cpu_done > sim_.now()) {
@@ -385,6 +370,36 @@ void World::routeAccepted(uint32_t id, uint64_t request_id, proxy::http1::Header
     return;
   }
   forwardToBackend(id, request_id, false);
+}
+
+proxy::http_flow::RouteOutcome World::routeOn(const gateway::ListenerRuntime& lrt, Replica& replica,
+                                              const proxy::http_flow::HeadOutcome& head,
+                                              proxy::http1::RequestHead* forwarded,
+                                              std::optional<RequestVerdict>& verdict,
+                                              Duration& cpu) {
+  const proxy::http_flow::RouteContext context{calendar(), lrt.state.get(), forwarded};
+  auto routed = proxy::http_flow::routeRequest(
+      *lrt.flow, flowStats(*lrt.stats, &replica.global_rate_limit), head, context);
+  cpu = Duration();
+  if (routed.jwt && routed.jwt->signature_verifications != 0) {
+    cpu = Duration::nanoseconds(scenario_.host.jwt_verify_cost.ns() *
+                                routed.jwt->signature_verifications);
+  }
+  if (routed.authz && verdict) {
+    const auto* policy = lrt.flow->routes().authorization(routed.route.index);
+    verdict->decision = decisionKind(*routed.authz, policy->defaultAction());
+    verdict->rule = routed.authz->rule ? static_cast<int32_t>(*routed.authz->rule) : -1;
+  }
+  return routed;
+}
+
+void World::recordBackendRequest(uint32_t population, uint64_t client_index,
+                                 const proxy::http1::RequestHead& forwarded,
+                                 const IpAddress& client) {
+  BackendRequest seen{population, client_index, forwarded.method, forwarded.target, client,
+                      {},         true};
+  for (const auto& h : forwarded.headers) seen.headers.emplace_back(h.name, h.value);
+  result_.backend_requests.push_back(std::move(seen));
 }
 
 void World::forwardToBackend(uint32_t id, uint64_t request_id, bool deferred) {

@@ -145,8 +145,8 @@ uint32_t World::openQuic(uint32_t id, bool with_request) {
   q.in_use = true;
   q.client = id;
   q.population = c.population;
+  q.client_index = c.index;
   q.peer = pop.source.addressAt(c.address);
-  q.opened_at = sim_.now();
   q.c2s_last = q.s2c_last = q.last_activity = sim_.now();
   q.early_request = with_request;
   if (with_request) q.next_stream = 4;  // stream 0 carries the early request
@@ -385,10 +385,9 @@ void World::quicInitialArrives(uint32_t qi) {
     }
   }
   if (q.early_request) q.pending_early = true;
-  const TimePoint calendar = scenario_.now + (sim_.now() - start_);
   std::shared_ptr<const tls::HandshakeVerdict> verdict =
       lrt.tls_context ? handshakes_.verdict(static_cast<size_t>(listener), lrt.tls_context,
-                                            q.population, calendar)
+                                            q.population, calendar())
                       : nullptr;
   const TimePoint done =
       chargeCpuOn(q.replica, q.worker, q.cpu_done, tlsHandshakeCost(verdict.get()));
@@ -474,46 +473,27 @@ void World::quicRoute(uint32_t qi, uint64_t stream,
   Replica& replica = replicas_[q.replica];
   const size_t listener = static_cast<size_t>(q.listener);
   const auto& lrt = replica.gateway->listeners()[listener];
-  const TimePoint calendar = scenario_.now + (sim_.now() - start_);
-  const proxy::http_flow::RouteContext context{calendar, lrt.state.get(), forwarded.get()};
-  auto routed = proxy::http_flow::routeRequest(
-      *lrt.flow, flowStats(*lrt.stats, &replica.global_rate_limit), *head, context);
-  if (routed.jwt && routed.jwt->signature_verifications != 0) {
-    chargeCpuOn(q.replica, q.worker, q.cpu_done,
-                Duration::nanoseconds(scenario_.host.jwt_verify_cost.ns() *
-                                      routed.jwt->signature_verifications));
-  }
-  if (routed.authz && q.verdict) {
-    const auto* policy = lrt.flow->routes().authorization(routed.route.index);
-    q.verdict->decision = decisionKind(*routed.authz, policy->defaultAction());
-    q.verdict->rule = routed.authz->rule ? static_cast<int32_t>(*routed.authz->rule) : -1;
-  }
+  Duration jwt_cpu;
+  auto routed = routeOn(lrt, replica, *head, forwarded.get(), q.verdict, jwt_cpu);
+  chargeCpuOn(q.replica, q.worker, q.cpu_done, jwt_cpu);
   if (auto& reply = routed.reply) {
     quicRespond(qi, stream, reply->status, reply->body.size(), reply->headers, reply->count_status);
     return;
   }
-  if (forwarded && scenario_.outputs.backend_requests) {
-    BackendRequest seen{q.population,
-                        clients_[q.client].index,
-                        forwarded->method,
-                        forwarded->target,
-                        head->detection.client,
-                        {},
-                        true};
-    for (const auto& h : forwarded->headers) seen.headers.emplace_back(h.name, h.value);
-    result_.backend_requests.push_back(std::move(seen));
-  }
+  const IpAddress client = head->detection.client;
   if (routed.global_check.empty()) {
-    quicToBackend(qi, stream, std::move(routed.response_headers));
+    quicAccepted(qi, stream, std::move(routed.response_headers), forwarded.get(), client);
     return;
   }
   // The request waits for the rate-limit service; its answer decides, or its failure lets it on.
   auto descriptors = routed.global_check;
   auto pending = std::make_shared<proxy::http_flow::RouteOutcome>(std::move(routed));
+  std::shared_ptr<const proxy::http1::RequestHead> kept = std::move(forwarded);
   const uint32_t gen = q.gen;
   ratelimit_service_.check(
       sim_, std::move(descriptors),
-      [this, qi, gen, stream, pending, listener](const proxy::ratelimit::GlobalCheckReply& reply) {
+      [this, qi, gen, stream, pending, listener, kept,
+       client](const proxy::ratelimit::GlobalCheckReply& reply) {
         QuicConnection& qq = quics_[qi];
         if (qq.gen != gen || qq.server_closed || qq.open_stream != stream + 1) return;
         Replica& r = replicas_[qq.replica];
@@ -525,8 +505,17 @@ void World::quicRoute(uint32_t qi, uint64_t stream,
                       answer->count_status);
           return;
         }
-        quicToBackend(qi, stream, std::move(pending->response_headers));
+        quicAccepted(qi, stream, std::move(pending->response_headers), kept.get(), client);
       });
+}
+
+void World::quicAccepted(uint32_t qi, uint64_t stream, proxy::http1::HeaderList route_headers,
+                         const proxy::http1::RequestHead* forwarded, const IpAddress& client) {
+  const QuicConnection& q = quics_[qi];
+  if (forwarded != nullptr && scenario_.outputs.backend_requests) {
+    recordBackendRequest(q.population, q.client_index, *forwarded, client);
+  }
+  quicToBackend(qi, stream, std::move(route_headers));
 }
 
 void World::quicToBackend(uint32_t qi, uint64_t stream, proxy::http1::HeaderList route_headers) {
@@ -577,7 +566,7 @@ void World::quicArmIdle(uint32_t qi) {
   const Duration idle = std::min(quicGateway(qi).ports()[q.port].quic_idle_timeout,
                                  populations_[q.population].spec->http3->idle_timeout);
   const uint32_t gen = q.gen;
-  q.idle_timer = at(q.last_activity + idle, [this, qi, gen, idle] {
+  at(q.last_activity + idle, [this, qi, gen, idle] {
     QuicConnection& qq = quics_[qi];
     if (qq.gen != gen || qq.server_closed) return;
     // A request in progress, or a holding client's keep-alive PINGs, keep it alive.

@@ -70,7 +70,10 @@ socklen_t toSockaddr(const proxy::http3::UdpEndpoint& to, bool v6_socket, sockad
 }  // namespace
 
 QuicListener::QuicListener(Worker& worker, udp::socket socket, proxy::http3::UdpEndpoint local)
-    : worker_(worker), socket_(std::move(socket)), timer_(socket_.get_executor()), local_(local) {}
+    : worker_(worker), socket_(std::move(socket)), timer_(socket_.get_executor()), local_(local) {
+  error_code ec;
+  v6_socket_ = socket_.local_endpoint(ec).address().is_v6();
+}
 
 QuicListener::~QuicListener() {
   sessions_.clear();  // before the server their exchanges answer through
@@ -235,8 +238,6 @@ void QuicListener::pumpEvents(TimePoint now) {
 void QuicListener::flush() {
   const std::vector<proxy::http3::Datagram> out = server_->takeOutput();
   if (out.empty()) return;
-  error_code ec;
-  const bool v6_socket = socket_.local_endpoint(ec).address().is_v6();
   // One system call per batch: a sendto per datagram was a quarter of the CPU under load.
   std::array<mmsghdr, kSendBatch> messages;
   std::array<iovec, kSendBatch> parts;
@@ -248,7 +249,7 @@ void QuicListener::flush() {
       messages[k] = {};
       parts[k] = {const_cast<char*>(d.bytes.data()), d.bytes.size()};
       messages[k].msg_hdr.msg_name = &peers[k];
-      messages[k].msg_hdr.msg_namelen = toSockaddr(d.remote, v6_socket, peers[k]);
+      messages[k].msg_hdr.msg_namelen = toSockaddr(d.remote, v6_socket_, peers[k]);
       messages[k].msg_hdr.msg_iov = &parts[k];
       messages[k].msg_hdr.msg_iovlen = 1;
     }

@@ -70,6 +70,7 @@ class QuicListener : public std::enable_shared_from_this<QuicListener> {
   std::vector<char> buffer_ = std::vector<char>(16 * 65536);
   std::optional<TimePoint> timer_at_;
   uint64_t timer_generation_ = 0;
+  bool v6_socket_ = false;  // sends to IPv4 peers need v4-mapped addresses
   bool closed_ = false;
   bool pumping_ = false;
 };

@@ -154,5 +154,36 @@ TEST(Http3Scenarios, LossCostsRetransmissionsNotRequests) {
   EXPECT_LE(browsers.quic->handshake_timeout, browsers.quic->udp_blocked_clients);
 }
 
+TEST(Http3Scenarios, TheBackendSeesHttp3RequestsAsItSeesTcpOnes) {
+  auto loaded = scenario::loadScenarioFile(CTPLAB_SOURCE_DIR "/" + std::string(kUpgrade));
+  ASSERT_TRUE(loaded.ok());
+  loaded.scenario.duration = Duration::seconds(20);
+  loaded.scenario.outputs.backend_requests = true;
+  policy::Diagnostics diags;
+  std::vector<std::string> notes;
+  auto prepared = prepareScenario(loaded.scenario, diags, notes);
+  ASSERT_TRUE(prepared.gateway);
+  SimulateOptions options;
+  options.resources = &prepared.loaded->resources;
+  auto r = simulate(loaded.scenario, *prepared.gateway, options);
+  ASSERT_TRUE(r);
+  const RunResult& run = r.value();
+  const PopulationResult& browsers = population(run, "browsers");
+  ASSERT_GT(browsers.quic->responses, 0u);
+  // Every answered request went through the backend once, over either transport, with the
+  // forwarding headers the request flow adds.
+  uint64_t answered = 0;
+  for (const auto& p : run.populations) answered += p.requests.responses();
+  uint64_t in_flight = 0;
+  for (const auto& p : run.populations) in_flight += p.requests.unfinished;
+  EXPECT_GE(run.backend_requests.size(), answered);
+  EXPECT_LE(run.backend_requests.size(), answered + in_flight);
+  for (const auto& b : run.backend_requests) {
+    bool xff = false;
+    for (const auto& [name, value] : b.headers) xff = xff || name == "x-forwarded-for";
+    ASSERT_TRUE(xff);
+  }
+}
+
 }  // namespace
 }  // namespace ctplab::sim::run::testing
