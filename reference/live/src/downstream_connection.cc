@@ -344,7 +344,7 @@ void DownstreamConnection::pump(TimePoint now) {
       // HTTP/1 serves one request at a time: a new head means the previous one is over.
       if (!codec_->isHttp2()) cancelExchanges();
       ExchangeHost& host = *this;
-      auto exchange = std::make_shared<Exchange>(context_, host, socket_.get_executor(), id);
+      auto exchange = std::make_shared<Exchange>(context_, host, id);
       exchanges_[id] = exchange;
       exchange->onHead(now, *head);
       continue;
@@ -604,6 +604,10 @@ std::optional<TimePoint> DownstreamConnection::nextDeadline() const {
 void DownstreamConnection::armTimer() {
   const std::optional<TimePoint> next = nextDeadline();
   if (next == timer_at_) return;
+  // Keep-alive moves the deadline with every request (stream idle, then connection idle, each
+  // later than the last): a wait already due no later is kept, and when it fires early it only
+  // re-arms. That spares a cancel and a new wait per request.
+  if (next && timer_at_ && *timer_at_ <= *next) return;
   timer_at_ = next;
   const uint64_t generation = ++timer_generation_;
   if (!next) {
@@ -614,7 +618,13 @@ void DownstreamConnection::armTimer() {
   timer_.async_wait([self = shared_from_this(), generation](const error_code& ec) {
     if (ec || generation != self->timer_generation_ || self->phase_ == Phase::kClosed) return;
     self->timer_at_.reset();
-    self->onTimer(self->worker_.shared().clock->now());
+    const TimePoint now = self->worker_.shared().clock->now();
+    const std::optional<TimePoint> due = self->nextDeadline();
+    if (due && now < *due) {
+      self->armTimer();
+      return;
+    }
+    self->onTimer(now);
   });
 }
 

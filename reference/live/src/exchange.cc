@@ -14,11 +14,17 @@ namespace ctplab::live {
 
 namespace {
 
+using namespace std::string_view_literals;
+
+// Every relayed field is checked against these: lengths compared first, inline.
+bool sameName(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && proxy::http1::equalsIgnoreCase(a, b);
+}
+
 bool isHopByHopResponseField(std::string_view name) {
-  using proxy::http1::equalsIgnoreCase;
-  for (std::string_view h : {"connection", "keep-alive", "proxy-connection", "transfer-encoding",
-                             "upgrade", "te", "trailer"}) {
-    if (equalsIgnoreCase(name, h)) return true;
+  for (std::string_view h : {"connection"sv, "keep-alive"sv, "proxy-connection"sv,
+                             "transfer-encoding"sv, "upgrade"sv, "te"sv, "trailer"sv}) {
+    if (sameName(name, h)) return true;
   }
   return false;
 }
@@ -29,15 +35,22 @@ constexpr std::string_view kUpstreamFailure =
 }  // namespace
 
 Exchange::Exchange(std::shared_ptr<const ConnectionContext> context, ExchangeHost& host,
+                   uint64_t request_id)
+    : context_(std::move(context)), host_(&host), id_(request_id) {}
+
+Exchange::Exchange(std::shared_ptr<const ConnectionContext> context, ExchangeHost& host,
                    asio::any_io_executor executor, uint64_t request_id)
-    : context_(std::move(context)), host_(&host), backend_timer_(executor), id_(request_id) {}
+    : context_(std::move(context)),
+      host_(&host),
+      timer_executor_(std::move(executor)),
+      id_(request_id) {}
 
 Exchange::~Exchange() { cancel(); }
 
 void Exchange::cancel() {
   if (cancelled_) return;
   cancelled_ = true;
-  backend_timer_.cancel();
+  if (backend_timer_) backend_timer_->cancel();
   // An abandoned upstream request owns its connection: its response may still arrive on it.
   if (upstream_) upstream_->cancel();
   upstream_.reset();
@@ -137,8 +150,13 @@ void Exchange::answerFromEcho(TimePoint now, std::string_view route) {
     respondBackend(now, reply.status, "", std::move(reply.headers), reply.body, false);
     return;
   }
-  backend_timer_.expires_after(std::chrono::nanoseconds(reply.delay.ns()));
-  backend_timer_.async_wait(
+  if (timer_executor_) {
+    backend_timer_.emplace(timer_executor_);
+  } else {
+    backend_timer_.emplace(worker().context());
+  }
+  backend_timer_->expires_after(std::chrono::nanoseconds(reply.delay.ns()));
+  backend_timer_->async_wait(
       [self = shared_from_this(), reply = std::move(reply)](const error_code& ec) mutable {
         // A local reply (a timeout) may have answered the request while the backend waited.
         if (ec || self->cancelled_ || !self->host_->isOpen(self->id_)) return;
@@ -150,10 +168,14 @@ void Exchange::answerFromEcho(TimePoint now, std::string_view route) {
 
 void Exchange::answerFromUpstream() {
   upstream_ = worker().upstreamPool().acquire();
-  std::weak_ptr<Exchange> weak = shared_from_this();
+  // A plain pointer fits the callback's inline storage (no allocation per request). It cannot
+  // dangle: an exchange that goes away cancels its upstream request, which drops the callback.
+  Exchange* exchange = this;
   upstream_->send(serializeUpstreamRequest(*forwarded_, body_), forwarded_->method == "HEAD",
-                  [weak](UpstreamResult result) {
-                    if (auto self = weak.lock()) self->onUpstreamResult(std::move(result));
+                  [exchange](UpstreamResult result) {
+                    // Answering may drop the connection's last reference to the exchange.
+                    const auto self = exchange->shared_from_this();
+                    self->onUpstreamResult(std::move(result));
                   });
   body_.clear();
 }
@@ -165,18 +187,14 @@ void Exchange::onUpstreamResult(UpstreamResult result) {
   const TimePoint now = worker().shared().clock->now();
   switch (result.kind) {
     case UpstreamResult::Kind::kOk: {
-      proxy::http1::HeaderList headers;
-      for (auto& h : result.headers) {
-        if (isHopByHopResponseField(h.name)) continue;
+      const bool head = forwarded_->method == "HEAD";
+      // Filtered in place: the list the parser built becomes the response's.
+      std::erase_if(result.headers, [head](const proxy::http1::Header& h) {
         // The body is relayed whole, so its length is ours to state (HEAD keeps the upstream's).
-        if (proxy::http1::equalsIgnoreCase(h.name, "content-length") &&
-            forwarded_->method != "HEAD") {
-          continue;
-        }
-        headers.push_back(std::move(h));
-      }
-      respondBackend(now, result.status, result.reason, std::move(headers), result.body,
-                     forwarded_->method == "HEAD");
+        return isHopByHopResponseField(h.name) || (!head && sameName(h.name, "content-length"sv));
+      });
+      respondBackend(now, result.status, result.reason, std::move(result.headers), result.body,
+                     head);
       break;
     }
     case UpstreamResult::Kind::kTimeout:

@@ -52,6 +52,9 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
  public:
   // `host` must stay valid until cancel() or the answer, whichever comes first.
   Exchange(std::shared_ptr<const ConnectionContext> context, ExchangeHost& host,
+           uint64_t request_id);
+  // `executor`: where the echo backend's delay timer runs (default: the worker's loop).
+  Exchange(std::shared_ptr<const ConnectionContext> context, ExchangeHost& host,
            asio::any_io_executor executor, uint64_t request_id);
   ~Exchange();
 
@@ -81,7 +84,10 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
 
   std::shared_ptr<const ConnectionContext> context_;
   ExchangeHost* host_;
-  asio::steady_timer backend_timer_;  // the echo backend's `?delay=`
+  // The echo backend's `?delay=`; made only when a request asks for one (a timer costs a
+  // service lookup to construct).
+  std::optional<asio::steady_timer> backend_timer_;
+  asio::any_io_executor timer_executor_;
   uint64_t id_;
   bool cancelled_ = false;
   bool answered_early_ = false;

@@ -72,6 +72,10 @@ proxy::Result<GatewayPlan> GatewayPlan::fromIr(const policy::ir::Gateway& gatewa
       if (it != index_by_name.end()) port.listeners.push_back(it->second);
     }
     if (port.listeners.empty()) continue;
+    for (size_t i : port.listeners) {
+      const auto& hostnames = plan.listeners_[i].ir->hostnames;
+      port.listener_hostnames.emplace_back(hostnames.begin(), hostnames.end());
+    }
     port.settings_owner = port.listeners.front();
     if (auto it = index_by_name.find(planned.settings_owner); it != index_by_name.end()) {
       port.settings_owner = it->second;
@@ -97,20 +101,13 @@ proxy::Result<GatewayPlan> GatewayPlan::fromIr(const policy::ir::Gateway& gatewa
 int GatewayPlan::chainListener(const PlannedPort& port, std::string_view sni) const {
   if (port.unsupported || port.listeners.empty()) return -1;
   if (!port.tls) return static_cast<int>(port.settings_owner);
-  std::vector<std::vector<std::string_view>> names;
-  for (size_t i : port.listeners) {
-    names.emplace_back(listeners_[i].ir->hostnames.begin(), listeners_[i].ir->hostnames.end());
-  }
-  const int best = proxy::router::bestHostnameMatch(names, sni);
+  const int best = proxy::router::bestHostnameMatch(port.listener_hostnames, sni);
   return best < 0 ? -1 : static_cast<int>(port.listeners[static_cast<size_t>(best)]);
 }
 
 int GatewayPlan::listenerForHost(const PlannedPort& port, std::string_view host) const {
-  std::vector<std::vector<std::string_view>> names;
-  for (size_t i : port.listeners) {
-    names.emplace_back(listeners_[i].ir->hostnames.begin(), listeners_[i].ir->hostnames.end());
-  }
-  const int best = proxy::router::bestHostnameMatch(names, proxy::router::hostWithoutPort(host));
+  const int best = proxy::router::bestHostnameMatch(port.listener_hostnames,
+                                                    proxy::router::hostWithoutPort(host));
   return best < 0 ? -1 : static_cast<int>(port.listeners[static_cast<size_t>(best)]);
 }
 

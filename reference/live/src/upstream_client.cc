@@ -6,7 +6,12 @@ namespace ctplab::live {
 
 UpstreamClient::UpstreamClient(const asio::any_io_executor& executor, tcp::endpoint endpoint,
                                Limits limits)
-    : socket_(executor), timer_(executor), endpoint_(endpoint), limits_(limits), buffer_(16384) {}
+    : socket_(executor),
+      timer_(executor),
+      endpoint_(endpoint),
+      limits_(limits),
+      parser_(false, limits.max_body_bytes),
+      buffer_(16384) {}
 
 void UpstreamClient::send(std::string request, bool head_request,
                           std::function<void(UpstreamResult)> done) {
@@ -18,7 +23,7 @@ void UpstreamClient::send(std::string request, bool head_request,
   done_ = std::move(done);
   retried_ = false;
   reused_ = connected_;
-  parser_ = std::make_unique<UpstreamResponseParser>(head_request_, limits_.max_body_bytes);
+  parser_.reset(head_request_);
   ++generation_;
   if (connected_) {
     write();
@@ -30,7 +35,7 @@ void UpstreamClient::send(std::string request, bool head_request,
 void UpstreamClient::cancel() {
   done_ = nullptr;
   ++generation_;
-  timer_.cancel();
+  stopTimer();
   closeSocket();
 }
 
@@ -85,55 +90,57 @@ void UpstreamClient::read() {
 }
 
 void UpstreamClient::onBytes(size_t n) {
-  switch (parser_->feed(std::string_view(buffer_.data(), n))) {
+  switch (parser_.feed(std::string_view(buffer_.data(), n))) {
     case UpstreamResponseParser::State::kNeedMore:
       read();
       return;
     case UpstreamResponseParser::State::kError:
-      fail(UpstreamResult::Kind::kProtocolError, parser_->error());
+      fail(UpstreamResult::Kind::kProtocolError, parser_.error());
       return;
     case UpstreamResponseParser::State::kComplete:
       break;
   }
   UpstreamResult result;
-  result.status = parser_->status();
-  result.reason = parser_->reason();
-  result.headers = parser_->headers();
-  result.body = parser_->body();
-  if (!parser_->keepAlive()) closeSocket();
+  result.status = parser_.status();
+  result.reason = parser_.reason();
+  result.headers = parser_.takeHeaders();
+  result.body = parser_.takeBody();
+  if (!parser_.keepAlive()) closeSocket();
   finish(std::move(result));
 }
 
 void UpstreamClient::onEof() {
   connected_ = false;
-  if (parser_->finish() == UpstreamResponseParser::State::kComplete) {
+  if (parser_.finish() == UpstreamResponseParser::State::kComplete) {
     UpstreamResult result;
-    result.status = parser_->status();
-    result.reason = parser_->reason();
-    result.headers = parser_->headers();
-    result.body = parser_->body();
+    result.status = parser_.status();
+    result.reason = parser_.reason();
+    result.headers = parser_.takeHeaders();
+    result.body = parser_.takeBody();
     closeSocket();
     finish(std::move(result));
     return;
   }
   if (retryOnFreshConnection()) return;
-  fail(UpstreamResult::Kind::kReset, parser_->error());
+  fail(UpstreamResult::Kind::kReset, parser_.error());
 }
 
 bool UpstreamClient::retryOnFreshConnection() {
   // A kept-alive connection the upstream closed while idle fails the next request before any
   // response byte: that request never reached the application, so one retry is safe.
-  if (!reused_ || retried_ || parser_->started()) return false;
+  if (!reused_ || retried_ || parser_.started()) return false;
   retried_ = true;
   reused_ = false;
-  parser_ = std::make_unique<UpstreamResponseParser>(head_request_, limits_.max_body_bytes);
+  parser_.reset(head_request_);
   connect();
   return true;
 }
 
 void UpstreamClient::finish(UpstreamResult result) {
   ++generation_;
-  timer_.cancel();
+  deadline_.reset();
+  // A kept connection keeps its wait for the next request; a closed one is let go now.
+  if (!connected_) stopTimer();
   auto done = std::move(done_);
   done_ = nullptr;
   if (done) done(std::move(result));
@@ -148,13 +155,39 @@ void UpstreamClient::fail(UpstreamResult::Kind kind, std::string detail) {
 }
 
 void UpstreamClient::armTimer(std::chrono::nanoseconds after, UpstreamResult::Kind kind) {
-  const uint64_t gen = generation_;
-  timer_.expires_after(after);
-  timer_.async_wait([self = shared_from_this(), gen, kind](const error_code& ec) {
-    if (ec || gen != self->generation_) return;
-    self->fail(kind,
-               kind == UpstreamResult::Kind::kTimeout ? "response timeout" : "connect timeout");
+  deadline_ = std::chrono::steady_clock::now() + after;
+  deadline_kind_ = kind;
+  if (timer_at_ && *timer_at_ <= *deadline_) return;
+  waitUntil(*deadline_);
+}
+
+void UpstreamClient::waitUntil(std::chrono::steady_clock::time_point at) {
+  timer_at_ = at;
+  const uint64_t gen = ++timer_generation_;
+  timer_.expires_at(at);
+  timer_.async_wait([self = shared_from_this(), gen](const error_code& ec) {
+    if (ec || gen != self->timer_generation_) return;
+    self->timer_at_.reset();
+    self->onTimer();
   });
+}
+
+void UpstreamClient::onTimer() {
+  if (!deadline_) return;  // between requests: the next one arms it again
+  if (std::chrono::steady_clock::now() < *deadline_) {
+    waitUntil(*deadline_);
+    return;
+  }
+  const UpstreamResult::Kind kind = deadline_kind_;
+  fail(kind, kind == UpstreamResult::Kind::kTimeout ? "response timeout" : "connect timeout");
+}
+
+void UpstreamClient::stopTimer() {
+  deadline_.reset();
+  if (!timer_at_) return;
+  timer_at_.reset();
+  ++timer_generation_;
+  timer_.cancel();
 }
 
 void UpstreamClient::closeSocket() {

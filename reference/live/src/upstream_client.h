@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,7 +58,11 @@ class UpstreamClient : public std::enable_shared_from_this<UpstreamClient> {
   bool retryOnFreshConnection();
   void finish(UpstreamResult result);
   void fail(UpstreamResult::Kind kind, std::string detail);
+  // The request's deadline; kind: what it fails with when reached.
   void armTimer(std::chrono::nanoseconds after, UpstreamResult::Kind kind);
+  void waitUntil(std::chrono::steady_clock::time_point at);
+  void onTimer();
+  void stopTimer();
   void closeSocket();
 
   tcp::socket socket_;
@@ -70,9 +75,16 @@ class UpstreamClient : public std::enable_shared_from_this<UpstreamClient> {
   std::string request_;
   bool head_request_ = false;
   std::function<void(UpstreamResult)> done_;
-  std::unique_ptr<UpstreamResponseParser> parser_;
+  UpstreamResponseParser parser_;
   std::vector<char> buffer_;
   uint64_t generation_ = 0;  // handlers of an earlier request or connection are stale
+  // The current request's deadline (connect, then response), unset between requests. The timer
+  // may wait for an earlier instant than the deadline (it fires early and re-arms), so a request
+  // on a kept-alive connection seldom touches it.
+  std::optional<std::chrono::steady_clock::time_point> deadline_;
+  UpstreamResult::Kind deadline_kind_ = UpstreamResult::Kind::kTimeout;
+  std::optional<std::chrono::steady_clock::time_point> timer_at_;  // the wait in progress
+  uint64_t timer_generation_ = 0;  // waits cancelled or replaced are stale
 };
 
 }  // namespace ctplab::live

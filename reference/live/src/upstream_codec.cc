@@ -8,16 +8,22 @@ namespace ctplab::live {
 
 namespace {
 
+using namespace std::string_view_literals;
+
+// Every forwarded field is checked against these: lengths compared first, inline.
+bool sameName(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && proxy::http1::equalsIgnoreCase(a, b);
+}
+
 // Hop-by-hop fields, and content-length, which is rewritten for the buffered body.
 bool dropsFromUpstreamRequest(std::string_view name,
                               const std::vector<std::string_view>& connection_tokens) {
-  using proxy::http1::equalsIgnoreCase;
-  for (std::string_view h : {"connection", "keep-alive", "proxy-connection", "transfer-encoding",
-                             "te", "upgrade", "content-length"}) {
-    if (equalsIgnoreCase(name, h)) return true;
+  for (std::string_view h : {"connection"sv, "keep-alive"sv, "proxy-connection"sv,
+                             "transfer-encoding"sv, "te"sv, "upgrade"sv, "content-length"sv}) {
+    if (sameName(name, h)) return true;
   }
   for (std::string_view t : connection_tokens) {
-    if (equalsIgnoreCase(name, t)) return true;
+    if (sameName(name, t)) return true;
   }
   return false;
 }
@@ -25,7 +31,7 @@ bool dropsFromUpstreamRequest(std::string_view name,
 std::vector<std::string_view> connectionTokens(const proxy::http1::HeaderList& headers) {
   std::vector<std::string_view> out;
   for (const auto& h : headers) {
-    if (!proxy::http1::equalsIgnoreCase(h.name, "connection")) continue;
+    if (!sameName(h.name, "connection"sv)) continue;
     std::string_view rest = h.value;
     while (!rest.empty()) {
       const size_t comma = rest.find(',');
@@ -46,20 +52,29 @@ std::vector<std::string_view> connectionTokens(const proxy::http1::HeaderList& h
 
 std::string serializeUpstreamRequest(const proxy::http1::RequestHead& head, std::string_view body) {
   const auto tokens = connectionTokens(head.headers);
-  std::string out = head.method + " " + head.target + " HTTP/1.1\r\n";
+  // Sized once, then appended piece by piece: no temporary strings per field.
+  size_t size = head.method.size() + head.target.size() + 64 + body.size();
+  for (const auto& h : head.headers) size += h.name.size() + h.value.size() + 4;
+  std::string out;
+  out.reserve(size);
+  out.append(head.method).append(" "sv).append(head.target).append(" HTTP/1.1\r\n"sv);
   for (const auto& h : head.headers) {
     if (dropsFromUpstreamRequest(h.name, tokens)) continue;
-    out += h.name + ": " + h.value + "\r\n";
+    out.append(h.name).append(": "sv).append(h.value).append("\r\n"sv);
   }
   // A request that had a body (even an empty one) keeps an explicit length; a body-less GET
   // stays without one, as it arrived.
   if (head.framing != proxy::http1::BodyFraming::kNone || !body.empty()) {
-    out += "content-length: " + std::to_string(body.size()) + "\r\n";
+    out.append("content-length: "sv).append(std::to_string(body.size())).append("\r\n"sv);
   }
-  out += "\r\n";
+  out.append("\r\n"sv);
   out.append(body);
   return out;
 }
+
+namespace {
+constexpr size_t kExpectedFields = 8;
+}  // namespace
 
 struct UpstreamResponseParser::Impl {
   llhttp_t parser;
@@ -74,6 +89,9 @@ struct UpstreamResponseParser::Callbacks {
     s.started_ = true;
     s.reason_.clear();
     s.headers_.clear();
+    // Room for a usual response's fields at once, rather than growing one field at a time (the
+    // list is moved out with each response).
+    s.headers_.reserve(kExpectedFields);
     s.body_.clear();
     s.field_.clear();
     s.value_.clear();
@@ -157,6 +175,23 @@ UpstreamResponseParser::UpstreamResponseParser(bool head_request, uint64_t max_b
 }
 
 UpstreamResponseParser::~UpstreamResponseParser() = default;
+
+void UpstreamResponseParser::reset(bool head_request) {
+  llhttp_init(&impl_->parser, HTTP_RESPONSE, Callbacks::settings());
+  impl_->parser.data = this;
+  state_ = State::kNeedMore;
+  head_request_ = head_request;
+  status_ = 0;
+  reason_.clear();
+  headers_.clear();
+  body_.clear();
+  field_.clear();
+  value_.clear();
+  in_value_ = false;
+  keep_alive_ = false;
+  started_ = false;
+  error_.clear();
+}
 
 UpstreamResponseParser::State UpstreamResponseParser::feed(std::string_view bytes) {
   if (state_ != State::kNeedMore || bytes.empty()) return state_;

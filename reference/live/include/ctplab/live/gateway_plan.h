@@ -38,7 +38,10 @@ struct PlannedPort {
   uint32_t gateway_port = 0;      // the Gateway listener port clients are told about
   uint32_t proxy_port = 0;        // Envoy Gateway's container port (80 → 10080)
   std::vector<size_t> listeners;  // indices into GatewayPlan::listeners(), IR order
-  size_t settings_owner = 0;      // the listener whose port-level settings apply (spec 3.2)
+  // Each of those listeners' hostnames (views into the IR), as host and SNI matching take them:
+  // built once, not per request.
+  std::vector<std::vector<std::string_view>> listener_hostnames;
+  size_t settings_owner = 0;  // the listener whose port-level settings apply (spec 3.2)
   bool tls = false;
   bool http = true;
   proxy::proxy_protocol::ProxyProtocolConfig proxy_protocol;

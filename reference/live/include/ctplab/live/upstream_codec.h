@@ -32,6 +32,10 @@ class UpstreamResponseParser {
   UpstreamResponseParser(const UpstreamResponseParser&) = delete;
   UpstreamResponseParser& operator=(const UpstreamResponseParser&) = delete;
 
+  // Ready for the next response on the same connection, as if newly constructed (the buffers
+  // it grew are kept).
+  void reset(bool head_request);
+
   // Bytes after the response are not taken (a well-behaved backend sends none).
   State feed(std::string_view bytes);
   State finish();
@@ -41,6 +45,9 @@ class UpstreamResponseParser {
   const std::string& reason() const { return reason_; }
   const proxy::http1::HeaderList& headers() const { return headers_; }
   const std::string& body() const { return body_; }
+  // The complete response's fields and body, moved out (they read empty afterwards).
+  proxy::http1::HeaderList takeHeaders() { return std::move(headers_); }
+  std::string takeBody() { return std::move(body_); }
   // The backend connection may carry the next request.
   bool keepAlive() const { return keep_alive_; }
   // True once any byte of a response arrived (a reused connection that closes before that was
