@@ -32,7 +32,7 @@ std::string appendVeto(const ClientIpConfig& config, const Detection& detection)
 }
 
 void forwardXff(const ClientIpConfig& config, const Detection& detection,
-                http1::HeaderList& headers, std::vector<std::string>& trace) {
+                http1::HeaderList& headers, std::vector<std::string>* trace) {
   const auto is_xff = [](const http1::Header& h) {
     return http1::equalsIgnoreCase(h.name, kXffName);
   };
@@ -42,34 +42,38 @@ void forwardXff(const ClientIpConfig& config, const Detection& detection,
   if (!veto.empty()) {
     if (fields > 1) {
       setSingleField(headers, kXffName, *received);
-      trace.push_back("XFF: " + std::to_string(fields) + " fields folded into one");
+      if (trace) trace->push_back("XFF: " + std::to_string(fields) + " fields folded into one");
     }
-    trace.push_back("XFF: forwarded as received (" + veto + ")");
+    if (trace) trace->push_back("XFF: forwarded as received (" + veto + ")");
     return;
   }
-  const std::string peer = detection.peer.toString();
+  std::string peer = detection.peer.toString();
   if (!received) {
-    setSingleField(headers, kXffName, peer);
-    trace.push_back("XFF: created with peer " + peer);
+    if (trace) trace->push_back("XFF: created with peer " + peer);
+    setSingleField(headers, kXffName, std::move(peer));
     return;
   }
   // Envoy appends with a bare ',' and skips the separator after an empty value.
-  const std::string value = received->empty() ? peer : *received + "," + peer;
-  setSingleField(headers, kXffName, value);
-  trace.push_back("XFF: peer " + peer + " appended → " + value);
+  std::string value = received->empty() ? peer : *received + "," + peer;
+  if (trace) trace->push_back("XFF: peer " + peer + " appended → " + value);
+  setSingleField(headers, kXffName, std::move(value));
 }
 
 void forwardProto(const Detection& detection, http1::HeaderList& headers,
-                  std::vector<std::string>& trace) {
+                  std::vector<std::string>* trace) {
+  if (!trace) {
+    setSingleField(headers, kForwardedProtoName, detection.forwarded_proto);
+    return;
+  }
   const std::optional<std::string> received = combinedValue(headers, kForwardedProtoName);
   setSingleField(headers, kForwardedProtoName, detection.forwarded_proto);
   if (!received) {
-    trace.push_back("X-Forwarded-Proto: set to " + detection.forwarded_proto);
+    trace->push_back("X-Forwarded-Proto: set to " + detection.forwarded_proto);
   } else if (*received != detection.forwarded_proto) {
-    trace.push_back("X-Forwarded-Proto: overwritten with " + detection.forwarded_proto +
-                    " (client sent \"" + *received + "\")");
+    trace->push_back("X-Forwarded-Proto: overwritten with " + detection.forwarded_proto +
+                     " (client sent \"" + *received + "\")");
   } else {
-    trace.push_back("X-Forwarded-Proto: " + detection.forwarded_proto + " kept");
+    trace->push_back("X-Forwarded-Proto: " + detection.forwarded_proto + " kept");
   }
 }
 
@@ -79,14 +83,20 @@ std::vector<std::string> applyForwardingHeaders(const ClientIpConfig& config,
                                                 const Detection& detection,
                                                 http1::HeaderList& headers) {
   std::vector<std::string> trace;
-  if (detection.reject) return trace;
+  applyForwardingHeaders(config, detection, headers, &trace);
+  return trace;
+}
+
+void applyForwardingHeaders(const ClientIpConfig& config, const Detection& detection,
+                            http1::HeaderList& headers, std::vector<std::string>* trace) {
+  if (detection.reject) return;
   forwardXff(config, detection, headers, trace);
   forwardProto(detection, headers, trace);
   if (detection.edge_request && config.set_external_address_on_edge) {
     setSingleField(headers, kExternalAddressName, detection.peer.toString());
-    trace.push_back("x-envoy-external-address: set to peer " + detection.peer.toString());
+    if (trace)
+      trace->push_back("x-envoy-external-address: set to peer " + detection.peer.toString());
   }
-  return trace;
 }
 
 }  // namespace ctplab::proxy::client_ip

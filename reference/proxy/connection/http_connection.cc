@@ -334,6 +334,8 @@ void HttpConnection::afterCodecActivity(TimePoint now) {
         clearRequestTimers();
       }
       queued_body_bytes_ += bodyBytes(*e);
+      // A request without a body is two events (head, complete): room for both at once.
+      if (events_.capacity() == 0) events_.reserve(2);
       events_.push_back(std::move(*e));
     }
     if (!any || codec_.readBlocked()) break;

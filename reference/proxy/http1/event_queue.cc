@@ -16,6 +16,8 @@ void EventQueue::push(Event event) {
       }
     }
   }
+  // A request without a body queues two events (head, complete): room for both at once.
+  if (items_.capacity() == 0) items_.reserve(2);
   items_.push_back(std::move(event));
 }
 

@@ -1,12 +1,22 @@
 // Case-insensitive header helpers and RFC 9110 field syntax checks.
 #include "ctplab/proxy/http1/header_list.h"
 
-#include <cstring>
+#include <array>
 
 namespace ctplab::proxy::http1 {
 namespace {
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// RFC 9110 tchar, by byte: every field name of every message is checked against it.
+constexpr std::array<bool, 256> kTokenChars = [] {
+  std::array<bool, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[static_cast<size_t>(c)] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<size_t>(c)] = true;
+  for (int c = '0'; c <= '9'; ++c) t[static_cast<size_t>(c)] = true;
+  for (char c : std::string_view("!#$%&'*+-.^_`|~")) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}();
 
 std::string_view trimOws(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -41,10 +51,7 @@ bool hasToken(std::string_view value, std::string_view token) {
   return false;
 }
 
-bool isTokenChar(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  return c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
-}
+bool isTokenChar(char c) { return kTokenChars[static_cast<unsigned char>(c)]; }
 
 bool isValidFieldName(std::string_view name) {
   if (name.empty()) return false;

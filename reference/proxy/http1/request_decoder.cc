@@ -7,6 +7,8 @@ namespace ctplab::proxy::http1 {
 namespace {
 
 constexpr std::string_view kCodecError = "http1.codec_error";
+// Room in a new head's field list: a usual request's fields plus the few the proxy adds.
+constexpr size_t kExpectedHeaders = 12;
 
 void trimTrailingOws(std::string& s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back();
@@ -159,6 +161,9 @@ int RequestDecoder::onMessageBegin() {
   in_message_ = true;
   head_ = RequestHead{};
   head_.request_id = info_.id;
+  // One allocation for a usual head and the forwarding fields the proxy adds to it later,
+  // rather than one per doubling.
+  head_.headers.reserve(kExpectedHeaders);
   trailers_.clear();
   field_.clear();
   value_.clear();

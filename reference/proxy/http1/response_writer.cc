@@ -6,11 +6,23 @@
 namespace ctplab::proxy::http1 {
 namespace {
 
+constexpr uint64_t kReservedBodyBytes = 16384;
+
 // Connection management belongs to the codec, so the caller's copies are dropped.
 bool isCodecOwned(std::string_view name) {
-  return equalsIgnoreCase(name, "connection") || equalsIgnoreCase(name, "keep-alive") ||
-         equalsIgnoreCase(name, "proxy-connection") ||
-         equalsIgnoreCase(name, "transfer-encoding") || equalsIgnoreCase(name, "content-length");
+  // By length first: every field of every response goes through here.
+  switch (name.size()) {
+    case 10:
+      return equalsIgnoreCase(name, "connection") || equalsIgnoreCase(name, "keep-alive");
+    case 14:
+      return equalsIgnoreCase(name, "content-length");
+    case 16:
+      return equalsIgnoreCase(name, "proxy-connection");
+    case 17:
+      return equalsIgnoreCase(name, "transfer-encoding");
+    default:
+      return false;
+  }
 }
 
 void appendName(std::string& out, std::string_view name, bool preserve_case) {
@@ -18,7 +30,11 @@ void appendName(std::string& out, std::string_view name, bool preserve_case) {
     out += name;
     return;
   }
-  for (char c : name) out.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c);
+  const size_t at = out.size();
+  out.append(name);
+  for (size_t i = at; i < out.size(); ++i) {
+    if (out[i] >= 'A' && out[i] <= 'Z') out[i] = static_cast<char>(out[i] - 'A' + 'a');
+  }
 }
 
 void appendField(std::string& out, std::string_view name, std::string_view value,
@@ -61,7 +77,7 @@ bool validateResponseHead(const ResponseHead& head, std::optional<uint64_t>& con
   if (!isValidFieldValue(head.reason)) return false;
   for (const Header& h : head.headers) {
     if (!isValidFieldName(h.name) || !isValidFieldValue(h.value)) return false;
-    if (!equalsIgnoreCase(h.name, "content-length")) continue;
+    if (h.name.size() != 14 || !equalsIgnoreCase(h.name, "content-length")) continue;
     auto v = parseDecimal(h.value);
     if (!v || (content_length && *content_length != *v)) return false;
     content_length = v;
@@ -80,6 +96,17 @@ WrittenHead writeResponseHead(const ResponseHead& head, std::optional<uint64_t> 
                               bool end_stream, const ResponseContext& ctx, std::string& out) {
   WrittenHead w;
   w.close = ctx.close;
+  if (out.empty()) {
+    // The head (and a known-length body, appended next) in one allocation instead of a
+    // doubling per few fields; only into an empty buffer, so queued output never regrows.
+    size_t size = 128 + head.reason.size();
+    for (const Header& h : head.headers) size += h.name.size() + h.value.size() + 4;
+    // A large body is streamed in pieces anyway: only a small one is counted in.
+    if (content_length && !ctx.head_request && *content_length <= kReservedBodyBytes) {
+      size += *content_length;
+    }
+    out.reserve(size);
+  }
   appendStatusLine(out, head);
   appendCallerHeaders(out, head.headers, ctx.preserve_case);
   const bool no_body_status = head.status == 204 || head.status == 304 || head.status < 200;

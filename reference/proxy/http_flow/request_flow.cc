@@ -92,7 +92,7 @@ HeadOutcome onRequestHead(const ListenerFlow& flow, const FlowStats& stats, cons
                       !local->health_check};
     return out;
   }
-  client_ip::applyForwardingHeaders(flow.clientIp(), out.detection, head.headers);
+  client_ip::applyForwardingHeaders(flow.clientIp(), out.detection, head.headers, nullptr);
   static const std::vector<tls::PeerCertificate> kNoChain;
   static const std::vector<std::string> kNoSans;
   tls::applyXfcc(flow.xfcc(), head.headers, tls != nullptr ? tls->client_chain : kNoChain,

@@ -10,16 +10,21 @@ RequestFields takeRequestFields(http1::RequestHead& head,
   RequestFields fields;
   fields.method = std::move(head.method);
   fields.path = std::move(head.target);
-  for (http1::Header& h : head.headers) {
-    if (!http1::equalsIgnoreCase(h.name, "host")) {
-      fields.headers.push_back(std::move(h));
+  // The head's list (and its storage) becomes the fields' list, less the Host fields.
+  fields.headers = std::move(head.headers);
+  head.headers.clear();
+  auto kept = fields.headers.begin();
+  for (auto it = fields.headers.begin(); it != fields.headers.end(); ++it) {
+    if (!http1::equalsIgnoreCase(it->name, "host")) {
+      if (kept != it) *kept = std::move(*it);
+      ++kept;
     } else if (fields.authority) {
-      *fields.authority += "," + h.value;
+      *fields.authority += "," + it->value;
     } else {
-      fields.authority = std::move(h.value);
+      fields.authority = std::move(it->value);
     }
   }
-  head.headers.clear();
+  fields.headers.erase(kept, fields.headers.end());
   // Envoy's HTTP/1 codec applies useDefaultHost to anything below HTTP/1.1 (it treats those as
   // HTTP/1.0); the codec has usually done it already, which makes this a no-op. HTTP/2 streams
   // (version 2.0) come here too and never get the HTTP/1.0 default host.
@@ -33,10 +38,10 @@ RequestFields takeRequestFields(http1::RequestHead& head,
 void putRequestFields(RequestFields fields, http1::RequestHead& head) {
   head.method = std::move(fields.method);
   head.target = std::move(fields.path);
-  head.headers.clear();
-  head.headers.reserve(fields.headers.size() + 1);
-  if (fields.authority) head.headers.push_back({"host", std::move(*fields.authority)});
-  for (http1::Header& h : fields.headers) head.headers.push_back(std::move(h));
+  head.headers = std::move(fields.headers);
+  if (fields.authority) {
+    head.headers.insert(head.headers.begin(), {"host", std::move(*fields.authority)});
+  }
 }
 
 RequestVerdict processHttp1Request(const RequestPipelineConfig& config,

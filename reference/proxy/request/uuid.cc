@@ -16,14 +16,15 @@ std::string formatUuidV4(RandomBits128 bits) {
   bytes[8] = static_cast<uint8_t>((bytes[8] & 0x3f) | 0x80);  // variant 1: RFC 4122
 
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
+  // Formatted into a fixed buffer and copied once: one request ID per request.
+  char text[36];
+  size_t n = 0;
   for (size_t i = 0; i < bytes.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    out.push_back(kHex[bytes[i] >> 4]);
-    out.push_back(kHex[bytes[i] & 0x0f]);
+    if (i == 4 || i == 6 || i == 8 || i == 10) text[n++] = '-';
+    text[n++] = kHex[bytes[i] >> 4];
+    text[n++] = kHex[bytes[i] & 0x0f];
   }
-  return out;
+  return std::string(text, n);
 }
 
 }  // namespace ctplab::proxy::request

@@ -24,5 +24,9 @@ namespace ctplab::proxy::client_ip {
 std::vector<std::string> applyForwardingHeaders(const ClientIpConfig& config,
                                                 const Detection& detection,
                                                 http1::HeaderList& headers);
+// The same rewrite; the lines go to `trace` unless it is null (the proxy's per-request path
+// needs no explanation and skips formatting it).
+void applyForwardingHeaders(const ClientIpConfig& config, const Detection& detection,
+                            http1::HeaderList& headers, std::vector<std::string>* trace);
 
 }  // namespace ctplab::proxy::client_ip
