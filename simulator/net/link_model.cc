@@ -10,7 +10,7 @@ Duration LinkModel::retransmissionTimeout() const {
   return std::max(rto, kMinRto);
 }
 
-Duration LinkModel::transit(Rng& rng, uint64_t bytes) const {
+Duration LinkModel::pathDelay(Rng& rng, uint64_t bytes) const {
   Duration d = profile_.latency;
   if (profile_.jitter.ns() > 0) {
     d = d + Duration::nanoseconds(rng.uniformInt(0, profile_.jitter.ns()));
@@ -19,6 +19,16 @@ Duration LinkModel::transit(Rng& rng, uint64_t bytes) const {
     const auto bits = static_cast<unsigned __int128>(bytes) * 8 * 1'000'000'000;
     d = d + Duration::nanoseconds(static_cast<int64_t>(bits / profile_.bandwidth_bps));
   }
+  return d;
+}
+
+std::optional<Duration> LinkModel::datagramTransit(Rng& rng, uint64_t bytes) const {
+  if (profile_.loss > 0 && rng.bernoulli(profile_.loss)) return std::nullopt;
+  return pathDelay(rng, bytes);
+}
+
+Duration LinkModel::transit(Rng& rng, uint64_t bytes) const {
+  Duration d = pathDelay(rng, bytes);
   if (profile_.loss > 0) {
     const uint64_t segments = std::max<uint64_t>(1, (bytes + kSegmentBytes - 1) / kSegmentBytes);
     Duration worst;

@@ -193,7 +193,7 @@ proxy::Result<bool> World::init() {
     if (pop.http3) pr.quic.emplace();
     result_.populations.push_back(std::move(pr));
   }
-  return true;
+  return initPacketServers();
 }
 
 RunResult World::run() {

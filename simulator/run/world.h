@@ -4,14 +4,19 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "ctplab/common/ip_cidr.h"
 #include "ctplab/proxy/authz/decision.h"
 #include "ctplab/proxy/connection/http_connection.h"
+#include "ctplab/proxy/http3/http3_client.h"
+#include "ctplab/proxy/http3/http3_server.h"
 #include "ctplab/proxy/proxy_protocol/proxy_protocol_filter.h"
 #include "ctplab/proxy/ratelimit/global_rate_limit.h"
 #include "ctplab/simulator/clients/arrival_schedule.h"
@@ -54,6 +59,7 @@ struct PopulationRuntime {
   // HTTP/3 in time.
   proxy::http1::RequestHead quic_head = {};
   std::optional<results::SeriesId> http1_series = {}, http3_series = {};
+  uint64_t quic_opened = 0;  // QUIC connections its clients opened: names their link streams
 };
 
 enum class ClientPhase : uint8_t {
@@ -201,6 +207,32 @@ struct QuicConnection {
   bool pending_early = false;  // a 0-RTT request arrived before the handshake finished
   std::optional<RequestVerdict> verdict;  // the current request's, as on TCP connections
   TimePoint cpu_done, c2s_last, s2c_last, last_activity;
+  // Packet fidelity (`http3.fidelity: packets`): the client's real QUIC connection and timer, its
+  // UDP port, the server's number for the connection (0 before it is reported open), whether the
+  // handshake's CPU was charged, and the responses the client received on it.
+  bool packets = false;
+  std::unique_ptr<proxy::http3::Http3Client> h3;
+  uint16_t udp_port = 0;
+  EventId client_timer{};
+  std::optional<TimePoint> client_timer_at;
+  bool client_flush_pending = false;
+  uint64_t server_conn = 0;
+  bool cpu_charged = false;
+  uint32_t responses = 0;
+  // The link's draws for this connection's datagrams: its own stream, so the handshake's
+  // signature length (ECDSA's varies by a byte or two) cannot shift other connections' draws.
+  Rng link_rng = Rng(0);
+};
+
+// Packet fidelity: one replica's real HTTP/3 server for one UDP port, on the virtual clock, and
+// which QUIC connection slot (with its generation) each client endpoint and server connection is.
+struct PacketServer {
+  std::unique_ptr<proxy::http3::Http3Server> server;
+  std::map<proxy::http3::UdpEndpoint, std::pair<uint32_t, uint32_t>> by_peer;
+  std::unordered_map<uint64_t, uint32_t> by_conn;
+  EventId timer{};
+  std::optional<TimePoint> timer_at;
+  bool flush_pending = false;
 };
 
 class World {
@@ -268,7 +300,9 @@ class World {
   // Gateway side.
   void quicInitialArrives(uint32_t q);
   void quicRefuse(uint32_t q, TimePoint at);  // CONNECTION_CLOSE during the handshake
-  void quicRequestArrives(uint32_t q, uint64_t stream);
+  // `decoded`: the head the real server decoded (packet fidelity); else the population's.
+  void quicRequestArrives(uint32_t q, uint64_t stream,
+                          const proxy::http1::RequestHead* decoded = nullptr);
   void quicRoute(uint32_t q, uint64_t stream, std::unique_ptr<proxy::http_flow::HeadOutcome> head,
                  std::unique_ptr<proxy::http1::RequestHead> forwarded);
   // Every filter let the request on: the backend record, then the backend.
@@ -280,6 +314,35 @@ class World {
   void quicServerClose(uint32_t q, bool remote, bool idle);
   void quicArmIdle(uint32_t q);
   gateway::GatewayModel& quicGateway(uint32_t q) { return *replicas_[quics_[q].replica].gateway; }
+  // A failed alternative: not tried again for brokenFor, doubling per failure in a row.
+  void markBroken(Client& c);
+  // The gateway took a QUIC connection on `listener`: its stats and its chain's counter. Set when
+  // the counter refuses it (counted as limited): when the caller is to close it.
+  std::optional<TimePoint> quicOpened(uint32_t q, int listener);
+  // The handshake on `listener`: its verdict, and its CPU charged on the gateway (`done`: when).
+  std::shared_ptr<const tls::HandshakeVerdict> quicHandshake(uint32_t q, int listener,
+                                                             TimePoint& done);
+
+  // --- packet fidelity (world_quic_packets.cc): real QUIC on both ends, datagrams on the link
+  proxy::Result<bool> initPacketServers();
+  void pqOpen(uint32_t q);
+  void pqRequest(uint32_t q);
+  void pqClientCloses(uint32_t q);
+  void pqDropClient(uint32_t q);  // the client is done with it: its QUIC state goes
+  void pqRelease(uint32_t q);     // the slot is freed: the server forgets its endpoint too
+  void pqTouchClient(uint32_t q);
+  void pqClientFlush(uint32_t q, uint32_t gen);
+  void pqClientLost(uint32_t q, const proxy::http3::ClientClosed& closed);
+  void pqResponse(uint32_t q, int64_t stream);
+  void pqToServer(uint32_t q, std::string bytes);
+  void pqServerReceives(uint32_t q, uint32_t gen, const std::string& bytes);
+  PacketServer& packetServer(uint32_t replica, size_t port);
+  void pqTouchServer(uint32_t replica, size_t port);
+  void pqServerFlush(uint32_t replica, size_t port);
+  void pqServerEvent(uint32_t replica, size_t port, proxy::http3::ServerEvent event);
+  void pqToClient(uint32_t q, std::string bytes);
+  void pqRespond(uint32_t q, uint64_t stream, int status, uint64_t body_bytes,
+                 const proxy::http1::HeaderList& headers);
 
   // --- transport (world_transport.cc)
   uint32_t allocConnection(uint32_t client);
@@ -385,6 +448,11 @@ class World {
   std::vector<uint32_t> free_conns_;
   std::vector<QuicConnection> quics_;
   std::vector<uint32_t> free_quics_;
+  // Packet fidelity: each HTTP/3 port's server setup (by port index; null where none), the
+  // servers by replica and port (made on first use), and the next client UDP port to hand out.
+  std::vector<proxy::http3::ServerSetupPtr> packet_setups_;
+  std::vector<std::vector<std::unique_ptr<PacketServer>>> packet_servers_;
+  uint32_t next_udp_port_ = 0;
   std::vector<clients::ParsedResponse> scratch_;
   std::vector<std::unique_ptr<clients::ResponseReader>> readers_;  // by connection slot
   tls::HandshakeModel handshakes_;

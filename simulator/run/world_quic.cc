@@ -90,8 +90,10 @@ bool World::startOverQuic(uint32_t id) {
     return false;
   }
   const auto& b = pop.spec->behavior;
+  // Packet fidelity runs the real client, which does not resume sessions: no 0-RTT there.
   const bool early = c.ticket && pop.spec->http3->zero_rtt && b.kind == Kind::kRequests &&
-                     safeMethod(pop.quic_head.method);
+                     safeMethod(pop.quic_head.method) &&
+                     pop.spec->http3->fidelity != scenario::Http3ClientProfile::Fidelity::kPackets;
   c.via_quic = true;
   c.on_conn = 0;
   ++c.connections;
@@ -163,6 +165,11 @@ uint32_t World::openQuic(uint32_t id, bool with_request) {
   if (with_request) ++counts.zero_rtt;
   at(sim_.now() + pop.spec->http3->handshake_timeout,
      [this, qi, gen] { quicHandshakeTimeout(qi, gen); });
+  if (pop.spec->http3->fidelity == scenario::Http3ClientProfile::Fidelity::kPackets) {
+    q.packets = true;
+    pqOpen(qi);
+    return qi;
+  }
   quicSendInitial(qi);
   return qi;
 }
@@ -196,12 +203,9 @@ void World::quicFailed(uint32_t qi, bool timeout) {
   QuicConnection& q = quics_[qi];
   const uint32_t id = q.client;
   Client& c = clients_[id];
-  const auto& h = *populations_[c.population].spec->http3;
   if (!timeout) ++result_.populations[q.population].quic->refused;
-  // The alternative is marked broken (Chrome's rule): TCP only until the period ends.
-  const int64_t factor = int64_t{1} << std::min(c.broken_count, kMaxBrokenDoublings);
-  c.broken_until = sim_.now() + Duration::nanoseconds(h.broken_for.ns() * factor);
-  ++c.broken_count;
+  markBroken(c);
+  if (q.packets) pqDropClient(qi);
   q.client = kNone;
   c.quic = kNone;
   releaseQuic(qi);
@@ -209,6 +213,14 @@ void World::quicFailed(uint32_t qi, bool timeout) {
     sim_.cancel(c.timer);
     quicFallback(id);
   }
+}
+
+void World::markBroken(Client& c) {
+  // Chrome's rule: TCP only until the period ends, the period doubling per failure in a row.
+  const auto& h = *populations_[c.population].spec->http3;
+  const int64_t factor = int64_t{1} << std::min(c.broken_count, kMaxBrokenDoublings);
+  c.broken_until = sim_.now() + Duration::nanoseconds(h.broken_for.ns() * factor);
+  ++c.broken_count;
 }
 
 void World::quicFallback(uint32_t id) {
@@ -253,6 +265,10 @@ void World::quicSendRequest(uint32_t id) {
   const auto& timeout = pop.spec->behavior.request_timeout;
   if (timeout && !c.waiting_quic) setClientTimer(id, sim_.now() + *timeout);
   if (!q.client_ready) return;  // 0-RTT: the request travels with the Initial
+  if (q.packets) {
+    pqRequest(c.quic);
+    return;
+  }
   const uint64_t stream = q.next_stream;
   q.next_stream += 4;
   q.last_activity = sim_.now();
@@ -285,6 +301,10 @@ void World::quicClientCloses(uint32_t id) {
   if (qi == kNone) return;
   c.quic = kNone;
   QuicConnection& q = quics_[qi];
+  if (q.packets) {
+    pqClientCloses(qi);
+    return;
+  }
   q.client = kNone;
   if (q.server_open && !q.server_closed) {
     // CONNECTION_CLOSE: the gateway learns of it one transit later.
@@ -301,6 +321,7 @@ void World::releaseQuic(uint32_t qi) {
   QuicConnection& q = quics_[qi];
   if (!q.in_use || q.client != kNone) return;
   if (q.server_open && !q.server_closed) return;
+  if (q.packets) pqRelease(qi);
   if (q.balanced) {
     q.balanced = false;
     balancer_.release(q.replica);
@@ -363,34 +384,13 @@ void World::quicInitialArrives(uint32_t qi) {
     quicRefuse(qi, sim_.now());
     return;
   }
-  q.listener = listener;
-  const auto& lrt = g.listeners()[static_cast<size_t>(listener)];
-  ++port.quic_active;
-  ++lrt.stats->hcm.downstream_cx_total;
-  ++lrt.stats->hcm.downstream_cx_active;
-  ++lrt.stats->hcm.downstream_cx_ssl_total;  // QUIC is always TLS
-  ++lrt.stats->http3.downstream_cx_http3_total;
-  ++lrt.stats->http3.downstream_cx_http3_active;
-  result_.series.add(opened_series_, sim_.now(), 1);
-  gaugeActive();
-  q.group = lrt.quic_counter.get();
-  if (q.group != nullptr) {
-    const auto decision = q.group->onConnectionOpened(sim_.now());
-    if (!decision.admitted) {
-      // Modelled as refusing the handshake: the client sees CONNECTION_CLOSE, no HTTP answer.
-      ++result_.populations[q.population].quic->limited;
-      result_.series.add(limited_series_, sim_.now(), 1);
-      quicRefuse(qi, std::max(sim_.now(), decision.close_at.value_or(sim_.now())));
-      return;
-    }
+  if (auto refused = quicOpened(qi, listener)) {
+    quicRefuse(qi, *refused);
+    return;
   }
   if (q.early_request) q.pending_early = true;
-  std::shared_ptr<const tls::HandshakeVerdict> verdict =
-      lrt.tls_context ? handshakes_.verdict(static_cast<size_t>(listener), lrt.tls_context,
-                                            q.population, calendar())
-                      : nullptr;
-  const TimePoint done =
-      chargeCpuOn(q.replica, q.worker, q.cpu_done, tlsHandshakeCost(verdict.get()));
+  TimePoint done;
+  auto verdict = quicHandshake(qi, listener, done);
   at(done, [this, qi, gen, verdict] {
     QuicConnection& qq = quics_[qi];
     if (qq.gen != gen || qq.server_closed) return;
@@ -418,6 +418,42 @@ void World::quicInitialArrives(uint32_t qi) {
   });
 }
 
+std::optional<TimePoint> World::quicOpened(uint32_t qi, int listener) {
+  QuicConnection& q = quics_[qi];
+  gateway::GatewayModel& g = quicGateway(qi);
+  gateway::PortRuntime& port = g.ports()[q.port];
+  q.listener = listener;
+  const auto& lrt = g.listeners()[static_cast<size_t>(listener)];
+  ++port.quic_active;
+  ++lrt.stats->hcm.downstream_cx_total;
+  ++lrt.stats->hcm.downstream_cx_active;
+  ++lrt.stats->hcm.downstream_cx_ssl_total;  // QUIC is always TLS
+  ++lrt.stats->http3.downstream_cx_http3_total;
+  ++lrt.stats->http3.downstream_cx_http3_active;
+  result_.series.add(opened_series_, sim_.now(), 1);
+  gaugeActive();
+  q.group = lrt.quic_counter.get();
+  if (q.group == nullptr) return std::nullopt;
+  const auto decision = q.group->onConnectionOpened(sim_.now());
+  if (decision.admitted) return std::nullopt;
+  // Refused: the client sees CONNECTION_CLOSE, no HTTP answer.
+  ++result_.populations[q.population].quic->limited;
+  result_.series.add(limited_series_, sim_.now(), 1);
+  return std::max(sim_.now(), decision.close_at.value_or(sim_.now()));
+}
+
+std::shared_ptr<const tls::HandshakeVerdict> World::quicHandshake(uint32_t qi, int listener,
+                                                                  TimePoint& done) {
+  QuicConnection& q = quics_[qi];
+  const auto& lrt = quicGateway(qi).listeners()[static_cast<size_t>(listener)];
+  std::shared_ptr<const tls::HandshakeVerdict> verdict =
+      lrt.tls_context ? handshakes_.verdict(static_cast<size_t>(listener), lrt.tls_context,
+                                            q.population, calendar())
+                      : nullptr;
+  done = chargeCpuOn(q.replica, q.worker, q.cpu_done, tlsHandshakeCost(verdict.get()));
+  return verdict;
+}
+
 void World::quicRefuse(uint32_t qi, TimePoint when) {
   const uint32_t gen = quics_[qi].gen;
   at(when, [this, qi, gen] {
@@ -434,7 +470,8 @@ void World::quicRefuse(uint32_t qi, TimePoint when) {
   });
 }
 
-void World::quicRequestArrives(uint32_t qi, uint64_t stream) {
+void World::quicRequestArrives(uint32_t qi, uint64_t stream,
+                               const proxy::http1::RequestHead* decoded) {
   QuicConnection& q = quics_[qi];
   if (!q.server_open || q.server_closed || !q.handshake_done) return;
   gateway::GatewayModel& g = quicGateway(qi);
@@ -445,7 +482,7 @@ void World::quicRequestArrives(uint32_t qi, uint64_t stream) {
   ++lrt.stats->http3.downstream_rq_http3_total;
   chargeCpuOn(q.replica, q.worker, q.cpu_done,
               scenario_.host.request_cost + byteCost(pop.request_bytes.size()));
-  proxy::http1::RequestHead head = pop.quic_head;
+  proxy::http1::RequestHead head = decoded != nullptr ? *decoded : pop.quic_head;
   head.request_id = stream + 1;
   proxy::request::RequestContext context;
   Rng& ids = replicas_[q.replica].request_id_rng;
@@ -553,6 +590,10 @@ void World::quicRespond(uint32_t qi, uint64_t stream, int status, uint64_t body_
   const uint64_t bytes = kResponseHeadBytes + body_bytes;
   chargeCpuOn(q.replica, q.worker, q.cpu_done, byteCost(bytes));
   q.last_activity = sim_.now();
+  if (q.packets) {
+    pqRespond(qi, stream, status, body_bytes, headers);
+    return;
+  }
   if (q.client == kNone) return;
   const uint32_t gen = q.gen;
   at(quicDelivery(qi, false, bytes), [this, qi, gen, status, alt = altSvcOf(headers)] {
@@ -603,7 +644,7 @@ void World::quicServerClose(uint32_t qi, bool remote, bool idle) {
     ++stats.hcm.downstream_cx_destroy;
     ++(remote ? stats.hcm.downstream_cx_destroy_remote : stats.hcm.downstream_cx_destroy_local);
     if (idle) {
-      ++port.quic.downstream_cx_idle_timeout;
+      if (!q.packets) ++port.quic.downstream_cx_idle_timeout;  // the real server counts its own
       ++stats.connection.downstream_cx_idle_timeout;
     }
     if (q.group != nullptr) q.group->onConnectionClosed();

@@ -20,6 +20,15 @@ std::optional<double> readShare(const Field& f) {
   return v;
 }
 
+std::optional<Http3ClientProfile::Fidelity> readFidelity(const Field& f) {
+  auto s = f.str();
+  if (!s) return std::nullopt;
+  if (*s == "model") return Http3ClientProfile::Fidelity::kModel;
+  if (*s == "packets") return Http3ClientProfile::Fidelity::kPackets;
+  f.error("unknown fidelity \"" + *s + "\"; expected model or packets");
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<Http3ClientProfile> decodeHttp3Client(const Keys& keys, const Field& f) {
@@ -27,7 +36,7 @@ std::optional<Http3ClientProfile> decodeHttp3Client(const Keys& keys, const Fiel
   Http3ClientProfile h;
   h.location = f.location();
   if (!keys.open(f, {"capable", "udpBlocked", "knownAlternative", "zeroRtt", "fallbackAfter",
-                     "handshakeTimeout", "brokenFor", "idleTimeout"})) {
+                     "handshakeTimeout", "brokenFor", "idleTimeout", "fidelity"})) {
     return h;
   }
   const Field capable = keys.get(f, "capable");
@@ -47,6 +56,10 @@ std::optional<Http3ClientProfile> decodeHttp3Client(const Keys& keys, const Fiel
        {std::pair{"handshakeTimeout", &h.handshake_timeout}, std::pair{"brokenFor", &h.broken_for},
         std::pair{"idleTimeout", &h.idle_timeout}}) {
     if (auto d = readDuration(keys.get(f, key), Sign::kPositive)) *out = *d;
+  }
+  const Field fidelity = keys.get(f, "fidelity");
+  if (fidelity.present()) {
+    if (auto v = readFidelity(fidelity)) h.fidelity = *v;
   }
   return h;
 }

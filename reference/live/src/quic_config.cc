@@ -19,30 +19,17 @@ proxy::Result<proxy::http3::ServerSetupPtr> quicSetupFor(
   proxy::http3::ServerConfig config;
   for (size_t l : port.listeners) {
     const PlannedListener& pl = plan.listeners()[l];
-    if (!pl.tls_context) continue;
-    const policy::ir::TLSConfig& tls = pl.tls_context->config();
-    proxy::http3::ChainConfig chain;
-    chain.tag = static_cast<int>(l);
-    chain.hostnames = pl.ir->hostnames;
-    for (const auto& cert : tls.certificates) {
-      if (!cert.has_private_key) continue;
-      chain.certificates.push_back({cert.certificate_pem, cert.private_key_pem});
+    if (pl.tls_context) {
+      config.chains.push_back(
+          proxy::http3::chainForListener(static_cast<int>(l), *pl.ir, *pl.tls_context));
     }
-    // Client certificates are not asked for over QUIC: a chain that checks them refuses QUIC
-    // rather than letting a client skip the check.
-    chain.refuse = pl.tls_context->clientValidation().enabled || chain.certificates.empty();
-    config.chains.push_back(std::move(chain));
   }
   const PlannedListener& owner = plan.listeners()[port.settings_owner];
-  // QUIC's own idle timeout (300 s, as Envoy's QUIC listener) or the HTTP idle timeout when it is
-  // shorter; a connection idle that long closes silently either way.
-  if (owner.settings.idle_timeout && *owner.settings.idle_timeout > Duration() &&
-      *owner.settings.idle_timeout < config.idle_timeout) {
-    config.idle_timeout = *owner.settings.idle_timeout;
+  if (auto limits = proxy::http3::applyOwnerLimits(config, *owner.ir, owner.settings.idle_timeout);
+      !limits) {
+    return proxy::Error{"HTTP/3 on gateway port " + std::to_string(port.gateway_port) + ": " +
+                        limits.error().message};
   }
-  config.max_header_bytes = uint64_t{owner.http2.max_request_headers_kb} * 1024;
-  config.max_header_count = owner.http2.max_request_headers_count;
-  config.underscores = owner.http2.headers_with_underscores_action;
   config.context = generation;
   auto setup = proxy::http3::buildServerSetup(std::move(config));
   if (!setup)

@@ -33,7 +33,8 @@ struct StreamState {
 };
 
 lib::TransportLimits limitsOf(const ServerConfig& c) {
-  return {c.idle_timeout, c.initial_rtt, c.max_streams_bidi, c.stream_window, c.connection_window};
+  return {c.idle_timeout,  c.initial_rtt,       c.max_streams_bidi,
+          c.stream_window, c.connection_window, c.pacing};
 }
 
 }  // namespace

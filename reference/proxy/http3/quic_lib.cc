@@ -17,96 +17,20 @@
 #include <unordered_map>
 #include <utility>
 
+#include "http3/quic_lib_common.h"
 #include "http3/quic_lib_compat.h"
 
 namespace ctplab::proxy::http3::lib {
 
 namespace {
 
-// TLS 1.3 only, as QUIC requires; no middlebox compatibility mode (RFC 9001 8.4).
-constexpr char kPriority[] =
-    "NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-128-GCM:+AES-256-GCM:+CHACHA20-POLY1305:"
-    "+AES-128-CCM:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:+GROUP-SECP384R1:+GROUP-SECP521R1:"
-    "%DISABLE_TLS13_COMPAT_MODE";
-constexpr size_t kMaxDatagram = 1500;
 constexpr int kMaxPacketsPerWrite = 4096;
-
-ngtcp2_tstamp stamp(TimePoint now) {
-  return now.unixNanos() < 0 ? 0 : static_cast<ngtcp2_tstamp>(now.unixNanos());
-}
-
-TimePoint fromStamp(ngtcp2_tstamp t) {
-  constexpr auto kMax = static_cast<ngtcp2_tstamp>(std::numeric_limits<int64_t>::max());
-  return TimePoint::fromUnixNanos(static_cast<int64_t>(std::min(t, kMax)));
-}
-
-struct SockAddr {
-  sockaddr_storage storage{};
-  ngtcp2_socklen len = 0;
-  sockaddr* get() { return reinterpret_cast<sockaddr*>(&storage); }
-};
-
-SockAddr toSockaddr(const UdpEndpoint& e) {
-  SockAddr out;
-  if (e.address.family() == IpAddress::Family::kV4) {
-    sockaddr_in in{};
-    in.sin_family = AF_INET;
-    in.sin_port = htons(e.port);
-    std::memcpy(&in.sin_addr, e.address.bytes().data(), 4);
-    std::memcpy(&out.storage, &in, sizeof in);
-    out.len = sizeof in;
-  } else {
-    sockaddr_in6 in6{};
-    in6.sin6_family = AF_INET6;
-    in6.sin6_port = htons(e.port);
-    std::memcpy(&in6.sin6_addr, e.address.bytes().data(), 16);
-    std::memcpy(&out.storage, &in6, sizeof in6);
-    out.len = sizeof in6;
-  }
-  return out;
-}
-
-UdpEndpoint fromSockaddr(const ngtcp2_addr& a) {
-  UdpEndpoint out;
-  char text[INET6_ADDRSTRLEN] = {};
-  if (a.addr == nullptr) return out;
-  if (a.addr->sa_family == AF_INET) {
-    sockaddr_in in{};
-    std::memcpy(&in, a.addr, sizeof in);
-    inet_ntop(AF_INET, &in.sin_addr, text, sizeof text);
-    out.port = ntohs(in.sin_port);
-  } else if (a.addr->sa_family == AF_INET6) {
-    sockaddr_in6 in6{};
-    std::memcpy(&in6, a.addr, sizeof in6);
-    inet_ntop(AF_INET6, &in6.sin6_addr, text, sizeof text);
-    out.port = ntohs(in6.sin6_port);
-  }
-  out.address = IpAddress::parse(text).value_or(IpAddress());
-  return out;
-}
-
-const uint8_t* bytesOf(std::string_view s) { return reinterpret_cast<const uint8_t*>(s.data()); }
-
-std::string_view viewOf(const nghttp3_rcbuf* buf) {
-  const nghttp3_vec v = nghttp3_rcbuf_get_buf(buf);
-  return {reinterpret_cast<const char*>(v.base), v.len};
-}
 
 ngtcp2_cid cidOf(const Cid& cid) {
   ngtcp2_cid out;
   ngtcp2_cid_init(&out, bytesOf(cid), cid.size());
   return out;
 }
-
-struct ConnDeleter {
-  void operator()(ngtcp2_conn* c) const { ngtcp2_conn_del(c); }
-};
-struct Http3Deleter {
-  void operator()(nghttp3_conn* c) const { nghttp3_conn_del(c); }
-};
-struct SessionDeleter {
-  void operator()(gnutls_session_int* s) const { gnutls_deinit(s); }
-};
 
 }  // namespace
 
@@ -616,7 +540,7 @@ IoResult Connection::write(TimePoint now, std::vector<Datagram>& out) {
          std::string(reinterpret_cast<const char*>(h.buffer.data()), static_cast<size_t>(n))});
     ++packets;
   }
-  ngtcp2_conn_update_pkt_tx_time(conn, ts);
+  if (h.limits.pacing) ngtcp2_conn_update_pkt_tx_time(conn, ts);
   return IoResult::kOk;
 }
 

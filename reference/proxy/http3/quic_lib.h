@@ -73,6 +73,7 @@ struct TransportLimits {
   uint64_t max_streams_bidi = 100;
   uint64_t stream_window = 256 * 1024;
   uint64_t connection_window = 1024 * 1024;
+  bool pacing = true;
 };
 
 enum class IoResult {

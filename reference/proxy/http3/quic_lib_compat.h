@@ -15,6 +15,10 @@ inline void closeErrorApplication(CloseError* e, uint64_t code) {
 inline void closeErrorLiberr(CloseError* e, int liberr) {
   ngtcp2_connection_close_error_set_transport_error_liberr(e, liberr, nullptr, 0);
 }
+// 1.x: ngtcp2_conn_get_ccerr.
+inline void receivedCloseError(ngtcp2_conn* conn, CloseError* e) {
+  ngtcp2_conn_get_connection_close_error(conn, e);
+}
 inline void closeErrorTlsAlert(CloseError* e, uint8_t alert) {
   ngtcp2_connection_close_error_set_transport_error_tls_alert(e, alert, nullptr, 0);
 }

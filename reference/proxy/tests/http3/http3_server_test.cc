@@ -10,13 +10,12 @@
 #include <variant>
 
 #include "ctplab/certgen/fixtures.h"
-#include "http3/quic_test_client.h"
+#include "ctplab/proxy/http3/http3_client.h"
 
 namespace ctplab::proxy::http3 {
 namespace {
 
-using testing::ClientOptions;
-using testing::QuicTestClient;
+using QuicTestClient = Http3Client;
 
 const TimePoint kStart = TimePoint::fromUnixSeconds(1'780'272'000);  // 2026-06-01
 constexpr uint64_t kNoApplicationProtocol = 0x100 + 120;             // TLS alert 120
@@ -62,7 +61,14 @@ class World {
  public:
   explicit World(ServerConfig config) : server_(setupOf(std::move(config)), stats_) {}
 
-  QuicTestClient& connect(ClientOptions options) {
+  // A LAN's RTT, and by default an idle timeout longer than the server's, so the server's decides.
+  QuicTestClient& connect(std::string sni, std::string alpn,
+                          Duration idle_timeout = Duration::seconds(60)) {
+    ClientOptions options;
+    options.sni = std::move(sni);
+    options.alpn = std::move(alpn);
+    options.initial_rtt = Duration::milliseconds(10);
+    options.idle_timeout = idle_timeout;
     const auto port = static_cast<uint16_t>(40000 + clients_.size());
     clients_.push_back(std::make_unique<QuicTestClient>(now_, endpoint("127.0.0.1", port), kServer,
                                                         std::move(options)));
@@ -119,7 +125,9 @@ class World {
   const std::vector<ConnectionOpened>& opened() const { return opened_; }
   const std::vector<ConnectionClosed>& closed() const { return closed_; }
   const std::vector<http1::RequestHead>& heads() const { return heads_; }
+  const std::string& requestBodies() const { return bodies_; }
   bool answering = true;
+  http1::HeaderList extra_response_headers;
 
   static inline const UdpEndpoint kServer = endpoint("127.0.0.1", 443);
 
@@ -132,10 +140,12 @@ class World {
         closed_.push_back(*c);
       } else if (auto* s = std::get_if<StreamEvent>(&*e)) {
         if (auto* head = std::get_if<http1::RequestHead>(&s->event)) heads_.push_back(*head);
+        if (auto* body = std::get_if<http1::BodyData>(&s->event)) bodies_ += body->data;
         if (answering && std::holds_alternative<http1::RequestComplete>(s->event)) {
           http1::ResponseHead head;
           head.status = 200;
           head.headers = {{"Content-Type", "text/plain"}, {"Content-Length", "5"}};
+          for (const auto& h : extra_response_headers) head.headers.push_back(h);
           const auto id = http1::requestIdOf(s->event);
           EXPECT_EQ(server_.respond(now_, s->connection, id, head, "hello"),
                     http1::EncodeResult::kOk);
@@ -151,11 +161,12 @@ class World {
   std::vector<ConnectionOpened> opened_;
   std::vector<ConnectionClosed> closed_;
   std::vector<http1::RequestHead> heads_;
+  std::string bodies_;
 };
 
 TEST(Http3ServerTest, HandshakeThenGetAnswered) {
   World world(awesomeConfig());
-  QuicTestClient& client = world.connect({"www.example.com", "h3"});
+  QuicTestClient& client = world.connect("www.example.com", "h3");
   ASSERT_TRUE(world.runUntil([&] { return !world.opened().empty(); }));
   // A realistic initial RTT: the handshake takes a few virtual milliseconds, not tens.
   EXPECT_LT((world.now() - kStart).wholeMilliseconds(), 10);
@@ -185,8 +196,8 @@ TEST(Http3ServerTest, HandshakeThenGetAnswered) {
 
 TEST(Http3ServerTest, SeveralConnectionsAndStreams) {
   World world(awesomeConfig());
-  QuicTestClient& a = world.connect({"www.example.com", "h3"});
-  QuicTestClient& b = world.connect({"www.example.com", "h3"});
+  QuicTestClient& a = world.connect("www.example.com", "h3");
+  QuicTestClient& b = world.connect("www.example.com", "h3");
   ASSERT_TRUE(world.runUntil([&] { return a.handshakeCompleted() && b.handshakeCompleted(); }));
   std::vector<std::pair<QuicTestClient*, int64_t>> asked;
   for (int i = 0; i < 5; ++i) {
@@ -205,8 +216,8 @@ TEST(Http3ServerTest, SeveralConnectionsAndStreams) {
 
 TEST(Http3ServerTest, SniPrefersExactListenerOverWildcard) {
   World world(awesomeConfig());
-  QuicTestClient& www = world.connect({"www.awesome.org", "h3"});
-  QuicTestClient& api = world.connect({"api.awesome.org", "h3"});
+  QuicTestClient& www = world.connect("www.awesome.org", "h3");
+  QuicTestClient& api = world.connect("api.awesome.org", "h3");
   ASSERT_TRUE(world.runUntil([&] {
     return www.handshakeCompleted() && api.handshakeCompleted() && world.opened().size() == 2;
   }));
@@ -220,7 +231,7 @@ TEST(Http3ServerTest, SniPrefersExactListenerOverWildcard) {
 
 TEST(Http3ServerTest, UnknownSniFailsTheHandshake) {
   World world(awesomeConfig());
-  QuicTestClient& client = world.connect({"nobody.example.net", "h3"});
+  QuicTestClient& client = world.connect("nobody.example.net", "h3");
   world.runUntil([&] { return client.dead(); });
   EXPECT_FALSE(client.handshakeCompleted());
   EXPECT_TRUE(client.closeError().has_value());
@@ -233,7 +244,7 @@ TEST(Http3ServerTest, RefusedChainFailsTheHandshake) {
   ServerConfig config = awesomeConfig();
   config.chains[0].refuse = true;
   World world(std::move(config));
-  QuicTestClient& client = world.connect({"www.example.com", "h3"});
+  QuicTestClient& client = world.connect("www.example.com", "h3");
   world.runUntil([&] { return client.dead(); });
   EXPECT_FALSE(client.handshakeCompleted());
   EXPECT_EQ(world.stats().handshake_failed, 1u);
@@ -241,7 +252,7 @@ TEST(Http3ServerTest, RefusedChainFailsTheHandshake) {
 
 TEST(Http3ServerTest, AlpnOtherThanH3IsRefused) {
   World world(awesomeConfig());
-  QuicTestClient& client = world.connect({"www.example.com", "hq-interop"});
+  QuicTestClient& client = world.connect("www.example.com", "hq-interop");
   world.runUntil([&] { return client.dead(); });
   EXPECT_FALSE(client.handshakeCompleted());
   ASSERT_TRUE(client.closeError().has_value());
@@ -281,7 +292,7 @@ TEST(Http3ServerTest, GarbageDatagramsAreDroppedAndCounted) {
 
   // A truncated client Initial is no connection either.
   World fresh(awesomeConfig());
-  QuicTestClient& client = fresh.connect({"www.example.com", "h3"});
+  QuicTestClient& client = fresh.connect("www.example.com", "h3");
   const auto first = client.write(fresh.now());
   ASSERT_FALSE(first.empty());
   fresh.server().onDatagram(fresh.now(), World::kServer, client.local(), first[0].substr(0, 300));
@@ -293,7 +304,7 @@ TEST(Http3ServerTest, IdleConnectionIsClosedSilently) {
   ServerConfig config = awesomeConfig();
   config.idle_timeout = Duration::seconds(2);
   World world(std::move(config));
-  QuicTestClient& client = world.connect({"www.example.com", "h3"});
+  QuicTestClient& client = world.connect("www.example.com", "h3");
   ASSERT_TRUE(world.runUntil([&] { return client.handshakeCompleted(); }));
   const int64_t stream = client.get("/", "www.example.com");
   ASSERT_TRUE(world.runUntil([&] { return client.responses().at(stream).complete; }));
@@ -310,7 +321,7 @@ TEST(Http3ServerTest, IdleConnectionIsClosedSilently) {
 
 TEST(Http3ServerTest, CloseAllSendsConnectionClose) {
   World world(awesomeConfig());
-  QuicTestClient& client = world.connect({"www.example.com", "h3"});
+  QuicTestClient& client = world.connect("www.example.com", "h3");
   ASSERT_TRUE(world.runUntil([&] { return !world.opened().empty(); }));
   world.server().closeAll(world.now());
   ASSERT_TRUE(world.runUntil([&] { return client.dead(); }));
@@ -324,7 +335,7 @@ TEST(Http3ServerTest, CloseAllSendsConnectionClose) {
 TEST(Http3ServerTest, DrainAnswersOpenRequestsThenCloses) {
   World world(awesomeConfig());
   world.answering = false;
-  QuicTestClient& client = world.connect({"www.example.com", "h3"});
+  QuicTestClient& client = world.connect("www.example.com", "h3");
   ASSERT_TRUE(world.runUntil([&] { return client.handshakeCompleted(); }));
   const int64_t stream = client.get("/slow", "www.example.com");
   ASSERT_TRUE(world.runUntil([&] { return !world.heads().empty(); }));
@@ -345,6 +356,81 @@ TEST(Http3ServerTest, BadCertificateIsAConfigError) {
   ServerConfig config;
   config.chains.push_back({0, {}, {{"not a certificate", "not a key"}}, false});
   EXPECT_FALSE(buildServerSetup(std::move(config)).ok());
+}
+
+// --- the client's own behaviour ---------------------------------------------------------------
+
+std::vector<ClientEvent> drain(QuicTestClient& client) {
+  std::vector<ClientEvent> out;
+  while (auto e = client.nextEvent()) out.push_back(*e);
+  return out;
+}
+
+TEST(Http3ClientTest, RequestHeadersAndBodyArriveAndRepeatedFieldsAreJoined) {
+  World world(awesomeConfig());
+  world.extra_response_headers = {{"alt-svc", "h3=\":443\""}, {"alt-svc", "h3=\":8443\"; ma=60"}};
+  QuicTestClient& client = world.connect("www.example.com", "h3");
+  ASSERT_TRUE(world.runUntil([&] { return client.handshakeCompleted(); }));
+  const int64_t stream =
+      client.request("POST", "www.example.com", "/upload", {{"x-trace", "7"}}, "payload");
+  ASSERT_GE(stream, 0);
+  ASSERT_TRUE(world.runUntil([&] { return client.responses().at(stream).complete; }));
+  const auto events = drain(client);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<HandshakeDone>(events[0]));
+  ASSERT_TRUE(std::holds_alternative<ResponseDone>(events[1]));
+  EXPECT_EQ(std::get<ResponseDone>(events[1]).stream, stream);
+  const ClientResponse& response = client.responses().at(stream);
+  EXPECT_EQ(response.status(), 200);
+  EXPECT_EQ(response.fields.at("alt-svc"), "h3=\":443\", h3=\":8443\"; ma=60");
+  ASSERT_EQ(world.heads().size(), 1u);
+  const http1::RequestHead& head = world.heads()[0];
+  EXPECT_EQ(head.method, "POST");
+  EXPECT_EQ(head.target, "/upload");
+  bool traced = false;
+  for (const auto& h : head.headers) traced = traced || (h.name == "x-trace" && h.value == "7");
+  EXPECT_TRUE(traced);
+  EXPECT_EQ(world.requestBodies(), "payload");
+  client.forget(stream);
+  EXPECT_TRUE(client.responses().empty());
+}
+
+TEST(Http3ClientTest, CloseIsAConnectionCloseTheServerReadsAsThePeers) {
+  World world(awesomeConfig());
+  QuicTestClient& client = world.connect("www.example.com", "h3");
+  ASSERT_TRUE(world.runUntil([&] { return !world.opened().empty(); }));
+  const std::string close = client.close(world.now());
+  ASSERT_FALSE(close.empty());
+  EXPECT_TRUE(client.dead());
+  EXPECT_TRUE(client.close(world.now()).empty());  // once only
+  EXPECT_LT(client.request("GET", "www.example.com", "/"), 0);
+  world.server().onDatagram(world.now(), World::kServer, client.local(), close);
+  ASSERT_TRUE(world.runUntil([&] { return !world.closed().empty(); }, Duration::seconds(5)));
+  EXPECT_EQ(world.closed()[0].cause, CloseCause::kPeer);
+}
+
+TEST(Http3ClientTest, ItsOwnIdleTimeoutEndsItWithAnEvent) {
+  World world(awesomeConfig());  // the server waits 300 s
+  QuicTestClient& client = world.connect("www.example.com", "h3", Duration::seconds(2));
+  ASSERT_TRUE(world.runUntil([&] { return client.dead(); }, Duration::seconds(10)));
+  const auto events = drain(client);
+  ASSERT_FALSE(events.empty());
+  ASSERT_TRUE(std::holds_alternative<ClientClosed>(events.back()));
+  EXPECT_TRUE(std::get<ClientClosed>(events.back()).idle);
+  EXPECT_FALSE(std::get<ClientClosed>(events.back()).error);
+}
+
+TEST(Http3ClientTest, TheServersCloseIsReportedWithItsCode) {
+  World world(awesomeConfig());
+  QuicTestClient& client = world.connect("nobody.example.net", "h3");
+  ASSERT_TRUE(world.runUntil([&] { return client.dead(); }));
+  const auto events = drain(client);
+  ASSERT_EQ(events.size(), 1u);
+  const auto& closed = std::get<ClientClosed>(events[0]);
+  ASSERT_TRUE(closed.error);
+  EXPECT_EQ(*closed.error, client.closeError());
+  EXPECT_FALSE(closed.idle);
+  EXPECT_FALSE(client.handshakeCompleted());
 }
 
 }  // namespace

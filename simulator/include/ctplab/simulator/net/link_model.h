@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "ctplab/common/time.h"
 #include "ctplab/simulator/rng.h"
@@ -27,6 +28,9 @@ class LinkModel {
   // lost segment the retransmission timeouts (doubling) until it got through. Segments of one
   // message travel together, so the slowest decides. Draws only when jitter or loss is set.
   Duration transit(Rng& rng, uint64_t bytes) const;
+  // One UDP datagram of `bytes` sent now: lost (nullopt) with the link's loss, since UDP resends
+  // nothing (the endpoints' own timers do), else its one-way time without retransmissions.
+  std::optional<Duration> datagramTransit(Rng& rng, uint64_t bytes) const;
   // Whether a SYN/SYN-ACK exchange loses a packet (then the client retries after a timeout).
   bool handshakeLost(Rng& rng) const;
   // The client's wait before SYN retransmission `attempt` (1-based): 1 s, 2 s, 4 s, ...
@@ -36,6 +40,8 @@ class LinkModel {
 
  private:
   Duration retransmissionTimeout() const;
+  // Latency, jitter and serialization: what every packet pays.
+  Duration pathDelay(Rng& rng, uint64_t bytes) const;
 
   scenario::LinkProfile profile_;
 };

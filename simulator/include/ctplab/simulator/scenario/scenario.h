@@ -243,6 +243,11 @@ struct Http3ClientProfile {
   Duration broken_for = Duration::seconds(300);
   // The client's QUIC idle timeout; a connection idle for the lower of it and the gateway's ends.
   Duration idle_timeout = Duration::seconds(30);
+  // How QUIC connections are run: kModel (handshake and stream events on the link's delays:
+  // millions of clients), or kPackets (real QUIC and HTTP/3 on both ends, every datagram on the
+  // link: each handshake costs real cryptography, so thousands of clients, not millions).
+  enum class Fidelity { kModel, kPackets };
+  Fidelity fidelity = Fidelity::kModel;
   policy::SourceLocation location;
 };
 

@@ -4,12 +4,20 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ctplab/common/time.h"
 #include "ctplab/proxy/http1/codec_config.h"
 #include "ctplab/proxy/result.h"
+
+namespace ctplab::policy::ir {
+struct Listener;
+}
+namespace ctplab::proxy::tls {
+class ServerContext;
+}
 
 namespace ctplab::proxy::http3 {
 
@@ -38,6 +46,10 @@ struct ServerConfig {
   uint64_t max_streams_bidi = 100;
   uint64_t stream_window = 256 * 1024;
   uint64_t connection_window = 1024 * 1024;
+  // Spacing packets over the RTT (ngtcp2's pacer). A simulated link without a bottleneck queue
+  // turns it off: the pacer's timers follow packet sizes to the byte, and the ECDSA signature
+  // in every handshake varies by a byte or two, which would make runs differ by nanoseconds.
+  bool pacing = true;
   size_t max_connections = 16384;  // beyond it new Initials are dropped and counted
   // Request header limits and the underscore policy, as the listener's HTTP/1 and HTTP/2 codecs
   // apply them.
@@ -48,6 +60,17 @@ struct ServerConfig {
   // back with every connection accepted under it, so chain tags are read against the right one.
   std::shared_ptr<const void> context;
 };
+
+// One HTTPS listener as a QUIC chain tagged `tag`: its hostnames and the certificates of its TLS
+// context that carry a key. Client certificates are not asked for over QUIC, so a chain that
+// validates them (or has no key) refuses QUIC rather than letting a client skip the check.
+ChainConfig chainForListener(int tag, const policy::ir::Listener& listener,
+                             const tls::ServerContext& tls);
+// The port's limits from its settings owner (spec 3.2): QUIC's own idle timeout (300 s, as
+// Envoy's QUIC listener) or the HTTP idle timeout when shorter, and the request header limits and
+// underscore policy its HTTP/2 codec applies. Errors are the listener's HTTP/2 option errors.
+Result<bool> applyOwnerLimits(ServerConfig& config, const policy::ir::Listener& owner,
+                              const std::optional<Duration>& http_idle_timeout);
 
 class ServerSetup;
 using ServerSetupPtr = std::shared_ptr<const ServerSetup>;

@@ -1,0 +1,108 @@
+// What the server (quic_lib.cc) and the client (quic_lib_client.cc) share of the library layer:
+// time stamps, socket addresses as ngtcp2 paths want them, and owners for the library handles.
+#pragma once
+
+#include <arpa/inet.h>
+#include <gnutls/gnutls.h>
+#include <netinet/in.h>
+#include <nghttp3/nghttp3.h>
+#include <ngtcp2/ngtcp2.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <string_view>
+
+#include "ctplab/common/time.h"
+#include "ctplab/proxy/http3/udp_endpoint.h"
+
+namespace ctplab::proxy::http3::lib {
+
+// TLS 1.3 only, as QUIC requires; no middlebox compatibility mode (RFC 9001 8.4).
+inline constexpr char kPriority[] =
+    "NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-128-GCM:+AES-256-GCM:+CHACHA20-POLY1305:"
+    "+AES-128-CCM:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:+GROUP-SECP384R1:+GROUP-SECP521R1:"
+    "%DISABLE_TLS13_COMPAT_MODE";
+inline constexpr size_t kMaxDatagram = 1500;
+
+inline ngtcp2_tstamp stamp(TimePoint now) {
+  return now.unixNanos() < 0 ? 0 : static_cast<ngtcp2_tstamp>(now.unixNanos());
+}
+
+inline TimePoint fromStamp(ngtcp2_tstamp t) {
+  constexpr auto kMax = static_cast<ngtcp2_tstamp>(std::numeric_limits<int64_t>::max());
+  return TimePoint::fromUnixNanos(static_cast<int64_t>(std::min(t, kMax)));
+}
+
+// ngtcp2 keeps pointers to a path's addresses: the owner must outlive the call using them.
+struct SockAddr {
+  sockaddr_storage storage{};
+  ngtcp2_socklen len = 0;
+  sockaddr* get() { return reinterpret_cast<sockaddr*>(&storage); }
+};
+
+inline SockAddr toSockaddr(const UdpEndpoint& e) {
+  SockAddr out;
+  if (e.address.family() == IpAddress::Family::kV4) {
+    sockaddr_in in{};
+    in.sin_family = AF_INET;
+    in.sin_port = htons(e.port);
+    std::memcpy(&in.sin_addr, e.address.bytes().data(), 4);
+    std::memcpy(&out.storage, &in, sizeof in);
+    out.len = sizeof in;
+  } else {
+    sockaddr_in6 in6{};
+    in6.sin6_family = AF_INET6;
+    in6.sin6_port = htons(e.port);
+    std::memcpy(&in6.sin6_addr, e.address.bytes().data(), 16);
+    std::memcpy(&out.storage, &in6, sizeof in6);
+    out.len = sizeof in6;
+  }
+  return out;
+}
+
+inline UdpEndpoint fromSockaddr(const ngtcp2_addr& a) {
+  UdpEndpoint out;
+  char text[INET6_ADDRSTRLEN] = {};
+  if (a.addr == nullptr) return out;
+  if (a.addr->sa_family == AF_INET) {
+    sockaddr_in in{};
+    std::memcpy(&in, a.addr, sizeof in);
+    inet_ntop(AF_INET, &in.sin_addr, text, sizeof text);
+    out.port = ntohs(in.sin_port);
+  } else if (a.addr->sa_family == AF_INET6) {
+    sockaddr_in6 in6{};
+    std::memcpy(&in6, a.addr, sizeof in6);
+    inet_ntop(AF_INET6, &in6.sin6_addr, text, sizeof text);
+    out.port = ntohs(in6.sin6_port);
+  }
+  out.address = IpAddress::parse(text).value_or(IpAddress());
+  return out;
+}
+
+inline const uint8_t* bytesOf(std::string_view s) {
+  return reinterpret_cast<const uint8_t*>(s.data());
+}
+
+inline std::string_view viewOf(const nghttp3_rcbuf* buf) {
+  const nghttp3_vec v = nghttp3_rcbuf_get_buf(buf);
+  return {reinterpret_cast<const char*>(v.base), v.len};
+}
+
+struct ConnDeleter {
+  void operator()(ngtcp2_conn* c) const { ngtcp2_conn_del(c); }
+};
+struct Http3Deleter {
+  void operator()(nghttp3_conn* c) const { nghttp3_conn_del(c); }
+};
+struct SessionDeleter {
+  void operator()(gnutls_session_int* s) const { gnutls_deinit(s); }
+};
+struct CredentialsDeleter {
+  void operator()(gnutls_certificate_credentials_st* c) const {
+    gnutls_certificate_free_credentials(c);
+  }
+};
+
+}  // namespace ctplab::proxy::http3::lib

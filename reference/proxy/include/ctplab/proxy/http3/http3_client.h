@@ -1,0 +1,101 @@
+// An HTTP/3 client over QUIC (ngtcp2 + nghttp3 + GnuTLS), sans I/O: datagrams and the caller's
+// clock in, datagrams and response events out. For tests and the simulator's packet-level mode.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "ctplab/common/time.h"
+#include "ctplab/proxy/http3/udp_endpoint.h"
+
+namespace ctplab::proxy::http3 {
+
+struct ClientOptions {
+  std::string sni = "www.example.com";
+  std::string alpn = "h3";
+  // The RTT assumed before the first sample: RFC 9002's 333 ms, as browsers start; a smaller
+  // value retransmits a lost Initial sooner.
+  Duration initial_rtt = Duration::milliseconds(333);
+  Duration idle_timeout = Duration::seconds(30);  // our max_idle_timeout transport parameter
+  // When set, PINGs keep an idle connection alive (a client holding it open on purpose).
+  std::optional<Duration> keep_alive;
+  bool pacing = true;  // see ServerConfig::pacing
+};
+
+struct RequestField {
+  std::string name;  // lower case, as HTTP/3 requires
+  std::string value;
+};
+
+struct ClientResponse {
+  // Repeated fields joined with ", " (alt-svc may come twice); pseudo-fields (:status) kept.
+  std::map<std::string, std::string> fields;
+  std::string body;
+  bool complete = false;
+  bool reset = false;
+  int status() const;
+};
+
+// The handshake finished: requests may be sent.
+struct HandshakeDone {};
+// A response ended (FIN) or its stream was reset by the server.
+struct ResponseDone {
+  int64_t stream = -1;
+};
+// The connection is over: the server's CONNECTION_CLOSE (its error code), the idle timeout, or a
+// local error. No event follows.
+struct ClientClosed {
+  std::optional<uint64_t> error;  // set when the server closed it
+  bool idle = false;
+};
+using ClientEvent = std::variant<HandshakeDone, ResponseDone, ClientClosed>;
+
+class Http3Client {
+ public:
+  // The first Initial is ready to write at once. A library failure leaves the client dead().
+  Http3Client(TimePoint now, UdpEndpoint local, UdpEndpoint server, ClientOptions options);
+  ~Http3Client();
+  Http3Client(const Http3Client&) = delete;
+  Http3Client& operator=(const Http3Client&) = delete;
+
+  // Packets ready to go: handshake, acks, requests, within congestion control.
+  std::vector<std::string> write(TimePoint now);
+  void read(TimePoint now, std::string_view datagram);
+  TimePoint expiry() const;
+  void handleExpiry(TimePoint now);
+  std::optional<ClientEvent> nextEvent();
+
+  // A request; the stream id, or -1 (no HTTP/3 yet, no stream credit, or closed). `body` is
+  // sent whole after the head.
+  int64_t request(std::string_view method, std::string_view authority, std::string_view path,
+                  const std::vector<RequestField>& headers = {}, std::string body = {});
+  int64_t get(std::string_view path, std::string_view authority) {
+    return request("GET", authority, path);
+  }
+  // A graceful CONNECTION_CLOSE (H3_NO_ERROR) to send; the client is dead() afterwards.
+  std::string close(TimePoint now);
+
+  bool handshakeCompleted() const;
+  // The server's CONNECTION_CLOSE error code, once it closed the connection.
+  std::optional<uint64_t> closeError() const;
+  bool dead() const;  // closed, failed or timed out: nothing more will happen
+  const std::map<int64_t, ClientResponse>& responses() const;
+  // Drops a finished response the caller has read, so a long connection's memory stays flat.
+  void forget(int64_t stream);
+  // The leaf certificate the server sent (DER), empty before the handshake. Not verified.
+  std::string peerCertificate() const;
+  UdpEndpoint local() const;
+
+  struct State;
+
+ private:
+  std::unique_ptr<State> s_;
+};
+
+}  // namespace ctplab::proxy::http3

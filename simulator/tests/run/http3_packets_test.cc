@@ -1,0 +1,162 @@
+// HTTP/3 at packet level (`http3.fidelity: packets`): real QUIC clients against the gateway's
+// real HTTP/3 server on the virtual clock reach the outcomes the model predicts (upgrade, UDP
+// blocks, client validation, the QUIC chain's connection limit), byte for byte per seed.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+
+#include "ctplab/simulator/run/result_output.h"
+#include "run/run_harness.h"
+
+namespace ctplab::sim::run::testing {
+namespace {
+
+using Fidelity = scenario::Http3ClientProfile::Fidelity;
+
+constexpr const char* kPacketUpgrade = "scenarios/http3/packet-level-upgrade.yaml";
+constexpr const char* kModelUpgrade = "scenarios/http3/upgrade-mixed-population.yaml";
+constexpr const char* kMtls = "scenarios/http3/http3-with-mtls.yaml";
+constexpr const char* kFlood = "scenarios/http3/quic-vs-tcp-flood.yaml";
+
+uint64_t failures(const PopulationResult& p) {
+  const RequestCounts& r = p.requests;
+  return r.reset + r.closed + r.timeout + r.connect_failed + r.unfinished;
+}
+
+// Runs a scenario file with every HTTP/3 population at `fidelity`, after `edit`.
+std::optional<RunResult> runAt(const std::string& path, Fidelity fidelity,
+                               const std::function<void(scenario::Scenario&)>& edit = {}) {
+  auto loaded = scenario::loadScenarioFile(CTPLAB_SOURCE_DIR "/" + path);
+  EXPECT_TRUE(loaded.ok());
+  if (!loaded.ok()) return std::nullopt;
+  for (auto& pop : loaded.scenario.populations) {
+    if (pop.http3) pop.http3->fidelity = fidelity;
+  }
+  if (edit) edit(loaded.scenario);
+  policy::Diagnostics diags;
+  std::vector<std::string> notes;
+  auto prepared = prepareScenario(loaded.scenario, diags, notes);
+  EXPECT_TRUE(prepared.gateway);
+  if (!prepared.gateway) return std::nullopt;
+  SimulateOptions options;
+  options.resources = &prepared.loaded->resources;
+  auto r = simulate(loaded.scenario, *prepared.gateway, options);
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+  if (!r.ok()) return std::nullopt;
+  return std::move(r).value();
+}
+
+double http3Share(const PopulationResult& p) {
+  return static_cast<double>(p.quic->responses) / static_cast<double>(p.requests.sent);
+}
+
+TEST(Http3Packets, RealConnectionsUpgradeAndUdpBlockedClientsStayOnTcpWithoutFailing) {
+  auto r = runScenarioFile(kPacketUpgrade);  // 2% loss on every datagram
+  ASSERT_TRUE(r);
+  const PopulationResult& browsers = population(*r, "browsers");
+  const PopulationResult& office = population(*r, "office-udp-blocked");
+  EXPECT_EQ(failures(browsers), 0u);
+  EXPECT_EQ(failures(office), 0u);
+  EXPECT_EQ(office.quic->responses, 0u);
+  EXPECT_EQ(office.quic->established, 0u);
+  EXPECT_GT(office.quic->handshake_timeout, 0u);
+  EXPECT_GT(browsers.quic->responses, browsers.requests.sent / 2);
+  EXPECT_EQ(browsers.quic->zero_rtt, 0u);  // the real client does not resume sessions
+  // Every attempt either completed its handshake or timed out behind the UDP block (or was let
+  // go by a client that finished first).
+  EXPECT_LE(browsers.quic->established + browsers.quic->handshake_timeout,
+            browsers.quic->attempted);
+  EXPECT_LE(browsers.quic->handshake_timeout, browsers.quic->udp_blocked_clients);
+  // The gateway's real server counted what the clients saw.
+  EXPECT_EQ(stat(*r, "http.https-10443.downstream_rq_http3_total"), browsers.quic->responses);
+  EXPECT_EQ(stat(*r, "http.https-10443.downstream_cx_http3_total"), browsers.quic->established);
+  EXPECT_EQ(stat(*r, "listener.0.0.0.0_10443.http3.downstream_cx_total"),
+            browsers.quic->established);
+  // A client's CONNECTION_CLOSE lost on the link leaves its connection to the idle timeout: a
+  // few are still open on the gateway when the run ends.
+  EXPECT_LE(stat(*r, "http.https-10443.downstream_cx_http3_active"),
+            browsers.quic->established / 20);
+}
+
+TEST(Http3Packets, SameSeedSameBytes) {
+  // ECDSA signatures differ in length from run to run; nothing the run reports may follow them.
+  auto a = runScenarioFile(kPacketUpgrade);
+  auto b = runScenarioFile(kPacketUpgrade);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(resultToJson(*a), resultToJson(*b));
+}
+
+TEST(Http3Packets, AgreeWithTheModelOnTheUpgrade) {
+  const auto shorten = [](scenario::Scenario& s) {
+    s.duration = Duration::seconds(60);
+    s.populations[0].clients = 300;
+    s.populations[1].clients = 50;
+  };
+  auto model = runAt(kModelUpgrade, Fidelity::kModel, shorten);
+  auto packets = runAt(kModelUpgrade, Fidelity::kPackets, shorten);
+  ASSERT_TRUE(model && packets);
+  const PopulationResult& m = population(*model, "browsers");
+  const PopulationResult& p = population(*packets, "browsers");
+  EXPECT_EQ(failures(m) + failures(p), 0u);
+  // The same share of requests moves to HTTP/3 within a few points (the client draws differ).
+  EXPECT_NEAR(http3Share(m), http3Share(p), 0.05);
+  // Without 0-RTT each new QUIC connection's first request waits a round trip longer.
+  EXPECT_GE(p.latency.valueAtPercentile(90), m.latency.valueAtPercentile(90));
+}
+
+TEST(Http3Packets, ClientValidationRefusesTheRealHandshake) {
+  auto r = runAt(kMtls, Fidelity::kPackets);
+  ASSERT_TRUE(r);
+  const PopulationResult& browsers = population(*r, "browsers");
+  const PopulationResult& cached = population(*r, "cached-alternative");
+  EXPECT_EQ(browsers.quic->attempted, 0u);
+  EXPECT_EQ(cached.quic->refused, cached.quic->attempted);
+  EXPECT_EQ(cached.quic->fallbacks, 100u);
+  EXPECT_EQ(cached.quic->responses, 0u);
+  EXPECT_EQ(failures(browsers) + failures(cached), 0u);
+}
+
+TEST(Http3Packets, QuicChainsCountAgainstTheirOwnConnectionLimit) {
+  auto r = runAt(kFlood, Fidelity::kPackets);
+  ASSERT_TRUE(r);
+  const PopulationResult& tcp = population(*r, "tcp-flood");
+  const PopulationResult& quic = population(*r, "quic-flood");
+  EXPECT_EQ(tcp.hold_completed + quic.hold_completed, 200u);
+  // The real server finishes the handshake, then the counter closes the connection (as the live
+  // proxy does): every attempt is established, 200 are limited and move to TCP.
+  EXPECT_EQ(quic.quic->established, 300u);
+  EXPECT_EQ(quic.quic->limited, 200u);
+  EXPECT_EQ(quic.quic->refused, 200u);
+  EXPECT_EQ(quic.quic->fallbacks, 200u);
+  EXPECT_EQ(quic.connections.limited, 200u);
+  EXPECT_EQ(stat(*r, "connection_limit.https-10443.limited_connections"), 600u);
+  EXPECT_EQ(stat(*r, "listener.0.0.0.0_10443.http3.connection_close_sent"), 200u);
+}
+
+TEST(Http3Packets, TheBackendSeesTheHeadTheServerDecoded) {
+  auto r = runAt(kPacketUpgrade, Fidelity::kPackets, [](scenario::Scenario& s) {
+    s.duration = Duration::seconds(20);
+    s.outputs.backend_requests = true;
+  });
+  ASSERT_TRUE(r);
+  ASSERT_GT(population(*r, "browsers").quic->responses, 0u);
+  uint64_t answered = 0, in_flight = 0;
+  for (const auto& p : r->populations) {
+    answered += p.requests.responses();
+    in_flight += p.requests.unfinished;
+  }
+  EXPECT_GE(r->backend_requests.size(), answered);
+  EXPECT_LE(r->backend_requests.size(), answered + in_flight);
+  for (const auto& b : r->backend_requests) {
+    bool host = false, xff = false;
+    for (const auto& [name, value] : b.headers) {
+      host = host || (name == "host" && value == "www.example.com");
+      xff = xff || name == "x-forwarded-for";
+    }
+    ASSERT_TRUE(host && xff);
+  }
+}
+
+}  // namespace
+}  // namespace ctplab::sim::run::testing
