@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <set>
 #include <unordered_map>
 #include <utility>
 
@@ -61,6 +62,11 @@ class Http3Server::Impl {
   void forget(ServerConnection& c, CloseCause cause);
   void reportClosed(ServerConnection& c, CloseCause cause);
   ServerConnection* find(uint64_t id) const;
+  // Connections' timers, ordered, so the next expiry and the due connections are found without
+  // visiting every connection: a connection whose timer may have moved is marked, and the index
+  // catches up before it is read.
+  void markTimer(ServerConnection& c);
+  void updateTimers();
 
   ServerSetupPtr setup;
   Http3Stats* stats;
@@ -70,6 +76,8 @@ class Http3Server::Impl {
   std::deque<ServerEvent> events;
   std::vector<Datagram> out;
   std::vector<uint64_t> to_write;  // connections service() marked, by id
+  std::set<std::pair<TimePoint, uint64_t>> timers;
+  std::vector<uint64_t> timers_moved;  // connections markTimer() listed, by id
   uint64_t next_id = 1;
   bool draining = false;
 };
@@ -177,6 +185,8 @@ class ServerConnection final : public lib::ConnectionSink {
   std::optional<TimePoint> gone_at;  // closing or draining: forgotten then
   std::string close_packet;          // resent when the client keeps sending while we close
   bool write_pending = false;        // listed in Impl::to_write
+  bool timer_moved = false;          // listed in Impl::timers_moved
+  std::optional<TimePoint> timer;    // its entry in Impl::timers
   TimePoint write_at;                // the latest time it was serviced: its writes' timestamp
 
  private:
@@ -278,6 +288,7 @@ void Http3Server::Impl::service(ServerConnection& c, TimePoint now, lib::IoResul
     case lib::IoResult::kDraining:
       c.state = ServerConnection::State::kDraining;
       c.gone_at = now + c.quic->closingPeriod();
+      markTimer(c);
       reportClosed(c, CloseCause::kPeer);
       return;
     case lib::IoResult::kClose:
@@ -301,6 +312,7 @@ void Http3Server::Impl::service(ServerConnection& c, TimePoint now, lib::IoResul
     startClosing(c, now, CloseCause::kLocal);
     return;
   }
+  markTimer(c);
   c.write_at = now;
   if (!c.write_pending) {
     c.write_pending = true;
@@ -318,6 +330,7 @@ void Http3Server::Impl::writePending() {
       continue;
     }
     const std::shared_ptr<ServerConnection> keep = c->self.lock();
+    markTimer(*c);
     if (c->quic->write(c->write_at, out) == lib::IoResult::kClose) {
       startClosing(*c, c->write_at, CloseCause::kError);
     }
@@ -332,6 +345,7 @@ void Http3Server::Impl::startClosing(ServerConnection& c, TimePoint now, CloseCa
   c.close_packet = c.quic->closePacket(now);
   c.state = ServerConnection::State::kClosing;
   c.gone_at = now + c.quic->closingPeriod();
+  markTimer(c);
   if (!c.close_packet.empty()) {
     ++stats->connection_close_sent;
     out.push_back({c.quic->local(), c.quic->remote(), c.close_packet});
@@ -352,7 +366,28 @@ void Http3Server::Impl::forget(ServerConnection& c, CloseCause cause) {
     auto it = by_cid.find(cid);
     if (it != by_cid.end() && it->second.get() == &c) by_cid.erase(it);
   }
+  if (c.timer) timers.erase({*c.timer, c.id()});
+  c.timer.reset();
   by_id.erase(c.id());
+}
+
+void Http3Server::Impl::markTimer(ServerConnection& c) {
+  if (c.timer_moved) return;
+  c.timer_moved = true;
+  timers_moved.push_back(c.id());
+}
+
+void Http3Server::Impl::updateTimers() {
+  for (const uint64_t id : std::exchange(timers_moved, {})) {
+    ServerConnection* c = find(id);
+    if (c == nullptr) continue;
+    c->timer_moved = false;
+    const TimePoint t = c->gone_at ? *c->gone_at : c->quic->expiry();
+    if (c->timer == t) continue;
+    if (c->timer) timers.erase({*c->timer, id});
+    c->timer = t;
+    timers.insert({t, id});
+  }
 }
 
 ServerConnection* Http3Server::Impl::find(uint64_t id) const {
@@ -377,18 +412,19 @@ void Http3Server::onDatagram(TimePoint now, const UdpEndpoint& local, const UdpE
 }
 
 std::optional<TimePoint> Http3Server::nextExpiry() const {
-  std::optional<TimePoint> next;
-  for (const auto& [id, c] : impl_->by_id) {
-    const TimePoint t = c->gone_at ? *c->gone_at : c->quic->expiry();
-    if (!next || t < *next) next = t;
-  }
-  return next;
+  impl_->updateTimers();
+  if (impl_->timers.empty()) return std::nullopt;
+  return impl_->timers.begin()->first;
 }
 
 void Http3Server::onExpiry(TimePoint now) {
-  std::vector<std::shared_ptr<ServerConnection>> all;
-  for (const auto& [id, c] : impl_->by_id) all.push_back(c);
-  for (const auto& c : all) {
+  impl_->updateTimers();
+  std::vector<std::shared_ptr<ServerConnection>> due;
+  for (const auto& [t, id] : impl_->timers) {
+    if (t > now) break;
+    if (auto it = impl_->by_id.find(id); it != impl_->by_id.end()) due.push_back(it->second);
+  }
+  for (const auto& c : due) {
     if (c->gone_at) {
       if (now >= *c->gone_at) impl_->forget(*c, CloseCause::kLocal);
       continue;
