@@ -314,6 +314,8 @@ class World {
   void quicServerClose(uint32_t q, bool remote, bool idle);
   void quicArmIdle(uint32_t q);
   gateway::GatewayModel& quicGateway(uint32_t q) { return *replicas_[quics_[q].replica].gateway; }
+  // The first datagram reached the balancer: the connection's replica and worker.
+  void quicBalance(uint32_t q);
   // A failed alternative: not tried again for brokenFor, doubling per failure in a row.
   void markBroken(Client& c);
   // The gateway took a QUIC connection on `listener`: its stats and its chain's counter. Set when

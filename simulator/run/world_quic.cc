@@ -365,15 +365,8 @@ void World::quicInitialArrives(uint32_t qi) {
     return;
   }
   q.server_open = true;
-  if (q.replica == kNone) {
-    q.replica = balancer_.pick(q.peer);
-    q.balanced = true;
-  }
-  Replica& replica = replicas_[q.replica];
-  if (!replica.workers.empty()) {
-    q.worker = replica.next_worker++ % static_cast<uint32_t>(replica.workers.size());
-  }
-  gateway::GatewayModel& g = *replica.gateway;
+  if (q.replica == kNone) quicBalance(qi);
+  gateway::GatewayModel& g = quicGateway(qi);
   gateway::PortRuntime& port = g.ports()[q.port];
   PopulationRuntime& pop = populations_[q.population];
   ++port.quic.downstream_cx_total;
@@ -416,6 +409,16 @@ void World::quicInitialArrives(uint32_t qi) {
       quicRequestArrives(qi, 0);
     }
   });
+}
+
+void World::quicBalance(uint32_t qi) {
+  QuicConnection& q = quics_[qi];
+  q.replica = balancer_.pick(q.peer);
+  q.balanced = true;
+  Replica& replica = replicas_[q.replica];
+  if (!replica.workers.empty()) {
+    q.worker = replica.next_worker++ % static_cast<uint32_t>(replica.workers.size());
+  }
 }
 
 std::optional<TimePoint> World::quicOpened(uint32_t qi, int listener) {

@@ -301,14 +301,7 @@ void World::pqServerReceives(uint32_t qi, uint32_t gen, const std::string& bytes
     });
     return;
   }
-  if (q.replica == kNone) {
-    q.replica = balancer_.pick(q.peer);
-    q.balanced = true;
-    Replica& replica = replicas_[q.replica];
-    if (!replica.workers.empty()) {
-      q.worker = replica.next_worker++ % static_cast<uint32_t>(replica.workers.size());
-    }
-  }
+  if (q.replica == kNone) quicBalance(qi);
   gateway::GatewayModel& g = quicGateway(qi);
   if (!q.cpu_charged) {
     // The first Initial starts the handshake: its CPU, for the chain the SNI chooses.

@@ -306,14 +306,7 @@ struct Connection::Handles {
   }
   static nghttp3_ssize h3ReadData(nghttp3_conn*, int64_t stream, nghttp3_vec* vec, size_t veccnt,
                                   uint32_t* flags, void* user_data, void*) {
-    Handles& h = of(user_data);
-    auto it = h.bodies.find(stream);
-    *flags |= NGHTTP3_DATA_FLAG_EOF;
-    if (it == h.bodies.end() || it->second.empty() || veccnt == 0) return 0;
-    // The whole body at once; it stays in `bodies` (unchanged) until the stream closes.
-    vec[0].base = reinterpret_cast<uint8_t*>(it->second.data());
-    vec[0].len = it->second.size();
-    return 1;
+    return readWholeBody(of(user_data).bodies, stream, vec, veccnt, flags);
   }
 
   // --- TLS ---

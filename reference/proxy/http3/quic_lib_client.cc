@@ -112,13 +112,7 @@ struct Http3Client::State {
   }
   static nghttp3_ssize readBody(nghttp3_conn*, int64_t stream, nghttp3_vec* vec, size_t veccnt,
                                 uint32_t* flags, void* u, void*) {
-    State& s = of(u);
-    *flags |= NGHTTP3_DATA_FLAG_EOF;
-    auto it = s.bodies.find(stream);
-    if (it == s.bodies.end() || it->second.empty() || veccnt == 0) return 0;
-    vec[0].base = reinterpret_cast<uint8_t*>(it->second.data());
-    vec[0].len = it->second.size();
-    return 1;
+    return lib::readWholeBody(of(u).bodies, stream, vec, veccnt, flags);
   }
 
   int startHttp3() {

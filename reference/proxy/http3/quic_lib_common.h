@@ -90,6 +90,19 @@ inline std::string_view viewOf(const nghttp3_rcbuf* buf) {
   return {reinterpret_cast<const char*>(v.base), v.len};
 }
 
+// nghttp3's data reader over a whole body kept in `bodies` (by stream) until the stream closes:
+// everything at once, then the end.
+template <typename Bodies>
+nghttp3_ssize readWholeBody(Bodies& bodies, int64_t stream, nghttp3_vec* vec, size_t veccnt,
+                            uint32_t* flags) {
+  *flags |= NGHTTP3_DATA_FLAG_EOF;
+  auto it = bodies.find(stream);
+  if (it == bodies.end() || it->second.empty() || veccnt == 0) return 0;
+  vec[0].base = reinterpret_cast<uint8_t*>(it->second.data());
+  vec[0].len = it->second.size();
+  return 1;
+}
+
 struct ConnDeleter {
   void operator()(ngtcp2_conn* c) const { ngtcp2_conn_del(c); }
 };
