@@ -93,8 +93,7 @@ struct UpstreamResponseParser::Callbacks {
     // list is moved out with each response).
     s.headers_.reserve(kExpectedFields);
     s.body_.clear();
-    s.field_.clear();
-    s.value_.clear();
+    s.in_field_ = false;
     s.in_value_ = false;
     return 0;
   }
@@ -102,27 +101,35 @@ struct UpstreamResponseParser::Callbacks {
     self(p).reason_.append(at, n);
     return 0;
   }
+  // A field is assembled in place, in the list's last entry (no copy per field).
+  static proxy::http1::Header& current(UpstreamResponseParser& s) {
+    if (!s.in_field_) {
+      s.headers_.emplace_back();
+      s.in_field_ = true;
+    }
+    return s.headers_.back();
+  }
   static int field(llhttp_t* p, const char* at, size_t n) {
     auto& s = self(p);
+    auto& h = current(s);
     if (s.in_value_) {
-      s.field_.clear();
-      s.value_.clear();
+      h.name.clear();
+      h.value.clear();
       s.in_value_ = false;
     }
-    s.field_.append(at, n);
+    h.name.append(at, n);
     return 0;
   }
   static int value(llhttp_t* p, const char* at, size_t n) {
     auto& s = self(p);
     s.in_value_ = true;
-    s.value_.append(at, n);
+    current(s).value.append(at, n);
     return 0;
   }
   static int valueComplete(llhttp_t* p) {
     auto& s = self(p);
-    s.headers_.push_back({s.field_, s.value_});
-    s.field_.clear();
-    s.value_.clear();
+    current(s);  // a field whose name and value both came empty still counts
+    s.in_field_ = false;
     s.in_value_ = false;
     return 0;
   }
@@ -185,8 +192,7 @@ void UpstreamResponseParser::reset(bool head_request) {
   reason_.clear();
   headers_.clear();
   body_.clear();
-  field_.clear();
-  value_.clear();
+  in_field_ = false;
   in_value_ = false;
   keep_alive_ = false;
   started_ = false;

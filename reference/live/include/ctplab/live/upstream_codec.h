@@ -66,7 +66,7 @@ class UpstreamResponseParser {
   std::string reason_;
   proxy::http1::HeaderList headers_;
   std::string body_;
-  std::string field_, value_;  // the header being assembled
+  bool in_field_ = false;  // headers_.back() is the field being assembled
   bool in_value_ = false;
   bool keep_alive_ = false;
   bool started_ = false;
