@@ -14,6 +14,8 @@ namespace ctplab::live {
 namespace {
 
 constexpr size_t kWriteChunk = 65536;
+// How often one event may write at once and go on (each write takes at most kWriteChunk).
+constexpr int kWritePasses = 64;
 // What one read takes at most. Each connection has a buffer of this size once it reads: small,
 // so that many idle connections stay cheap; a bigger burst takes a few reads.
 constexpr size_t kReadChunk = 4096;
@@ -301,19 +303,26 @@ bool DownstreamConnection::decideCodec() {
 }
 
 void DownstreamConnection::afterActivity(TimePoint now) {
-  // Bounded: each round hands the connection at least one byte or stops.
-  for (int round = 0; round < 1024; ++round) {
-    if (phase_ != Phase::kHttp || !decideCodec()) break;
-    if (!held_.empty()) {
-      const size_t n = std::min(held_.size(), codec_->readAllowance());
-      if (n > 0) {
-        codec_->onBytes(now, std::string_view(held_).substr(0, n));
-        held_.erase(0, n);
+  // Each pass ends by writing what the socket takes at once; that may let the codec go on
+  // (output it held back for drained), so a pass that wrote is followed by another.
+  for (int pass = 0; pass < kWritePasses; ++pass) {
+    // Bounded: each round hands the connection at least one byte or stops.
+    for (int round = 0; round < 1024; ++round) {
+      if (phase_ != Phase::kHttp || !decideCodec()) break;
+      if (!held_.empty()) {
+        const size_t n = std::min(held_.size(), codec_->readAllowance());
+        if (n > 0) {
+          codec_->onBytes(now, std::string_view(held_).substr(0, n));
+          held_.erase(0, n);
+        }
       }
+      pump(now);
+      if (phase_ != Phase::kHttp) return;
+      if (held_.empty() || codec_->readAllowance() == 0) break;
     }
-    pump(now);
     if (phase_ != Phase::kHttp) return;
-    if (held_.empty() || codec_->readAllowance() == 0) break;
+    if (!writeNow(now)) break;
+    if (phase_ != Phase::kHttp) return;
   }
   if (phase_ != Phase::kHttp) return;
   flush();
@@ -521,6 +530,23 @@ void DownstreamConnection::onPeerEof(TimePoint now) {
     case Phase::kClosed:
       return;
   }
+}
+
+bool DownstreamConnection::writeNow(TimePoint now) {
+  if (writing_ || tls_ || !codec_) return false;
+  const std::string_view out = codec_->pendingOutput();
+  if (out.empty()) return false;
+  // The socket is non-blocking: what it does not take now, flush() sends once it can.
+  error_code ec;
+  const size_t n =
+      socket_.write_some(asio::buffer(out.data(), std::min(out.size(), kWriteChunk)), ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) return false;
+  if (ec) {
+    close(true, false);
+    return false;
+  }
+  codec_->consumeOutput(now, n);
+  return n > 0;
 }
 
 void DownstreamConnection::flush() {

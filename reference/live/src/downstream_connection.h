@@ -89,6 +89,10 @@ class DownstreamConnection : public std::enable_shared_from_this<DownstreamConne
   // `n` bytes are in read_buffer_.
   void onRead(const error_code& ec, size_t n);
   void onPeerEof(TimePoint now);
+  // Writes pending output straight to the socket, as much as it takes now: a response usually
+  // leaves whole without an asynchronous write. Returns whether anything was written.
+  bool writeNow(TimePoint now);
+  // What is still pending goes out asynchronously.
   void flush();
   void onWritten(const error_code& ec, size_t n);
   std::optional<TimePoint> nextDeadline() const;
