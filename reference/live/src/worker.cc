@@ -11,7 +11,12 @@
 namespace ctplab::live {
 
 Worker::Worker(size_t id, const GatewayShared& shared, std::shared_ptr<const Generation> generation)
-    : id_(id), shared_(shared), rng_(std::random_device{}() + id) {
+    : id_(id),
+      shared_(shared),
+      // One thread runs the loop: completions it queues itself skip the loop's lock (handlers
+      // posted from other threads still take it).
+      context_(1),
+      rng_(std::random_device{}() + id) {
   stats(generation);  // every name shows in /stats from the start, as Envoy's do
   current_ = std::move(generation);
 }
