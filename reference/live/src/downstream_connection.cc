@@ -354,11 +354,15 @@ void DownstreamConnection::pump(TimePoint now) {
       if (!codec_->isHttp2()) cancelExchanges();
       ExchangeHost& host = *this;
       auto exchange = std::make_shared<Exchange>(context_, host, id);
-      exchanges_[id] = exchange;
+      if (auto it = findExchange(id); it != exchanges_.end()) {
+        it->second = exchange;
+      } else {
+        exchanges_.emplace_back(id, exchange);
+      }
       exchange->onHead(now, *head);
       continue;
     }
-    auto it = exchanges_.find(id);
+    auto it = findExchange(id);
     if (it == exchanges_.end()) continue;  // answered already (early reply, timeout)
     const std::shared_ptr<Exchange> exchange = it->second;
     if (auto* body = std::get_if<proxy::http1::BodyData>(&*event)) {
@@ -369,10 +373,16 @@ void DownstreamConnection::pump(TimePoint now) {
       // ProtocolError and PeerReset: the codec answered or reset it; the backend's answer, if
       // one is on its way, has nowhere to go.
       exchange->cancel();
-      exchanges_.erase(id);
+      if (auto gone = findExchange(id); gone != exchanges_.end()) exchanges_.erase(gone);
     }
   }
   forgetAnswered();
+}
+
+std::vector<std::pair<uint64_t, std::shared_ptr<Exchange>>>::iterator
+DownstreamConnection::findExchange(uint64_t id) {
+  return std::find_if(exchanges_.begin(), exchanges_.end(),
+                      [id](const auto& entry) { return entry.first == id; });
 }
 
 void DownstreamConnection::forgetAnswered() {

@@ -8,7 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "asio.h"
@@ -73,6 +73,7 @@ class DownstreamConnection : public std::enable_shared_from_this<DownstreamConne
   void pump(TimePoint now);
   // Drops the exchanges whose request is no longer open (answered, reset, timed out).
   void forgetAnswered();
+  std::vector<std::pair<uint64_t, std::shared_ptr<Exchange>>>::iterator findExchange(uint64_t id);
   void cancelExchanges();
   // ExchangeHost: the request in flight answers through the connection.
   proxy::http1::EncodeResult respond(TimePoint now, uint64_t id,
@@ -151,7 +152,9 @@ class DownstreamConnection : public std::enable_shared_from_this<DownstreamConne
   // What its requests share, once the filter chain is chosen; the requests in flight by id (one
   // at a time on HTTP/1, one per open stream on HTTP/2).
   std::shared_ptr<ConnectionContext> context_;
-  std::unordered_map<uint64_t, std::shared_ptr<Exchange>> exchanges_;
+  // A handful at most (one on HTTP/1, the open streams on HTTP/2): a vector, searched, costs no
+  // allocation per request as a map's node would.
+  std::vector<std::pair<uint64_t, std::shared_ptr<Exchange>>> exchanges_;
 };
 
 }  // namespace ctplab::live
