@@ -171,6 +171,9 @@ std::map<std::string, uint64_t> GatewayModel::stats() const {
       out[base + "downstream_cx_http3_total"] += s->http3.downstream_cx_http3_total;
       out[base + "downstream_cx_http3_active"] += s->http3.downstream_cx_http3_active;
       out[base + "downstream_rq_http3_total"] += s->http3.downstream_rq_http3_total;
+      s->http3.codec.forEach([&](std::string_view name, uint64_t v) {
+        if (v != 0) out[base + std::string(name)] += v;
+      });
     }
     if (s->rate_limit.enabled != 0) {
       // The local rate limit's own stat prefix: every listener adds up.

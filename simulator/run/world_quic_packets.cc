@@ -374,6 +374,9 @@ void World::pqServerEvent(uint32_t replica, size_t port, proxy::http3::ServerEve
     q.server_open = true;
     q.handshake_done = true;
     q.last_activity = sim_.now();
+    ps.server->setCodecStats(
+        opened->connection,
+        &quicGateway(qi).listeners()[static_cast<size_t>(opened->chain_tag)].stats->http3.codec);
     if (quicOpened(qi, opened->chain_tag)) {
       // Refused by the chain's connection limit: closed at once, as the live proxy does.
       ps.server->closeConnection(sim_.now(), opened->connection);

@@ -53,6 +53,10 @@ void WorkerStats::addTo(const GatewayPlan& plan, StatMap& out) const {
       counter("downstream_cx_http3_total", s.http3.downstream_cx_http3_total);
       addStat(out, base + "downstream_cx_http3_active", s.http3.downstream_cx_http3_active, true);
       counter("downstream_rq_http3_total", s.http3.downstream_rq_http3_total);
+      // Header-check counters once they moved, as the simulator shows them.
+      s.http3.codec.forEach([&](std::string_view name, uint64_t v) {
+        if (v != 0) counter(std::string(name), v);
+      });
     }
   }
   // Like the simulator, only PROXY protocol counters that moved are shown.

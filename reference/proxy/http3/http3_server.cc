@@ -121,9 +121,13 @@ class ServerConnection final : public lib::ConnectionSink {
     const http2::HeaderPolicy policy{c.max_header_bytes, c.max_header_count, c.underscores};
     switch (s.assembler.add(policy, name, value)) {
       case http2::FieldVerdict::kKept:
+        return;
       case http2::FieldVerdict::kDropped:
+        ++codec_stats->dropped_headers_with_underscores;
         return;
       case http2::FieldVerdict::kRejected:
+        ++codec_stats->requests_rejected_with_underscores_in_headers;
+        [[fallthrough]];
       case http2::FieldVerdict::kOverflow:
         s.rejected = true;
         s.answered = true;
@@ -186,8 +190,12 @@ class ServerConnection final : public lib::ConnectionSink {
   std::string close_packet;          // resent when the client keeps sending while we close
   bool write_pending = false;        // listed in Impl::to_write
   bool timer_moved = false;          // listed in Impl::timers_moved
-  std::optional<TimePoint> timer;    // its entry in Impl::timers
-  TimePoint write_at;                // the latest time it was serviced: its writes' timestamp
+  // Header checks count here until the caller says where (setCodecStats): the first request
+  // often arrives with the handshake's last packet, before the caller has seen the connection.
+  Http3CodecStats early_codec_stats;
+  Http3CodecStats* codec_stats = &early_codec_stats;
+  std::optional<TimePoint> timer;  // its entry in Impl::timers
+  TimePoint write_at;              // the latest time it was serviced: its writes' timestamp
 
  private:
   void emit(http1::Event event) { server_.events.push_back(StreamEvent{id_, std::move(event)}); }
@@ -473,6 +481,16 @@ bool Http3Server::isOpen(uint64_t connection, uint64_t stream) const {
   if (c == nullptr || c->state != ServerConnection::State::kOpen) return false;
   auto it = c->streams.find(static_cast<int64_t>(stream));
   return it != c->streams.end() && it->second.head_sent && !it->second.answered;
+}
+
+void Http3Server::setCodecStats(uint64_t connection, Http3CodecStats* stats) {
+  ServerConnection* c = impl_->find(connection);
+  if (c == nullptr || stats == nullptr) return;
+  stats->dropped_headers_with_underscores += c->early_codec_stats.dropped_headers_with_underscores;
+  stats->requests_rejected_with_underscores_in_headers +=
+      c->early_codec_stats.requests_rejected_with_underscores_in_headers;
+  c->early_codec_stats = {};
+  c->codec_stats = stats;
 }
 
 void Http3Server::resetStream(TimePoint now, uint64_t connection, uint64_t stream) {

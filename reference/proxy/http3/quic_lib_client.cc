@@ -69,17 +69,25 @@ struct Http3Client::State {
     ngtcp2_conn_extend_max_offset(conn.get(), n);
   }
 
+  // The response of one of our requests, null once forgotten (or for another stream).
+  ClientResponse* responseOf(int64_t stream) {
+    auto it = responses.find(stream);
+    return it == responses.end() ? nullptr : &it->second;
+  }
+
   void responseEnded(int64_t stream, bool reset) {
-    ClientResponse& r = responses[stream];
-    if (r.complete || r.reset) return;
-    (reset ? r.reset : r.complete) = true;
+    ClientResponse* r = responseOf(stream);
+    if (r == nullptr || r->complete || r->reset) return;
+    (reset ? r->reset : r->complete) = true;
     events.emplace_back(ResponseDone{stream});
   }
 
   // --- HTTP/3 ---
   static int recvHeader(nghttp3_conn*, int64_t stream, int32_t, nghttp3_rcbuf* name,
                         nghttp3_rcbuf* value, uint8_t, void* u, void*) {
-    std::string& field = of(u).responses[stream].fields[std::string(lib::viewOf(name))];
+    ClientResponse* r = of(u).responseOf(stream);
+    if (r == nullptr) return 0;
+    std::string& field = r->fields[std::string(lib::viewOf(name))];
     if (!field.empty()) field += ", ";
     field += lib::viewOf(value);
     return 0;
@@ -87,7 +95,9 @@ struct Http3Client::State {
   static int recvData(nghttp3_conn*, int64_t stream, const uint8_t* data, size_t len, void* u,
                       void*) {
     State& s = of(u);
-    s.responses[stream].body.append(reinterpret_cast<const char*>(data), len);
+    if (ClientResponse* r = s.responseOf(stream)) {
+      r->body.append(reinterpret_cast<const char*>(data), len);
+    }
     s.consumed(stream, len);
     return 0;
   }
@@ -107,7 +117,7 @@ struct Http3Client::State {
     State& s = of(u);
     s.bodies.erase(stream);
     // A stream closed before its response ended was abandoned by the server.
-    if (auto it = s.responses.find(stream); it != s.responses.end()) s.responseEnded(stream, true);
+    s.responseEnded(stream, true);
     return 0;
   }
   static nghttp3_ssize readBody(nghttp3_conn*, int64_t stream, nghttp3_vec* vec, size_t veccnt,

@@ -358,6 +358,37 @@ TEST(Http3ServerTest, BadCertificateIsAConfigError) {
   EXPECT_FALSE(buildServerSetup(std::move(config)).ok());
 }
 
+TEST(Http3ServerTest, UnderscoreHeadersAreDroppedOrRejectedAndCounted) {
+  for (const auto action : {http1::HeadersWithUnderscoresAction::kDropHeader,
+                            http1::HeadersWithUnderscoresAction::kRejectRequest}) {
+    ServerConfig config = awesomeConfig();
+    config.underscores = action;
+    World world(std::move(config));
+    QuicTestClient& client = world.connect("www.example.com", "h3");
+    ASSERT_TRUE(world.runUntil([&] { return !world.opened().empty(); }));
+    Http3CodecStats codec;
+    world.server().setCodecStats(world.opened()[0].connection, &codec);
+    const int64_t stream = client.request("GET", "www.example.com", "/", {{"x_debug", "1"}});
+    ASSERT_TRUE(world.runUntil([&] {
+      const auto& r = client.responses().at(stream);
+      return r.complete || r.reset;
+    }));
+    if (action == http1::HeadersWithUnderscoresAction::kDropHeader) {
+      EXPECT_TRUE(client.responses().at(stream).complete);
+      ASSERT_EQ(world.heads().size(), 1u);
+      for (const auto& h : world.heads()[0].headers) EXPECT_NE(h.name, "x_debug");
+      EXPECT_EQ(codec.dropped_headers_with_underscores, 1u);
+      EXPECT_EQ(codec.requests_rejected_with_underscores_in_headers, 0u);
+    } else {
+      // Reset, never seen by the caller (spec 4.11: HTTP/3 resets the stream).
+      EXPECT_TRUE(client.responses().at(stream).reset);
+      EXPECT_TRUE(world.heads().empty());
+      EXPECT_EQ(codec.requests_rejected_with_underscores_in_headers, 1u);
+      EXPECT_EQ(codec.dropped_headers_with_underscores, 0u);
+    }
+  }
+}
+
 // --- the client's own behaviour ---------------------------------------------------------------
 
 std::vector<ClientEvent> drain(QuicTestClient& client) {

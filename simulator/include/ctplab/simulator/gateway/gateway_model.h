@@ -38,6 +38,8 @@ struct Http3PrefixStats {
   uint64_t downstream_cx_http3_total = 0;
   uint64_t downstream_cx_http3_active = 0;  // gauge
   uint64_t downstream_rq_http3_total = 0;
+  // Header checks, counted by the real HTTP/3 server (packet fidelity); shown once they moved.
+  proxy::http3::Http3CodecStats codec;
 };
 
 // Everything counted under one HCM stat prefix (`http.<prefix>.`), e.g. `http-10080`.

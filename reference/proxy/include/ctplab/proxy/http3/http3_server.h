@@ -80,6 +80,9 @@ class Http3Server {
   http1::EncodeResult respond(TimePoint now, uint64_t connection, uint64_t stream,
                               const http1::ResponseHead& head, std::string_view body);
   bool isOpen(uint64_t connection, uint64_t stream) const;
+  // Where the connection's header checks count (its listener's, known once it is opened); what
+  // was counted before is added there. `stats` must outlive the connection.
+  void setCodecStats(uint64_t connection, Http3CodecStats* stats);
   // Abandons a stream (RESET_STREAM + STOP_SENDING, H3_REQUEST_CANCELLED).
   void resetStream(TimePoint now, uint64_t connection, uint64_t stream);
 

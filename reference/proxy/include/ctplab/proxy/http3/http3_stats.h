@@ -16,7 +16,26 @@
   COUNTER(stateless_reset_sent, "stateless_reset_sent")                     \
   COUNTER(version_negotiation_sent, "version_negotiation_sent")
 
+// The header checks of HTTP/3 requests (spec 4.11), relative to the listener's `http.<prefix>.`.
+#define CTPLAB_HTTP3_CODEC_STATS(COUNTER)                                             \
+  COUNTER(dropped_headers_with_underscores, "http3.dropped_headers_with_underscores") \
+  COUNTER(requests_rejected_with_underscores_in_headers,                              \
+          "http3.requests_rejected_with_underscores_in_headers")
+
 namespace ctplab::proxy::http3 {
+
+struct Http3CodecStats {
+#define CTPLAB_H3_CODEC_DECLARE(field, name) uint64_t field = 0;
+  CTPLAB_HTTP3_CODEC_STATS(CTPLAB_H3_CODEC_DECLARE)
+#undef CTPLAB_H3_CODEC_DECLARE
+
+  template <typename Fn>
+  void forEach(Fn&& fn) const {
+#define CTPLAB_H3_CODEC_VISIT(field, name) fn(std::string_view(name), field);
+    CTPLAB_HTTP3_CODEC_STATS(CTPLAB_H3_CODEC_VISIT)
+#undef CTPLAB_H3_CODEC_VISIT
+  }
+};
 
 struct Http3Stats {
 #define CTPLAB_H3_DECLARE(field, name) uint64_t field = 0;
