@@ -4,6 +4,7 @@
 
 #include "ctplab/policy/port_plan.h"
 #include "ctplab/proxy/http1/config_from_ir.h"
+#include "ctplab/proxy/http2/http2_options.h"
 #include "ctplab/proxy/router/hostname_match.h"
 
 namespace ctplab::sim::gateway {
@@ -93,6 +94,13 @@ proxy::Result<std::unique_ptr<GatewayModel>> GatewayModel::fromIr(
     const auto& idle = model->listeners_[port.settings_owner].settings.idle_timeout;
     if (idle && *idle > Duration() && *idle < port.quic_idle_timeout) {
       port.quic_idle_timeout = *idle;
+    }
+    if (port.http3) {
+      auto h2 = proxy::http2::http2OptionsFromListener(*model->listeners_[port.settings_owner].ir);
+      if (!h2) return h2.error();
+      port.quic_headers = {uint64_t{h2.value().max_request_headers_kb} * 1024,
+                           h2.value().max_request_headers_count,
+                           h2.value().headers_with_underscores_action};
     }
     model->ports_.push_back(std::move(port));
   }

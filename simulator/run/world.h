@@ -300,6 +300,11 @@ class World {
   // Gateway side.
   void quicInitialArrives(uint32_t q);
   void quicRefuse(uint32_t q, TimePoint at);  // CONNECTION_CLOSE during the handshake
+  // The population's request as the gateway's HTTP/3 codec takes it (header limits, underscore
+  // policy, counted on the listener); false when it resets the stream instead (the client
+  // learns it one transit later).
+  bool quicCheckHead(uint32_t q, uint64_t stream, proxy::http1::RequestHead& out);
+  void quicResetArrives(uint32_t q);  // a reset stream: the client's request failed
   // `decoded`: the head the real server decoded (packet fidelity); else the population's.
   void quicRequestArrives(uint32_t q, uint64_t stream,
                           const proxy::http1::RequestHead* decoded = nullptr);

@@ -477,15 +477,20 @@ void World::quicRequestArrives(uint32_t qi, uint64_t stream,
                                const proxy::http1::RequestHead* decoded) {
   QuicConnection& q = quics_[qi];
   if (!q.server_open || q.server_closed || !q.handshake_done) return;
+  q.last_activity = sim_.now();
+  proxy::http1::RequestHead head;
+  if (decoded != nullptr) {
+    head = *decoded;  // the real server checked it
+  } else if (!quicCheckHead(qi, stream, head)) {
+    return;
+  }
   gateway::GatewayModel& g = quicGateway(qi);
   const auto& lrt = g.listeners()[static_cast<size_t>(q.listener)];
   PopulationRuntime& pop = populations_[q.population];
-  q.last_activity = sim_.now();
   ++lrt.stats->connection.downstream_rq_total;
   ++lrt.stats->http3.downstream_rq_http3_total;
   chargeCpuOn(q.replica, q.worker, q.cpu_done,
               scenario_.host.request_cost + byteCost(pop.request_bytes.size()));
-  proxy::http1::RequestHead head = decoded != nullptr ? *decoded : pop.quic_head;
   head.request_id = stream + 1;
   proxy::request::RequestContext context;
   Rng& ids = replicas_[q.replica].request_id_rng;
@@ -504,6 +509,65 @@ void World::quicRequestArrives(uint32_t qi, uint64_t stream,
     forwarded = std::make_unique<proxy::http1::RequestHead>(head);
   }
   quicRoute(qi, stream, std::move(outcome), std::move(forwarded));
+}
+
+bool World::quicCheckHead(uint32_t qi, uint64_t stream, proxy::http1::RequestHead& out) {
+  QuicConnection& q = quics_[qi];
+  gateway::GatewayModel& g = quicGateway(qi);
+  const proxy::http2::HeaderPolicy& policy = g.ports()[q.port].quic_headers;
+  auto& codec = g.listeners()[static_cast<size_t>(q.listener)].stats->http3.codec;
+  const proxy::http1::RequestHead& sent = populations_[q.population].quic_head;
+  // The fields in the order the client's HEADERS frame carries them, through the same checks
+  // the real server applies (header limits, underscores).
+  proxy::http2::RequestAssembler assembler;
+  bool refused = false;
+  const auto add = [&](std::string_view name, std::string_view value) {
+    if (refused) return;
+    switch (assembler.add(policy, name, value)) {
+      case proxy::http2::FieldVerdict::kKept:
+        return;
+      case proxy::http2::FieldVerdict::kDropped:
+        ++codec.dropped_headers_with_underscores;
+        return;
+      case proxy::http2::FieldVerdict::kRejected:
+        ++codec.requests_rejected_with_underscores_in_headers;
+        refused = true;
+        return;
+      case proxy::http2::FieldVerdict::kOverflow:
+        refused = true;
+        return;
+    }
+  };
+  add(":method", sent.method);
+  add(":scheme", "https");
+  for (const auto& h : sent.headers) {
+    if (h.name == "host") add(":authority", h.value);
+  }
+  add(":path", sent.target);
+  for (const auto& h : sent.headers) {
+    if (h.name != "host") add(h.name, h.value);
+  }
+  if (refused) {
+    // The stream is reset: the request never reaches the HTTP flow.
+    if (q.client != kNone) {
+      const uint32_t gen = q.gen;
+      at(quicDelivery(qi, false, kCloseBytes), [this, qi, gen] {
+        if (quics_[qi].gen == gen && quics_[qi].client != kNone) quicResetArrives(qi);
+      });
+    }
+    return false;
+  }
+  out = assembler.takeHead(stream, sent.framing == proxy::http1::BodyFraming::kNone);
+  out.version = {3, 0};
+  return true;
+}
+
+void World::quicResetArrives(uint32_t qi) {
+  const uint32_t id = quics_[qi].client;
+  Client& c = clients_[id];
+  if (c.quic != qi || !c.via_quic || c.phase != ClientPhase::kAwaiting) return;
+  finishRequest(id, RequestOutcome::kReset, 0);
+  afterResponse(id);
 }
 
 void World::quicRoute(uint32_t qi, uint64_t stream,

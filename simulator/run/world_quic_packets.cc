@@ -228,11 +228,7 @@ void World::pqResponse(uint32_t qi, int64_t stream) {
     return;
   }
   // The gateway reset the stream: this request failed, the connection goes on.
-  Client& c = clients_[q.client];
-  if (c.quic != qi || !c.via_quic || c.phase != ClientPhase::kAwaiting) return;
-  const uint32_t id = q.client;
-  finishRequest(id, RequestOutcome::kReset, 0);
-  afterResponse(id);
+  quicResetArrives(qi);
 }
 
 void World::pqClientLost(uint32_t qi, const proxy::http3::ClientClosed& closed) {

@@ -16,7 +16,7 @@
 
 #include "ctplab/proxy/http2/server_connection.h"
 #include "http2/nghttp2_handles.h"
-#include "http2/request_assembler.h"
+#include "ctplab/proxy/http2/request_assembler.h"
 #include "http2/stream_state.h"
 
 namespace ctplab::proxy::http2 {

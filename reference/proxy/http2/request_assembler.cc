@@ -1,5 +1,5 @@
 // Header block assembly: limits and underscore policy per field, then the http1 request shape.
-#include "http2/request_assembler.h"
+#include "ctplab/proxy/http2/request_assembler.h"
 
 #include <charconv>
 #include <utility>

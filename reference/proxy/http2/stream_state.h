@@ -8,7 +8,7 @@
 #include <string>
 
 #include "ctplab/common/time.h"
-#include "http2/request_assembler.h"
+#include "ctplab/proxy/http2/request_assembler.h"
 
 namespace ctplab::proxy::http2 {
 

@@ -10,7 +10,7 @@
 #include <unordered_map>
 #include <utility>
 
-#include "http2/request_assembler.h"
+#include "ctplab/proxy/http2/request_assembler.h"
 #include "http2/response_fields.h"
 #include "http3/quic_lib.h"
 #include "http3/tls_credentials.h"

@@ -19,6 +19,7 @@
 #include "ctplab/proxy/connection_limit/counter_groups.h"
 #include "ctplab/proxy/http1/codec_config.h"
 #include "ctplab/proxy/http1/codec_stats.h"
+#include "ctplab/proxy/http2/request_assembler.h"
 #include "ctplab/proxy/http3/http3_stats.h"
 #include "ctplab/proxy/http_flow/request_flow.h"
 #include "ctplab/proxy/proxy_protocol/proxy_protocol_config.h"
@@ -103,6 +104,9 @@ struct PortRuntime {
   proxy::http3::Http3Stats quic;
   uint64_t quic_active = 0;
   Duration quic_idle_timeout = Duration::seconds(300);
+  // The header limits and underscore policy HTTP/3 request heads meet (the settings owner's, as
+  // its HTTP/2 codec applies them).
+  proxy::http2::HeaderPolicy quic_headers;
 };
 
 class GatewayModel {
