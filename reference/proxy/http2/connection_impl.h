@@ -14,9 +14,9 @@
 #include <utility>
 #include <vector>
 
+#include "ctplab/proxy/http2/request_assembler.h"
 #include "ctplab/proxy/http2/server_connection.h"
 #include "http2/nghttp2_handles.h"
-#include "ctplab/proxy/http2/request_assembler.h"
 #include "http2/stream_state.h"
 
 namespace ctplab::proxy::http2 {
