@@ -3,6 +3,7 @@
 #include "ctplab/proxy/client_ip/forwarding_headers.h"
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,7 +35,7 @@ std::string appendVeto(const ClientIpConfig& config, const Detection& detection)
 void forwardXff(const ClientIpConfig& config, const Detection& detection,
                 http1::HeaderList& headers, std::vector<std::string>* trace) {
   const auto is_xff = [](const http1::Header& h) {
-    return http1::equalsIgnoreCase(h.name, kXffName);
+    return h.name.size() == std::size(kXffName) - 1 && http1::equalsIgnoreCase(h.name, kXffName);
   };
   const auto fields = std::count_if(headers.begin(), headers.end(), is_xff);
   const std::optional<std::string> received = combinedValue(headers, kXffName);

@@ -10,7 +10,7 @@ namespace ctplab::proxy::client_ip {
 std::optional<std::string> combinedValue(const http1::HeaderList& headers, std::string_view name) {
   std::optional<std::string> out;
   for (const http1::Header& h : headers) {
-    if (!http1::equalsIgnoreCase(h.name, name)) continue;
+    if (h.name.size() != name.size() || !http1::equalsIgnoreCase(h.name, name)) continue;
     if (!out) {
       out = h.value;
     } else if (!h.value.empty()) {
@@ -22,7 +22,10 @@ std::optional<std::string> combinedValue(const http1::HeaderList& headers, std::
 }
 
 bool setSingleField(http1::HeaderList& headers, std::string_view name, std::string value) {
-  auto named = [name](const http1::Header& h) { return http1::equalsIgnoreCase(h.name, name); };
+  // Lengths first, inline: most fields differ in length from the one looked for.
+  auto named = [name](const http1::Header& h) {
+    return h.name.size() == name.size() && http1::equalsIgnoreCase(h.name, name);
+  };
   auto first = std::find_if(headers.begin(), headers.end(), named);
   if (first == headers.end()) {
     std::string lower(name);

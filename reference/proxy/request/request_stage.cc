@@ -36,7 +36,9 @@ void applyRequestId(RequestIdMode mode, const RequestContext& context, http1::He
       // Envoy Gateway turns generate_request_id off for both: the header is not looked at.
       return;
   }
-  auto is_id = [](const http1::Header& h) { return http1::equalsIgnoreCase(h.name, kRequestId); };
+  auto is_id = [](const http1::Header& h) {
+    return h.name.size() == kRequestId.size() && http1::equalsIgnoreCase(h.name, kRequestId);
+  };
   auto first = std::find_if(headers.begin(), headers.end(), is_id);
   if (first == headers.end()) {
     headers.push_back({std::string(kRequestId), formatUuidV4(context.request_id_bits)});

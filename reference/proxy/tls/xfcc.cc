@@ -2,6 +2,7 @@
 #include "ctplab/proxy/tls/xfcc.h"
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include "client_ip/header_fields.h"
@@ -35,7 +36,11 @@ bool setDetail(std::string_view name, XfccDetails& details) {
   return true;
 }
 
-bool isXfcc(const http1::Header& h) { return http1::equalsIgnoreCase(h.name, kXfccHeader); }
+// Lengths first, inline: every request's fields are checked.
+bool isXfcc(const http1::Header& h) {
+  return h.name.size() == std::size(kXfccHeader) - 1 &&
+         http1::equalsIgnoreCase(h.name, kXfccHeader);
+}
 
 }  // namespace
 
