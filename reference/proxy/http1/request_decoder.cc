@@ -7,8 +7,9 @@ namespace ctplab::proxy::http1 {
 namespace {
 
 constexpr std::string_view kCodecError = "http1.codec_error";
-// Room in a new head's field list: a usual request's fields plus the few the proxy adds.
-constexpr size_t kExpectedHeaders = 12;
+// The fields the request flow may add to a head (x-request-id, X-Forwarded-For,
+// X-Forwarded-Proto, x-envoy-external-address).
+constexpr size_t kFieldsAddedDownstream = 4;
 
 void trimTrailingOws(std::string& s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back();
@@ -161,9 +162,6 @@ int RequestDecoder::onMessageBegin() {
   in_message_ = true;
   head_ = RequestHead{};
   head_.request_id = info_.id;
-  // One allocation for a usual head and the forwarding fields the proxy adds to it later,
-  // rather than one per doubling.
-  head_.headers.reserve(kExpectedHeaders);
   trailers_.clear();
   field_.clear();
   value_.clear();
@@ -293,6 +291,9 @@ int RequestDecoder::onHeadersComplete() {
   info_.head_parsed = true;
   header_bytes_ = 0;  // trailers get a budget of their own, as in Envoy
   header_count_ = 0;
+  // Room for what the request flow adds, made once here rather than by doublings later; only
+  // complete heads get it, so a connection stalled mid-head holds no more than before.
+  head_.headers.reserve(head_.headers.size() + kFieldsAddedDownstream);
   sink_->push(std::move(head_));
   head_ = RequestHead{};
   return 0;
