@@ -207,6 +207,8 @@ struct QuicConnection {
   bool pending_early = false;  // a 0-RTT request arrived before the handshake finished
   std::optional<RequestVerdict> verdict;  // the current request's, as on TCP connections
   TimePoint cpu_done, c2s_last, s2c_last, last_activity;
+  uint32_t requests = 0;  // requests the gateway took on it (maxRequestsPerConnection)
+  bool draining = false;  // GOAWAY sent: closed once the request in progress is answered
   // Packet fidelity (`http3.fidelity: packets`): the client's real QUIC connection and timer, its
   // UDP port, the server's number for the connection (0 before it is reported open), whether the
   // handshake's CPU was charged, and the responses the client received on it.
@@ -305,6 +307,13 @@ class World {
   // learns it one transit later).
   bool quicCheckHead(uint32_t q, uint64_t stream, proxy::http1::RequestHead& out);
   void quicResetArrives(uint32_t q);  // a reset stream: the client's request failed
+  // Spec 4.2 on QUIC: the gateway opened it (maxConnectionDuration starts), took a request
+  // (maxRequestsPerConnection), and GOAWAY, then CONNECTION_CLOSE once nothing is in progress.
+  void quicLifetimeStarts(uint32_t q);
+  void quicCountRequest(uint32_t q);
+  void quicDrain(uint32_t q);
+  void quicGoawayClose(uint32_t q);
+  void quicClosedByGateway(uint32_t q);  // the client learns of the graceful close
   // `decoded`: the head the real server decoded (packet fidelity); else the population's.
   void quicRequestArrives(uint32_t q, uint64_t stream,
                           const proxy::http1::RequestHead* decoded = nullptr);

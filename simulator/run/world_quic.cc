@@ -397,6 +397,7 @@ void World::quicInitialArrives(uint32_t qi) {
     qq.handshake_done = true;
     qq.last_activity = sim_.now();
     quicArmIdle(qi);
+    quicLifetimeStarts(qi);
     PopulationRuntime& pr = populations_[qq.population];
     if (qq.client != kNone && !pr.link.handshakeLost(pr.rng)) {
       at(quicDelivery(qi, false, kServerFlightBytes), [this, qi, gen] {
@@ -489,6 +490,7 @@ void World::quicRequestArrives(uint32_t qi, uint64_t stream,
   PopulationRuntime& pop = populations_[q.population];
   ++lrt.stats->connection.downstream_rq_total;
   ++lrt.stats->http3.downstream_rq_http3_total;
+  quicCountRequest(qi);
   chargeCpuOn(q.replica, q.worker, q.cpu_done,
               scenario_.host.request_cost + byteCost(pop.request_bytes.size()));
   head.request_id = stream + 1;
@@ -661,12 +663,84 @@ void World::quicRespond(uint32_t qi, uint64_t stream, int status, uint64_t body_
     pqRespond(qi, stream, status, body_bytes, headers);
     return;
   }
-  if (q.client == kNone) return;
+  if (q.client != kNone) {
+    const uint32_t gen = q.gen;
+    at(quicDelivery(qi, false, bytes), [this, qi, gen, status, alt = altSvcOf(headers)] {
+      QuicConnection& qq = quics_[qi];
+      if (qq.gen == gen && qq.client != kNone) quicResponseArrives(qi, status, alt);
+    });
+  }
+  if (q.draining) quicGoawayClose(qi);
+}
+
+void World::quicLifetimeStarts(uint32_t qi) {
+  QuicConnection& q = quics_[qi];
+  const auto& lrt = quicGateway(qi).listeners()[static_cast<size_t>(q.listener)];
+  const auto& limit = lrt.settings.max_connection_duration;
+  if (!limit || *limit <= Duration()) return;
   const uint32_t gen = q.gen;
-  at(quicDelivery(qi, false, bytes), [this, qi, gen, status, alt = altSvcOf(headers)] {
+  at(sim_.now() + *limit, [this, qi, gen] {
     QuicConnection& qq = quics_[qi];
-    if (qq.gen == gen && qq.client != kNone) quicResponseArrives(qi, status, alt);
+    if (qq.gen != gen || qq.server_closed || qq.draining) return;
+    ++quicGateway(qi)
+          .listeners()[static_cast<size_t>(qq.listener)]
+          .stats->connection.downstream_cx_max_duration_reached;
+    quicDrain(qi);
   });
+}
+
+void World::quicCountRequest(uint32_t qi) {
+  QuicConnection& q = quics_[qi];
+  const auto& lrt = quicGateway(qi).listeners()[static_cast<size_t>(q.listener)];
+  const auto& limit = lrt.settings.max_requests_per_connection;
+  if (!limit || ++q.requests < *limit || q.draining) return;
+  ++lrt.stats->connection.downstream_cx_max_requests_reached;
+  quicDrain(qi);
+}
+
+void World::quicDrain(uint32_t qi) {
+  QuicConnection& q = quics_[qi];
+  q.draining = true;
+  if (q.packets) {
+    // The real server sends GOAWAY and closes once its streams are done.
+    packetServer(q.replica, q.port).server->goaway(sim_.now(), q.server_conn);
+    pqTouchServer(q.replica, q.port);
+    return;
+  }
+  if (q.open_stream == 0) quicGoawayClose(qi);  // else once that request is answered
+}
+
+void World::quicGoawayClose(uint32_t qi) {
+  QuicConnection& q = quics_[qi];
+  if (q.server_closed) return;
+  ++quicGateway(qi).ports()[q.port].quic.connection_close_sent;
+  if (q.client != kNone) {
+    // GOAWAY and CONNECTION_CLOSE (H3_NO_ERROR) reach the client after the answer.
+    const uint32_t gen = q.gen;
+    at(quicDelivery(qi, false, kCloseBytes), [this, qi, gen] {
+      if (quics_[qi].gen == gen && quics_[qi].client != kNone) quicClosedByGateway(qi);
+    });
+  }
+  quicServerClose(qi, false, false);
+}
+
+void World::quicClosedByGateway(uint32_t qi) {
+  QuicConnection& q = quics_[qi];
+  const uint32_t id = q.client;
+  Client& c = clients_[id];
+  q.client = kNone;
+  const bool current = c.quic == qi;
+  if (current) c.quic = kNone;
+  // A request or hold the closed connection carried moves on (a request sent after the
+  // gateway's GOAWAY was never taken): the next one opens QUIC again, the alternative stays.
+  const bool in_use = current && c.via_quic &&
+                      (c.phase == ClientPhase::kAwaiting || c.phase == ClientPhase::kHolding);
+  if (current) c.via_quic = false;
+  if (in_use) {
+    sim_.cancel(c.timer);
+    quicFallback(id);
+  }
+  releaseQuic(qi);
 }
 
 void World::quicArmIdle(uint32_t qi) {

@@ -247,9 +247,9 @@ void World::pqClientLost(uint32_t qi, const proxy::http3::ClientClosed& closed) 
   }
   Client& c = clients_[id];
   QuicCounts& counts = *resultOf(id).quic;
-  // Closed by the gateway before it answered anything (e.g. its connection limit): browsers
-  // take that as a broken alternative, as a refused handshake.
-  const bool refused = closed.error && q.responses == 0;
+  // Closed by the gateway before it answered anything and without GOAWAY (e.g. its connection
+  // limit): browsers take that as a broken alternative, as a refused handshake.
+  const bool refused = closed.error && q.responses == 0 && !closed.goaway;
   if (closed.idle) ++counts.idle_closed;
   if (refused) {
     ++counts.refused;
@@ -376,7 +376,9 @@ void World::pqServerEvent(uint32_t replica, size_t port, proxy::http3::ServerEve
     if (quicOpened(qi, opened->chain_tag)) {
       // Refused by the chain's connection limit: closed at once, as the live proxy does.
       ps.server->closeConnection(sim_.now(), opened->connection);
+      return;
     }
+    quicLifetimeStarts(qi);
     return;
   }
   if (auto* closed = std::get_if<proxy::http3::ConnectionClosed>(&event)) {
@@ -384,7 +386,7 @@ void World::pqServerEvent(uint32_t replica, size_t port, proxy::http3::ServerEve
     if (it == ps.by_conn.end()) return;
     const uint32_t qi = it->second;
     ps.by_conn.erase(it);
-    ps.by_peer.erase(UdpEndpoint{quics_[qi].peer, quics_[qi].udp_port});
+    // The endpoint stays mapped until the slot is freed: the close packet is still to go out.
     quicServerClose(qi, closed->cause == proxy::http3::CloseCause::kPeer,
                     closed->cause == proxy::http3::CloseCause::kIdleTimeout);
     return;

@@ -225,3 +225,39 @@ def admin_post(proxy, path):
     req = urllib.request.Request(f"http://127.0.0.1:{proxy.admin}{path}", method="POST", data=b"")
     with urllib.request.urlopen(req, timeout=10) as r:
         return r.status, r.read().decode()
+
+
+def test_quic_connections_end_after_max_requests_and_max_duration(serve, certs, gtlsclient,
+                                                                  tmp_path):
+    """Spec 4.2 on HTTP/3: `maxRequestsPerConnection: 2` sends GOAWAY once the second request
+    arrives and `maxConnectionDuration: 1s` once the connection is a second old; either way the
+    gateway closes the connection after answering what it accepted (a local close). The clients
+    would keep their connections idle for 4 s."""
+    proxy = serve("h3/connection-lifetime.yaml", str(certs / "secrets.yaml"))
+    port = proxy.port(443)
+    download = tmp_path / "lifetime"
+    download.mkdir()
+
+    def hold(path, *extra):
+        return subprocess.Popen(
+            [gtlsclient, "--no-quic-dump", "--no-http-dump", "--timeout=4s", *extra,
+             f"--download={download}", "127.0.0.1", str(port), f"https://localhost:{port}{path}"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    many = hold("/many", "-n", "2")
+    try:
+        assert proxy.wait_stat(HCM + "downstream_rq_2xx", 2, timeout=5) == 2
+        assert proxy.wait_stat(HCM + "downstream_cx_max_requests_reached", 1, timeout=5) == 1
+        # Closed by the gateway well before the client's 4 s idle timeout.
+        assert proxy.wait_stat(HCM + "downstream_cx_destroy_local", 1, timeout=2) == 1
+    finally:
+        many.kill()
+        many.wait()
+    held = hold("/held")
+    try:
+        assert proxy.wait_stat(HCM + "downstream_cx_max_duration_reached", 1, timeout=3) == 1
+        assert proxy.wait_stat(HCM + "downstream_cx_destroy_local", 2, timeout=2) == 2
+        assert proxy.stats()[HCM + "downstream_cx_max_requests_reached"] == 1
+    finally:
+        held.kill()
+        held.wait()

@@ -215,6 +215,7 @@ void QuicListener::pumpEvents(TimePoint now) {
       auto session =
           std::make_shared<QuicSession>(now, *this, *opened, generation, config_.port_index);
       sessions_[opened->connection] = session;
+      session->start();
       if (session->refused()) server_->closeConnection(now, opened->connection);
       changed = true;
     } else if (auto* closed = std::get_if<proxy::http3::ConnectionClosed>(&*event)) {

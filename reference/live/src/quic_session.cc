@@ -35,7 +35,33 @@ QuicSession::QuicSession(TimePoint now, QuicListener& listener,
   }
 }
 
+void QuicSession::start() {
+  const auto& limit = settings().max_connection_duration;
+  if (refused_ || !limit || *limit <= Duration()) return;
+  duration_timer_.emplace(listener_.executor());
+  duration_timer_->expires_after(std::chrono::nanoseconds(limit->ns()));
+  duration_timer_->async_wait([weak = weak_from_this()](const error_code& ec) {
+    auto self = weak.lock();
+    if (ec || !self || self->closed_) return;
+    ++self->prefix().connection.downstream_cx_max_duration_reached;
+    const TimePoint now = self->listener_.worker().shared().clock->now();
+    self->drainConnection(now);
+    self->listener_.afterActivity(now);
+  });
+}
+
+const proxy::connection::HttpConnectionSettings& QuicSession::settings() const {
+  return generation_->plan.listeners()[static_cast<size_t>(context_->chain_listener)].settings;
+}
+
+void QuicSession::drainConnection(TimePoint now) {
+  if (draining_ || closed_) return;
+  draining_ = true;
+  listener_.server().goaway(now, id_);
+}
+
 QuicSession::~QuicSession() {
+  if (duration_timer_) duration_timer_->cancel();
   cancelExchanges();
   if (!closed_) onClosed(proxy::http3::CloseCause::kLocal);
 }
@@ -66,6 +92,11 @@ void QuicSession::onEvent(TimePoint now, proxy::http1::Event& event) {
     auto exchange = std::make_shared<Exchange>(context_, host, listener_.executor(), id);
     exchanges_[id] = exchange;
     exchange->onHead(now, *head);
+    const auto& max_requests = settings().max_requests_per_connection;
+    if (max_requests && ++requests_ >= *max_requests && !draining_) {
+      ++p.connection.downstream_cx_max_requests_reached;
+      drainConnection(now);
+    }
     forgetAnswered();
     return;
   }
@@ -89,6 +120,7 @@ void QuicSession::onEvent(TimePoint now, proxy::http1::Event& event) {
 void QuicSession::onClosed(proxy::http3::CloseCause cause) {
   if (closed_) return;
   closed_ = true;
+  if (duration_timer_) duration_timer_->cancel();
   cancelExchanges();
   if (counted_) {
     counted_ = false;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 #include "ctplab/proxy/http1/events.h"
@@ -15,7 +16,7 @@ namespace ctplab::live {
 
 class QuicListener;
 
-class QuicSession : private ExchangeHost {
+class QuicSession : private ExchangeHost, public std::enable_shared_from_this<QuicSession> {
  public:
   // Counts the connection under its listener's HCM prefix and against the QUIC chain's
   // connection limit; refused() tells whether the limit turned it away.
@@ -26,6 +27,8 @@ class QuicSession : private ExchangeHost {
   QuicSession& operator=(const QuicSession&) = delete;
 
   void onEvent(TimePoint now, proxy::http1::Event& event);
+  // Arms the maxConnectionDuration timer (spec 4.2); called once the session is shared.
+  void start();
   // The connection ended: exchanges are dropped, the counters say how.
   void onClosed(proxy::http3::CloseCause cause);
   // Whether its listener is still in `current` (by name) after a reload.
@@ -44,6 +47,10 @@ class QuicSession : private ExchangeHost {
   void forgetAnswered();
   void cancelExchanges();
   PrefixStats& prefix();
+  const proxy::connection::HttpConnectionSettings& settings() const;
+  // maxRequestsPerConnection or maxConnectionDuration reached: GOAWAY, and the connection
+  // closes once its requests are answered.
+  void drainConnection(TimePoint now);
 
   QuicListener& listener_;
   uint64_t id_;
@@ -52,6 +59,9 @@ class QuicSession : private ExchangeHost {
   bool closed_ = false;
   bool counted_ = false;  // holds a slot in the QUIC chain's connection-limit scope
   bool refused_ = false;
+  bool draining_ = false;
+  uint32_t requests_ = 0;
+  std::optional<asio::steady_timer> duration_timer_;
   std::unordered_map<uint64_t, std::shared_ptr<Exchange>> exchanges_;
 };
 

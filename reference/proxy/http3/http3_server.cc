@@ -317,6 +317,8 @@ void Http3Server::Impl::service(ServerConnection& c, TimePoint now, lib::IoResul
   for (int64_t stream : c.to_reset) c.quic->resetStream(stream, lib::kH3MessageError);
   c.to_reset.clear();
   if (c.goaway && !c.busy()) {
+    // The GOAWAY leaves before the close, so the client can tell a graceful end from a refusal.
+    c.quic->write(now, out);
     startClosing(c, now, CloseCause::kLocal);
     return;
   }
@@ -510,12 +512,18 @@ void Http3Server::drain(TimePoint now) {
   for (const auto& c : all) {
     if (c->state == ServerConnection::State::kHandshaking) {
       impl_->startClosing(*c, now, CloseCause::kLocal);
-    } else if (c->state == ServerConnection::State::kOpen && !c->goaway) {
-      c->goaway = true;
-      c->quic->submitGoaway();
-      impl_->service(*c, now, lib::IoResult::kOk);
+    } else {
+      goaway(now, c->id());
     }
   }
+}
+
+void Http3Server::goaway(TimePoint now, uint64_t connection) {
+  ServerConnection* c = impl_->find(connection);
+  if (c == nullptr || c->state != ServerConnection::State::kOpen || c->goaway) return;
+  c->goaway = true;
+  c->quic->submitGoaway();
+  impl_->service(*c, now, lib::IoResult::kOk);
 }
 
 void Http3Server::closeAll(TimePoint now) {

@@ -45,6 +45,7 @@ struct Http3Client::State {
   ngtcp2_crypto_conn_ref ref{};
   bool handshake_done = false;
   bool dead = false;
+  bool goaway = false;
   std::optional<uint64_t> close_error;
   std::map<int64_t, ClientResponse> responses;
   // Request bodies by stream: nghttp3 points into them until the stream closes.
@@ -61,6 +62,7 @@ struct Http3Client::State {
   void die(ClientClosed closed) {
     if (dead) return;
     dead = true;
+    closed.goaway = goaway;
     events.emplace_back(closed);
   }
 
@@ -120,6 +122,10 @@ struct Http3Client::State {
     s.responseEnded(stream, true);
     return 0;
   }
+  static int goawayReceived(nghttp3_conn*, int64_t, void* u) {
+    of(u).goaway = true;
+    return 0;
+  }
   static nghttp3_ssize readBody(nghttp3_conn*, int64_t stream, nghttp3_vec* vec, size_t veccnt,
                                 uint32_t* flags, void* u, void*) {
     return lib::readWholeBody(of(u).bodies, stream, vec, veccnt, flags);
@@ -133,6 +139,7 @@ struct Http3Client::State {
     cb.end_stream = endStream;
     cb.reset_stream = resetStream;
     cb.stream_close = streamClosed;
+    cb.shutdown = goawayReceived;
     nghttp3_settings settings;
     nghttp3_settings_default(&settings);
     nghttp3_conn* made = nullptr;

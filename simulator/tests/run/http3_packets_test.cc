@@ -3,7 +3,10 @@
 // blocks, client validation, the QUIC chain's connection limit), byte for byte per seed.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <string>
 
 #include "ctplab/simulator/run/result_output.h"
@@ -24,10 +27,17 @@ uint64_t failures(const PopulationResult& p) {
   return r.reset + r.closed + r.timeout + r.connect_failed + r.unfinished;
 }
 
-// Runs a scenario file with every HTTP/3 population at `fidelity`, after `edit`.
+// Runs a scenario file with every HTTP/3 population at `fidelity`, after `edit`; `edit_text`
+// changes the file's text first (its resources).
 std::optional<RunResult> runAt(const std::string& path, Fidelity fidelity,
-                               const std::function<void(scenario::Scenario&)>& edit = {}) {
-  auto loaded = scenario::loadScenarioFile(CTPLAB_SOURCE_DIR "/" + path);
+                               const std::function<void(scenario::Scenario&)>& edit = {},
+                               const std::function<void(std::string&)>& edit_text = {}) {
+  std::ifstream in(CTPLAB_SOURCE_DIR "/" + path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (edit_text) edit_text(text);
+  const std::string file = CTPLAB_SOURCE_DIR "/" + path;
+  auto loaded =
+      scenario::loadScenarioText(text, file, std::filesystem::path(file).parent_path().string());
   EXPECT_TRUE(loaded.ok());
   if (!loaded.ok()) return std::nullopt;
   for (auto& pop : loaded.scenario.populations) {
@@ -45,6 +55,12 @@ std::optional<RunResult> runAt(const std::string& path, Fidelity fidelity,
   EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
   if (!r.ok()) return std::nullopt;
   return std::move(r).value();
+}
+
+void replaceOnce(std::string& text, const std::string& from, const std::string& to) {
+  const size_t at = text.find(from);
+  ASSERT_NE(at, std::string::npos) << from;
+  text.replace(at, from.size(), to);
 }
 
 double http3Share(const PopulationResult& p) {
@@ -184,6 +200,59 @@ TEST(Http3Packets, TheUnderscorePolicyResetsStreamsInBothFidelities) {
     EXPECT_GE(rejected, browsers.requests.reset);
     EXPECT_LE(rejected, browsers.requests.reset + browsers.requests.unfinished);
     EXPECT_EQ(stat(*r, "http.https-10443.http3.dropped_headers_with_underscores"), 0u);
+  }
+}
+
+TEST(Http3Packets, QuicConnectionsEndAfterMaxRequestsInBothFidelities) {
+  // Spec 4.2 on HTTP/3: after its second request a QUIC connection gets GOAWAY and is closed
+  // once answered; the browsers' later requests open QUIC again, and none fails.
+  for (const Fidelity fidelity : {Fidelity::kPackets, Fidelity::kModel}) {
+    SCOPED_TRACE(fidelity == Fidelity::kPackets ? "packets" : "model");
+    auto r = runAt(
+        kPacketUpgrade, fidelity,
+        [](scenario::Scenario& s) {
+          s.duration = Duration::seconds(30);
+          s.network.loss = 0;
+        },
+        [](std::string& text) {
+          replaceOnce(text, "        http3: {}\n",
+                      "        http3: {}\n"
+                      "        connection: {connectionLimit: {maxRequestsPerConnection: 2}}\n");
+        });
+    ASSERT_TRUE(r);
+    const PopulationResult& browsers = population(*r, "browsers");
+    EXPECT_EQ(browsers.requests.reset + browsers.requests.closed + browsers.requests.timeout +
+                  browsers.requests.connect_failed,
+              0u);
+    EXPECT_GT(browsers.quic->responses, browsers.requests.sent / 3);
+    const uint64_t reached = stat(*r, "http.https-10443.downstream_cx_max_requests_reached");
+    EXPECT_GT(reached, browsers.quic->established / 2);
+    // Graceful: not a refusal, the alternative stays in use.
+    EXPECT_EQ(browsers.quic->refused, 0u);
+  }
+}
+
+TEST(Http3Packets, HeldQuicConnectionsEndAfterMaxConnectionDuration) {
+  for (const Fidelity fidelity : {Fidelity::kPackets, Fidelity::kModel}) {
+    SCOPED_TRACE(fidelity == Fidelity::kPackets ? "packets" : "model");
+    auto r = runAt(
+        kFlood, fidelity,
+        [](scenario::Scenario& s) {
+          s.duration = Duration::seconds(15);
+          s.populations.erase(s.populations.begin());  // the QUIC flood only
+          s.populations[0].clients = 20;
+        },
+        [](std::string& text) {
+          replaceOnce(text, "connectionLimit: {value: 100}",
+                      "connectionLimit: {value: 100, maxConnectionDuration: 5s}");
+        });
+    ASSERT_TRUE(r);
+    const PopulationResult& quic = population(*r, "quic-flood");
+    // Every held QUIC connection is ended at 5 s (GOAWAY, a graceful close: no refusal); its
+    // client holds on over TCP, where the limit is reached again at 10 s.
+    EXPECT_EQ(stat(*r, "http.https-10443.downstream_cx_max_duration_reached"), 40u);
+    EXPECT_EQ(quic.quic->fallbacks, 20u);
+    EXPECT_EQ(quic.quic->refused, 0u);
   }
 }
 

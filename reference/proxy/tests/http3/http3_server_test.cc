@@ -389,6 +389,25 @@ TEST(Http3ServerTest, UnderscoreHeadersAreDroppedOrRejectedAndCounted) {
   }
 }
 
+TEST(Http3ServerTest, GoawayOnOneConnectionEndsItGracefully) {
+  World world(awesomeConfig());
+  QuicTestClient& a = world.connect("www.example.com", "h3");
+  QuicTestClient& b = world.connect("www.example.com", "h3");
+  ASSERT_TRUE(world.runUntil([&] { return world.opened().size() == 2; }));
+  world.server().goaway(world.now(), world.opened()[0].connection);
+  ASSERT_TRUE(world.runUntil([&] { return a.dead(); }));
+  ClientClosed last;
+  while (auto e = a.nextEvent()) {
+    if (auto* c = std::get_if<ClientClosed>(&*e)) last = *c;
+  }
+  EXPECT_TRUE(last.goaway);  // GOAWAY came before the close: not a refusal
+  ASSERT_TRUE(last.error);
+  EXPECT_EQ(*last.error, kH3NoError);
+  ASSERT_EQ(world.closed().size(), 1u);
+  EXPECT_EQ(world.closed()[0].cause, CloseCause::kLocal);
+  EXPECT_FALSE(b.dead());  // the other connection goes on
+}
+
 // --- the client's own behaviour ---------------------------------------------------------------
 
 std::vector<ClientEvent> drain(QuicTestClient& client) {

@@ -53,6 +53,7 @@ struct ResponseDone {
 struct ClientClosed {
   std::optional<uint64_t> error;  // set when the server closed it
   bool idle = false;
+  bool goaway = false;  // the server had sent GOAWAY: a graceful end, not a refusal
 };
 using ClientEvent = std::variant<HandshakeDone, ResponseDone, ClientClosed>;
 

@@ -89,6 +89,8 @@ class Http3Server {
   // Graceful: GOAWAY on every connection; each closes (CONNECTION_CLOSE, H3_NO_ERROR) once its
   // requests are answered. New connections are refused from now on.
   void drain(TimePoint now);
+  // The same for one connection (maxRequestsPerConnection, maxConnectionDuration: spec 4.2).
+  void goaway(TimePoint now, uint64_t connection);
   // CONNECTION_CLOSE (H3_NO_ERROR) to every connection now.
   void closeAll(TimePoint now);
   // Closes one connection the same way (e.g. its listener went away in a reload).
