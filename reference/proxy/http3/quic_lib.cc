@@ -2,18 +2,14 @@
 // server is in this file; the callbacks translate library events into ConnectionSink calls.
 #include "http3/quic_lib.h"
 
-#include <arpa/inet.h>
 #include <gnutls/crypto.h>
-#include <netinet/in.h>
 #include <nghttp3/nghttp3.h>
 #include <ngtcp2/ngtcp2.h>
 #include <ngtcp2/ngtcp2_crypto.h>
 #include <ngtcp2/ngtcp2_crypto_gnutls.h>
-#include <sys/socket.h>
 
 #include <algorithm>
 #include <cstring>
-#include <limits>
 #include <unordered_map>
 #include <utility>
 

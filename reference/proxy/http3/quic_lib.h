@@ -1,6 +1,7 @@
 // The one layer that calls ngtcp2, nghttp3 and ngtcp2's GnuTLS crypto helper: a server QUIC
 // connection with its HTTP/3 session, and the stateless packet functions, in ctplab's own types.
-// A move to ngtcp2 1.x changes this file's implementation (and quic_lib_compat.h) only.
+// A move to ngtcp2 1.x changes this file's implementation, the client's (quic_lib_client.cc) and
+// quic_lib_compat.h only.
 #pragma once
 
 #include <array>

@@ -3,10 +3,7 @@
 // blocks, client validation, the QUIC chain's connection limit), byte for byte per seed.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <functional>
-#include <iterator>
 #include <string>
 
 #include "ctplab/simulator/run/result_output.h"
@@ -32,29 +29,15 @@ uint64_t failures(const PopulationResult& p) {
 std::optional<RunResult> runAt(const std::string& path, Fidelity fidelity,
                                const std::function<void(scenario::Scenario&)>& edit = {},
                                const std::function<void(std::string&)>& edit_text = {}) {
-  std::ifstream in(CTPLAB_SOURCE_DIR "/" + path);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (edit_text) edit_text(text);
-  const std::string file = CTPLAB_SOURCE_DIR "/" + path;
-  auto loaded =
-      scenario::loadScenarioText(text, file, std::filesystem::path(file).parent_path().string());
-  EXPECT_TRUE(loaded.ok());
-  if (!loaded.ok()) return std::nullopt;
-  for (auto& pop : loaded.scenario.populations) {
-    if (pop.http3) pop.http3->fidelity = fidelity;
-  }
-  if (edit) edit(loaded.scenario);
-  policy::Diagnostics diags;
-  std::vector<std::string> notes;
-  auto prepared = prepareScenario(loaded.scenario, diags, notes);
-  EXPECT_TRUE(prepared.gateway);
-  if (!prepared.gateway) return std::nullopt;
-  SimulateOptions options;
-  options.resources = &prepared.loaded->resources;
-  auto r = simulate(loaded.scenario, *prepared.gateway, options);
-  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
-  if (!r.ok()) return std::nullopt;
-  return std::move(r).value();
+  return runScenarioFileEdited(
+      path,
+      [&](scenario::Scenario& s) {
+        for (auto& pop : s.populations) {
+          if (pop.http3) pop.http3->fidelity = fidelity;
+        }
+        if (edit) edit(s);
+      },
+      edit_text);
 }
 
 void replaceOnce(std::string& text, const std::string& from, const std::string& to) {

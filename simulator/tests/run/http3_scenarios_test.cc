@@ -130,20 +130,13 @@ TEST(Http3Scenarios, QuicChainsCountAgainstTheirOwnConnectionLimit) {
 }
 
 TEST(Http3Scenarios, LossCostsRetransmissionsNotRequests) {
-  auto loaded = scenario::loadScenarioFile(CTPLAB_SOURCE_DIR "/" + std::string(kUpgrade));
-  ASSERT_TRUE(loaded.ok());
   // 5% loss: lost Initials and handshake flights are sent again after the probe timeout.
-  loaded.scenario.network.loss = 0.05;
-  loaded.scenario.duration = Duration::seconds(60);
-  policy::Diagnostics diags;
-  std::vector<std::string> notes;
-  auto prepared = prepareScenario(loaded.scenario, diags, notes);
-  ASSERT_TRUE(prepared.gateway);
-  SimulateOptions options;
-  options.resources = &prepared.loaded->resources;
-  auto r = simulate(loaded.scenario, *prepared.gateway, options);
+  auto r = runScenarioFileEdited(kUpgrade, [](scenario::Scenario& s) {
+    s.network.loss = 0.05;
+    s.duration = Duration::seconds(60);
+  });
   ASSERT_TRUE(r);
-  const PopulationResult& browsers = population(r.value(), "browsers");
+  const PopulationResult& browsers = population(*r, "browsers");
   EXPECT_GT(browsers.quic->responses, 0u);
   EXPECT_EQ(browsers.requests.reset + browsers.requests.closed + browsers.requests.timeout +
                 browsers.requests.connect_failed,
@@ -155,19 +148,12 @@ TEST(Http3Scenarios, LossCostsRetransmissionsNotRequests) {
 }
 
 TEST(Http3Scenarios, TheBackendSeesHttp3RequestsAsItSeesTcpOnes) {
-  auto loaded = scenario::loadScenarioFile(CTPLAB_SOURCE_DIR "/" + std::string(kUpgrade));
-  ASSERT_TRUE(loaded.ok());
-  loaded.scenario.duration = Duration::seconds(20);
-  loaded.scenario.outputs.backend_requests = true;
-  policy::Diagnostics diags;
-  std::vector<std::string> notes;
-  auto prepared = prepareScenario(loaded.scenario, diags, notes);
-  ASSERT_TRUE(prepared.gateway);
-  SimulateOptions options;
-  options.resources = &prepared.loaded->resources;
-  auto r = simulate(loaded.scenario, *prepared.gateway, options);
+  auto r = runScenarioFileEdited(kUpgrade, [](scenario::Scenario& s) {
+    s.duration = Duration::seconds(20);
+    s.outputs.backend_requests = true;
+  });
   ASSERT_TRUE(r);
-  const RunResult& run = r.value();
+  const RunResult& run = *r;
   const PopulationResult& browsers = population(run, "browsers");
   ASSERT_GT(browsers.quic->responses, 0u);
   // Every answered request went through the backend once, over either transport, with the

@@ -1,5 +1,9 @@
 #include "run/run_harness.h"
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 #include "ctplab/policy/diagnostics.h"
 
 namespace ctplab::sim::run::testing {
@@ -49,6 +53,19 @@ std::optional<RunResult> runScenarioText(const std::string& scenario_yaml, uint6
 
 std::optional<RunResult> runScenarioFile(const std::string& relative_path) {
   return runLoaded(scenario::loadScenarioFile(CTPLAB_SOURCE_DIR "/" + relative_path), 0);
+}
+
+std::optional<RunResult> runScenarioFileEdited(const std::string& relative_path,
+                                               const std::function<void(scenario::Scenario&)>& edit,
+                                               const std::function<void(std::string&)>& edit_text) {
+  const std::string file = CTPLAB_SOURCE_DIR "/" + relative_path;
+  std::ifstream in(file);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (edit_text) edit_text(text);
+  auto loaded =
+      scenario::loadScenarioText(text, file, std::filesystem::path(file).parent_path().string());
+  if (loaded.ok() && edit) edit(loaded.scenario);
+  return runLoaded(std::move(loaded), 0);
 }
 
 const PopulationResult& population(const RunResult& result, const std::string& name) {

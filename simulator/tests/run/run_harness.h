@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -20,6 +21,11 @@ std::string policyResource(const std::string& spec_body);
 std::optional<RunResult> runScenarioText(const std::string& scenario_yaml,
                                          uint64_t seed_override = 0);
 std::optional<RunResult> runScenarioFile(const std::string& relative_path);
+// The same after `edit_text` changed the file's text (e.g. its resources) and `edit` the decoded
+// scenario; either may be empty.
+std::optional<RunResult> runScenarioFileEdited(
+    const std::string& relative_path, const std::function<void(scenario::Scenario&)>& edit,
+    const std::function<void(std::string&)>& edit_text = {});
 
 const PopulationResult& population(const RunResult& result, const std::string& name);
 uint64_t stat(const RunResult& result, const std::string& name);
