@@ -13,5 +13,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   clang-format node-llhttp curl libnghttp2-dev nghttp2-client \
   pybind11-dev python3-numpy python3-matplotlib python3-distributed \
   libngtcp2-dev libngtcp2-crypto-gnutls-dev libnghttp3-dev libgnutls28-dev ngtcp2-client ngtcp2-server \
-  redis-server libhiredis-dev \
+  redis-server libhiredis-dev libgoogle-perftools-dev \
   nginx-light haproxy wrk >/dev/null

@@ -136,23 +136,35 @@ run_handshakes() {  # port: HANDSHAKES connections one after another, one reques
   echo "$ok $(echo "$end - $start" | bc -l)"
 }
 
+# CPU time (user + system, all threads) a server has used so far, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+TICKS=$(getconf CLK_TCK)
+
 median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
-printf '%-6s %-11s %-12s %10s %9s %10s\n' round load server requests seconds "req/s"
-declare -A RATIOS
+printf '%-6s %-11s %-12s %10s %9s %10s %12s\n' round load server requests seconds "req/s" "cpu µs/req"
+declare -A RATIOS CPU_RATIOS
 for round in $(seq "$ROUNDS"); do
   # The servers take turns going first, so a machine warming up or slowing down favours neither.
   order="ctplab gtlsserver"; [ $((round % 2)) -eq 0 ] && order="gtlsserver ctplab"
   for load in streams handshakes; do
-    declare -A RATE=()
+    declare -A RATE=() CPU=()
     for server in $order; do
-      port=$CTPLAB_PORT; [ $server = gtlsserver ] && port=$GTLS_PORT
+      port=$CTPLAB_PORT pid=${PIDS[0]}
+      [ $server = gtlsserver ] && port=$GTLS_PORT pid=${PIDS[1]}
+      before=$(cpu_ticks "$pid")
       read -r ok secs < <(run_$load "$port")
+      after=$(cpu_ticks "$pid")
       rate=$(echo "$ok / $secs" | bc -l)
+      # The server's own CPU per request: what req/s hides while the clients share the cores.
+      cpu=$(echo "($after - $before) * 1000000 / $TICKS / ($ok + ($ok == 0))" | bc -l)
       RATE[$server]=$rate
-      printf '%-6s %-11s %-12s %10d %9.2f %10.1f\n' "$round" $load $server "$ok" "$secs" "$rate"
+      CPU[$server]=$cpu
+      printf '%-6s %-11s %-12s %10d %9.2f %10.1f %12.1f\n' "$round" $load $server "$ok" "$secs" \
+        "$rate" "$cpu"
     done
     RATIOS[$load]+="$(echo "${RATE[ctplab]} / ${RATE[gtlsserver]}" | bc -l) "
+    CPU_RATIOS[$load]+="$(echo "${CPU[ctplab]} / (${CPU[gtlsserver]} + (${CPU[gtlsserver]} == 0))" | bc -l) "
   done
 done
 echo
@@ -160,5 +172,10 @@ for load in streams handshakes; do
   printf 'ratio %-11s ctplab / gtlsserver = %.2f (median of %d rounds:%s)\n' $load \
     "$(tr ' ' '\n' <<<"${RATIOS[$load]}" | grep . | median)" "$ROUNDS" \
     "$(for r in ${RATIOS[$load]}; do printf ' %.2f' "$r"; done)"
+done
+for load in streams handshakes; do
+  printf 'server CPU per request %-11s ctplab / gtlsserver = %.2f (median of %d rounds:%s)\n' \
+    $load "$(tr ' ' '\n' <<<"${CPU_RATIOS[$load]}" | grep . | median)" "$ROUNDS" \
+    "$(for r in ${CPU_RATIOS[$load]}; do printf ' %.2f' "$r"; done)"
 done
 echo "(body: $BODY bytes; $CLIENTS clients x $REQUESTS requests; $HANDSHAKES handshakes)"

@@ -1,6 +1,10 @@
 #include "ctplab/live/echo_backend.h"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "ctplab/live/duration_text.h"
@@ -42,12 +46,12 @@ size_t utf8Length(std::string_view s, size_t i) {
 }
 
 // The route's namespace from its IR name (`httproute/<namespace>/<name>/rule/...`).
-std::string routeNamespace(std::string_view route) {
+std::string_view routeNamespace(std::string_view route) {
   const size_t first = route.find('/');
   if (first == std::string_view::npos) return "";
   const size_t second = route.find('/', first + 1);
   if (second == std::string_view::npos) return "";
-  return std::string(route.substr(first + 1, second - first - 1));
+  return route.substr(first + 1, second - first - 1);
 }
 
 // `key=value` of the query, undecoded; empty when absent.
@@ -101,16 +105,41 @@ void addEchoSetHeaders(const proxy::http1::HeaderList& request, proxy::http1::He
   }
 }
 
-std::string protoOf(const proxy::http1::RequestHead& head) {
-  return "HTTP/" + std::to_string(head.version.major) + "." + std::to_string(head.version.minor);
+void appendProto(std::string& out, const proxy::http1::RequestHead& head) {
+  char buf[32] = "HTTP/";
+  char* p = std::to_chars(buf + 5, buf + sizeof buf, head.version.major).ptr;
+  *p++ = '.';
+  p = std::to_chars(p, buf + sizeof buf, head.version.minor).ptr;
+  appendJsonString(out, std::string_view(buf, static_cast<size_t>(p - buf)));
+}
+
+// Go's canonical form of a header name written into `out`; false (nothing written) when the name
+// has characters outside a token and stays as it is.
+bool appendCanonicalKey(std::string& out, std::string_view name) {
+  if (!proxy::http1::isValidFieldName(name)) return name.empty();
+  const size_t start = out.size();
+  out.append(name);
+  bool upper = true;
+  for (char* p = out.data() + start; p != out.data() + out.size(); ++p) {
+    const char c = *p;
+    const bool lower_letter = static_cast<unsigned char>(c - 'a') < 26;
+    const bool upper_letter = static_cast<unsigned char>(c - 'A') < 26;
+    if (upper ? lower_letter : upper_letter) *p = static_cast<char>(c ^ 0x20);
+    upper = c == '-';
+  }
+  return true;
 }
 
 std::string requestJson(const EchoRequest& r) {
   const auto& head = *r.forwarded;
   // Go's header map, marshalled with its keys sorted: (canonical name, value) pairs sorted by
-  // name, values of one name in arrival order. One vector instead of a map of vectors: this runs
-  // for every echoed request.
-  std::vector<std::pair<std::string, std::string_view>> headers;
+  // name, values of one name in arrival order. The canonical names live in one buffer sized up
+  // front (so the views into it stay valid) instead of a string each: this runs per request.
+  size_t name_bytes = 0;
+  for (const auto& h : head.headers) name_bytes += h.name.size();
+  std::string names;
+  names.reserve(name_bytes);
+  std::vector<std::pair<std::string_view, std::string_view>> headers;
   headers.reserve(head.headers.size());
   std::string_view host;
   bool have_host = false;
@@ -120,13 +149,17 @@ std::string requestJson(const EchoRequest& r) {
       have_host = true;
       continue;  // Go moves Host out of the header map
     }
-    headers.emplace_back(canonicalHeaderKey(h.name), h.value);
+    const size_t at = names.size();
+    if (!appendCanonicalKey(names, h.name)) names.append(h.name);
+    headers.emplace_back(std::string_view(names).substr(at, h.name.size()), h.value);
   }
   std::stable_sort(headers.begin(), headers.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   // Laid out as Go's json.MarshalIndent(v, "", " ") lays it out.
   std::string out;
-  out.reserve(512 + 64 * headers.size());
+  size_t estimate = 400 + head.target.size() + r.route.size() + r.listener.size();
+  for (const auto& [name, value] : headers) estimate += name.size() + value.size() + 16;
+  out.reserve(estimate);
   const auto field = [&out](std::string_view indent_key, std::string_view value,
                             std::string_view after) {
     out += indent_key;
@@ -137,8 +170,9 @@ std::string requestJson(const EchoRequest& r) {
   field(" \"path\": ", head.target, ",\n");
   field(" \"host\": ", host, ",\n");
   field(" \"method\": ", head.method, ",\n");
-  field(" \"proto\": ", protoOf(head), ",\n");
-  out += " \"headers\": {";
+  out += " \"proto\": ";
+  appendProto(out, head);
+  out += ",\n \"headers\": {";
   for (size_t i = 0; i < headers.size(); ++i) {
     const bool first_of_name = i == 0 || headers[i].first != headers[i - 1].first;
     if (first_of_name) {
@@ -152,9 +186,10 @@ std::string requestJson(const EchoRequest& r) {
   }
   out += headers.empty() ? "},\n" : "\n  ]\n },\n";
   field(" \"namespace\": ", routeNamespace(r.route), ",\n");
-  out += " \"ingress\": \"\",\n";
-  out += " \"service\": \"\",\n";
-  out += " \"pod\": \"\",\n";
+  out +=
+      " \"ingress\": \"\",\n"
+      " \"service\": \"\",\n"
+      " \"pod\": \"\",\n";
   field(" \"sni\": ", r.sni, ",\n");
   out += " \"ctplab\": {\n";
   field("  \"clientAddress\": ", r.client_address, ",\n");
@@ -176,35 +211,56 @@ EchoReply jsonError(const std::string& message) {
 }  // namespace
 
 std::string canonicalHeaderKey(std::string_view name) {
-  for (char c : name) {
-    if (!proxy::http1::isTokenChar(c)) return std::string(name);
-  }
-  std::string out(name);
-  bool upper = true;
-  for (char& c : out) {
-    if (upper && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (!upper && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    upper = c == '-';
-  }
+  std::string out;
+  if (!appendCanonicalKey(out, name)) out.assign(name);
   return out;
 }
+
+namespace {
+
+// The bytes Go's encoder writes as they are: printable ASCII except `"`, `\` and, so an echoed
+// value never reads as markup, `<`, `>` and `&`.
+constexpr std::array<bool, 256> kJsonPlain = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x80; ++c) {
+    t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
+  }
+  return t;
+}();
+
+// Whether none of eight bytes needs an escape (the bytes kJsonPlain marks), tested at once.
+bool allPlain8(const char* bytes) {
+  constexpr uint64_t kOnes = 0x0101010101010101;
+  constexpr uint64_t kHigh = 0x8080808080808080;
+  uint64_t x;
+  std::memcpy(&x, bytes, 8);
+  if ((x & kHigh) != 0) return false;  // non-ASCII: checked as UTF-8 one sequence at a time
+  // Every byte is below 0x80 here, so these borrow tests are exact per byte.
+  const auto has_zero = [](uint64_t v) { return ((v - kOnes) & ~v & kHigh) != 0; };
+  const bool control = ((x - kOnes * 0x20) & ~x & kHigh) != 0;
+  return !control && !has_zero(x ^ (kOnes * '"')) && !has_zero(x ^ (kOnes * '\\')) &&
+         !has_zero(x ^ (kOnes * '<')) && !has_zero(x ^ (kOnes * '>')) &&
+         !has_zero(x ^ (kOnes * '&'));
+}
+
+}  // namespace
 
 void appendJsonString(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
-  size_t plain = 0;  // start of the run of characters copied as they are
-  for (size_t i = 0; i < text.size();) {
+  size_t i = 0;
+  while (true) {
+    // Copied in runs: most text needs no escape at all.
+    size_t run = i;
+    while (run + 8 <= text.size() && allPlain8(text.data() + run)) run += 8;
+    while (run < text.size() && kJsonPlain[static_cast<unsigned char>(text[run])]) ++run;
+    out.append(text.data() + i, run - i);
+    if (run == text.size()) break;
+    i = run;
     const unsigned char c = static_cast<unsigned char>(text[i]);
-    const bool as_is =
-        c >= 0x20 && c < 0x80 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
-    if (as_is) {
-      ++i;
-      continue;
-    }
-    out.append(text.substr(plain, i - plain));
     if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
+      const char escaped[2] = {'\\', static_cast<char>(c)};
+      out.append(escaped, 2);
     } else if (c == '\n') {
       out += "\\n";
     } else if (c == '\r') {
@@ -212,26 +268,27 @@ void appendJsonString(std::string& out, std::string_view text) {
     } else if (c == '\t') {
       out += "\\t";
     } else if (c < 0x80) {
-      // Control characters, and <, > and & as Go escapes them, so an echoed value never reads
-      // as markup.
-      out += "\\u00";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
+      const char escaped[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+      out.append(escaped, 6);
     } else {
       const size_t n = utf8Length(text, i);
       if (n == 0) {
         out += "\\ufffd";
-        plain = ++i;
+        ++i;
         continue;
       }
-      out.append(text.substr(i, n));
+      // U+2028 and U+2029 end lines in JavaScript: Go escapes them.
+      if (n == 3 && c == 0xE2 && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+          (static_cast<unsigned char>(text[i + 2]) & 0xFE) == 0xA8) {
+        out += text[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
+      } else {
+        out.append(text.substr(i, n));
+      }
       i += n;
-      plain = i;
       continue;
     }
-    plain = ++i;
+    ++i;
   }
-  out.append(text.substr(plain));
   out += '"';
 }
 
@@ -268,6 +325,8 @@ EchoReply echoRespond(const EchoRequest& request) {
     if (reply.status < 200 || reply.status > 599) reply.status = 400;
     return reply;
   }
+  // Room for what the proxy adds on the way back (content-length, route headers) too.
+  reply.headers.reserve(8);
   addEchoSetHeaders(head.headers, reply.headers);
   reply.headers.push_back({"content-type", "application/json"});
   reply.headers.push_back({"x-content-type-options", "nosniff"});

@@ -2,6 +2,8 @@
 // sans-I/O QUIC server, and per QUIC connection a session whose streams run as Exchanges.
 #pragma once
 
+#include <sys/uio.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -57,7 +59,14 @@ class QuicListener : public std::enable_shared_from_this<QuicListener> {
   void onReceived(const error_code& ec, size_t n);
   void pumpEvents(TimePoint now);
   void flush();
+  // How many datagrams from `from` on can leave as one GSO send (1: alone).
+  size_t segmentRun(const std::vector<proxy::http3::Datagram>& out, size_t from) const;
   void armTimer();
+
+  // Messages per sendmmsg call; segments per GSO send (the kernel's limit) and its payload bound.
+  static constexpr size_t kSendBatch = 64;
+  static constexpr size_t kMaxSegments = 64;
+  static constexpr size_t kMaxGsoBytes = 65000;
 
   Worker& worker_;
   udp::socket socket_;
@@ -70,7 +79,9 @@ class QuicListener : public std::enable_shared_from_this<QuicListener> {
   std::vector<char> buffer_ = std::vector<char>(16 * 65536);
   std::optional<TimePoint> timer_at_;
   uint64_t timer_generation_ = 0;
-  bool v6_socket_ = false;  // sends to IPv4 peers need v4-mapped addresses
+  bool v6_socket_ = false;    // sends to IPv4 peers need v4-mapped addresses
+  bool gso_ = true;           // UDP GSO (UDP_SEGMENT); off once the kernel refuses it
+  std::vector<iovec> parts_;  // flush()'s, one per datagram, kept for its capacity
   bool closed_ = false;
   bool pumping_ = false;
 };

@@ -1,5 +1,6 @@
 #include "quic_session.h"
 
+#include <algorithm>
 #include <utility>
 #include <variant>
 
@@ -90,7 +91,7 @@ void QuicSession::onEvent(TimePoint now, proxy::http1::Event& event) {
     ++p.http3.downstream_rq_http3_total;
     ExchangeHost& host = *this;
     auto exchange = std::make_shared<Exchange>(context_, host, listener_.executor(), id);
-    exchanges_[id] = exchange;
+    exchanges_.emplace_back(id, exchange);
     exchange->onHead(now, *head);
     const auto& max_requests = settings().max_requests_per_connection;
     if (max_requests && ++requests_ >= *max_requests && !draining_) {
@@ -100,7 +101,8 @@ void QuicSession::onEvent(TimePoint now, proxy::http1::Event& event) {
     forgetAnswered();
     return;
   }
-  auto it = exchanges_.find(id);
+  auto it = std::find_if(exchanges_.begin(), exchanges_.end(),
+                         [id](const auto& e) { return e.first == id; });
   if (it == exchanges_.end()) return;  // answered already (early reply)
   const std::shared_ptr<Exchange> exchange = it->second;
   if (auto* body = std::get_if<proxy::http1::BodyData>(&event)) {
@@ -112,7 +114,7 @@ void QuicSession::onEvent(TimePoint now, proxy::http1::Event& event) {
       ++prefix().connection.downstream_rq_rx_reset;
     }
     exchange->cancel();
-    exchanges_.erase(id);
+    std::erase_if(exchanges_, [id](const auto& e) { return e.first == id; });
   }
   forgetAnswered();
 }
@@ -156,14 +158,11 @@ void QuicSession::afterAsyncAnswer(TimePoint now) {
 }
 
 void QuicSession::forgetAnswered() {
-  for (auto it = exchanges_.begin(); it != exchanges_.end();) {
-    if (!closed_ && listener_.server().isOpen(id_, it->first)) {
-      ++it;
-      continue;
-    }
-    it->second->cancel();
-    it = exchanges_.erase(it);
-  }
+  std::erase_if(exchanges_, [this](const auto& e) {
+    if (!closed_ && listener_.server().isOpen(id_, e.first)) return false;
+    e.second->cancel();
+    return true;
+  });
 }
 
 void QuicSession::cancelExchanges() {

@@ -5,7 +5,8 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "ctplab/proxy/http1/events.h"
 #include "ctplab/proxy/http3/http3_server.h"
@@ -62,7 +63,9 @@ class QuicSession : private ExchangeHost, public std::enable_shared_from_this<Qu
   bool draining_ = false;
   uint32_t requests_ = 0;
   std::optional<asio::steady_timer> duration_timer_;
-  std::unordered_map<uint64_t, std::shared_ptr<Exchange>> exchanges_;
+  // Requests not yet answered, by stream: most are answered while their event is handled, so the
+  // list is nearly always empty or one long (a vector: no node allocated per request).
+  std::vector<std::pair<uint64_t, std::shared_ptr<Exchange>>> exchanges_;
 };
 
 }  // namespace ctplab::live

@@ -106,6 +106,21 @@ TEST(EchoBackend, CanonicalKeysAndJsonEscapes) {
   EXPECT_EQ(jsonString("caf\xc3\xa9"), "\"caf\xc3\xa9\"");
   EXPECT_EQ(jsonString("bad\xff"), "\"bad\\ufffd\"");
   EXPECT_EQ(jsonString("\xe0\x80\x80"), "\"\\ufffd\\ufffd\\ufffd\"");  // overlong
+  EXPECT_EQ(jsonString("a&b>c"), "\"a\\u0026b\\u003ec\"");
+  // Line and paragraph separators end lines in JavaScript: Go escapes them, other 3-byte
+  // sequences stay as they are.
+  EXPECT_EQ(jsonString("a\xe2\x80\xa8"
+                       "b\xe2\x80\xa9"
+                       "c\xe2\x80\xaa"),
+            "\"a\\u2028b\\u2029c\xe2\x80\xaa\"");
+  EXPECT_EQ(jsonString(""), "\"\"");
+  // Long runs are scanned eight bytes at a time: escapes anywhere in or after such a block.
+  EXPECT_EQ(jsonString("abcdefgh<ijklmnopq\"rstuvwxyz012345\x1f"
+                       "6789abcdefgh&ijklmnop\xc3\xa9qrstuvwxyz\x7f"),
+            "\"abcdefgh\\u003cijklmnopq\\\"rstuvwxyz012345\\u001f"
+            "6789abcdefgh\\u0026ijklmnop\xc3\xa9qrstuvwxyz\x7f\"");
+  EXPECT_EQ(jsonString("0123456789abcdef>"), "\"0123456789abcdef\\u003e\"");
+  EXPECT_EQ(canonicalHeaderKey("content-MD5"), "Content-Md5");
 }
 
 }  // namespace

@@ -85,7 +85,10 @@ bool isValidFieldName(std::string_view name) {
 
 bool isValidFieldValue(std::string_view value) {
   for (char c : value) {
-    if (c == '\r' || c == '\n' || c == '\0') return false;
+    // One comparison for nearly every byte: the three refused ones are all below 14.
+    if (static_cast<unsigned char>(c) <= '\r' && (c == '\r' || c == '\n' || c == '\0')) {
+      return false;
+    }
   }
   return true;
 }

@@ -31,14 +31,14 @@ http1::ResponseHead localReplyHead(int status, std::string_view body) {
   return head;
 }
 
-std::vector<nghttp2_nv> toNv(std::vector<ResponseField>& fields) {
+std::vector<nghttp2_nv> toNv(const ResponseFields& fields) {
   std::vector<nghttp2_nv> nva;
-  nva.reserve(fields.size());
-  for (ResponseField& f : fields) {
+  nva.reserve(fields.list.size());
+  for (const ResponseField& f : fields.list) {
     // nghttp2 copies names and values (no NO_COPY flag), so the strings only live for the call.
-    nva.push_back({reinterpret_cast<uint8_t*>(f.name.data()),
-                   reinterpret_cast<uint8_t*>(f.value.data()), f.name.size(), f.value.size(),
-                   NGHTTP2_NV_FLAG_NONE});
+    nva.push_back({reinterpret_cast<uint8_t*>(const_cast<char*>(f.name.data())),
+                   reinterpret_cast<uint8_t*>(const_cast<char*>(f.value.data())), f.name.size(),
+                   f.value.size(), NGHTTP2_NV_FLAG_NONE});
   }
   return nva;
 }
@@ -426,7 +426,7 @@ http1::EncodeResult ServerConnection::Impl::submitResponse(StreamState& s, int32
                                                            std::string_view body,
                                                            bool count_status) {
   const ResponseBody kind = responseBodyKind(head.status, s.head_request);
-  std::vector<ResponseField> fields;
+  ResponseFields fields;
   const http1::EncodeResult r = buildResponseFields(head, kind, body.size(), fields);
   if (r != http1::EncodeResult::kOk) return r;
   std::vector<nghttp2_nv> nva = toNv(fields);

@@ -3,8 +3,17 @@
 
 #include <charconv>
 #include <utility>
+#include <vector>
 
 namespace ctplab::proxy::http2 {
+
+namespace {
+
+// As the HTTP/1 decoder reserves them: fields added before the request is forwarded.
+constexpr size_t kFieldsAddedDownstream = 4;
+constexpr size_t kTypicalFields = 12;
+
+}  // namespace
 
 void RequestAssembler::beginBlock() {
   fields_.clear();
@@ -42,6 +51,8 @@ FieldVerdict RequestAssembler::add(const HeaderPolicy& policy, std::string_view 
       cookie_ = std::string(value);
     }
   } else {
+    // Room for a typical request's fields and what forwarding adds, allocated once.
+    if (fields_.capacity() == 0) fields_.reserve(kTypicalFields);
     fields_.push_back({std::string(name), std::string(value)});
   }
   return FieldVerdict::kKept;
@@ -53,13 +64,17 @@ http1::RequestHead RequestAssembler::takeHead(uint64_t stream_id, bool end_strea
   head.version = {2, 0};
   head.method = std::move(method_);
   head.target = head.method == "CONNECT" && authority_ ? *authority_ : std::move(path_);
+  // The fields' own list becomes the head's, so a request's fields are allocated once.
   // :authority becomes the Host field the HTTP/1 flow routes on; it wins over a `host` field.
-  if (authority_) head.headers.push_back({"host", *authority_});
-  for (http1::Header& field : fields_) {
-    if (authority_ && field.name == "host") continue;
-    head.headers.push_back(std::move(field));
+  if (authority_) {
+    std::erase_if(fields_, [](const http1::Header& f) { return f.name == "host"; });
+    fields_.insert(fields_.begin(), {"host", *authority_});
   }
-  if (cookie_) head.headers.push_back({"cookie", std::move(*cookie_)});
+  if (cookie_) fields_.push_back({"cookie", std::move(*cookie_)});
+  // Room for the fields the request flow adds (x-forwarded-for, x-forwarded-proto, x-request-id,
+  // x-envoy-external-address), so forwarding does not grow the list again.
+  fields_.reserve(fields_.size() + kFieldsAddedDownstream);
+  head.headers = std::exchange(fields_, {});
   head.framing = end_stream ? http1::BodyFraming::kNone : http1::BodyFraming::kChunked;
   if (const http1::Header* length = http1::findHeader(head.headers, "content-length")) {
     uint64_t n = 0;

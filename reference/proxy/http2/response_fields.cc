@@ -16,17 +16,20 @@ namespace {
 constexpr std::array<std::string_view, 5> kConnectionSpecific = {
     "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"};
 
-std::string lowerCase(std::string_view name) {
-  std::string out(name);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+bool hasUpperCase(std::string_view name) {
+  for (char c : name) {
+    if (c >= 'A' && c <= 'Z') return true;
   }
-  return out;
+  return false;
 }
 
-bool isConnectionSpecific(std::string_view lower_name) {
-  for (std::string_view name : kConnectionSpecific) {
-    if (lower_name == name) return true;
+bool sameName(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && http1::equalsIgnoreCase(a, b);
+}
+
+bool isConnectionSpecific(std::string_view name) {
+  for (std::string_view specific : kConnectionSpecific) {
+    if (sameName(name, specific)) return true;
   }
   return false;
 }
@@ -46,20 +49,28 @@ ResponseBody responseBodyKind(int status, bool head_request) {
 }
 
 http1::EncodeResult buildResponseFields(const http1::ResponseHead& head, ResponseBody body_kind,
-                                        size_t body_size, std::vector<ResponseField>& out) {
-  out.clear();
+                                        size_t body_size, ResponseFields& out) {
+  out.list.clear();
+  out.storage.clear();
   if (head.status < 100 || head.status > 999 || head.status == 101) {
     return http1::EncodeResult::kInvalidHeader;
   }
-  out.push_back({":status", std::to_string(head.status)});
+  // Room for everything `storage` may hold, so the views into it never move.
+  size_t room = 3;
+  for (const http1::Header& field : head.headers) room += field.name.size();
+  out.storage.reserve(room);
+  char status[3] = {static_cast<char>('0' + head.status / 100),
+                    static_cast<char>('0' + head.status / 10 % 10),
+                    static_cast<char>('0' + head.status % 10)};
+  out.storage.append(status, 3);
+  out.list.push_back({":status", std::string_view(out.storage).substr(0, 3)});
   std::optional<uint64_t> content_length;
   for (const http1::Header& field : head.headers) {
     if (!http1::isValidFieldName(field.name) || !http1::isValidFieldValue(field.value)) {
       return http1::EncodeResult::kInvalidHeader;
     }
-    std::string name = lowerCase(field.name);
-    if (isConnectionSpecific(name)) continue;
-    if (name == "content-length") {
+    if (isConnectionSpecific(field.name)) continue;
+    if (sameName(field.name, "content-length")) {
       uint64_t n = 0;
       if (!parseLength(field.value, n)) return http1::EncodeResult::kInvalidHeader;
       // A 1xx or 204 must not carry one (RFC 9110 8.6); HTTP/2 clients reject it.
@@ -68,7 +79,14 @@ http1::EncodeResult buildResponseFields(const http1::ResponseHead& head, Respons
       if (content_length) continue;  // one field is enough
       content_length = n;
     }
-    out.push_back({std::move(name), field.value});
+    std::string_view name = field.name;
+    if (hasUpperCase(name)) {
+      const size_t at = out.storage.size();
+      for (char c : name)
+        out.storage += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+      name = std::string_view(out.storage).substr(at, name.size());
+    }
+    out.list.push_back({name, field.value});
   }
   if (body_kind == ResponseBody::kInformational && body_size > 0) {
     return http1::EncodeResult::kInvalidHeader;

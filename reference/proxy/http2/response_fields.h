@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ctplab/proxy/http1/response_head.h"
@@ -12,8 +13,16 @@
 namespace ctplab::proxy::http2 {
 
 struct ResponseField {
-  std::string name;
-  std::string value;
+  std::string_view name;
+  std::string_view value;
+};
+
+// The fields of one response. They point into the head they were built from and into `storage`
+// (the status, and names that needed lower-casing): both must outlive their use. Kept by the
+// caller between responses, so answering allocates nothing once the capacities have grown.
+struct ResponseFields {
+  std::vector<ResponseField> list;
+  std::string storage;
 };
 
 // How the body of one response may go out.
@@ -29,6 +38,6 @@ ResponseBody responseBodyKind(int status, bool head_request);
 // bad content-length, or a body shorter than it; kBodyTooLong: a body longer than it. `out` is
 // only meaningful with kOk.
 http1::EncodeResult buildResponseFields(const http1::ResponseHead& head, ResponseBody body_kind,
-                                        size_t body_size, std::vector<ResponseField>& out);
+                                        size_t body_size, ResponseFields& out);
 
 }  // namespace ctplab::proxy::http2

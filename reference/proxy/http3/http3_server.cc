@@ -4,7 +4,6 @@
 #include "ctplab/proxy/http3/http3_server.h"
 
 #include <algorithm>
-#include <deque>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -73,11 +72,15 @@ class Http3Server::Impl {
   lib::ResetSecret secret{};
   std::unordered_map<lib::Cid, std::shared_ptr<ServerConnection>> by_cid;
   std::map<uint64_t, std::shared_ptr<ServerConnection>> by_id;
-  std::deque<ServerEvent> events;
+  // Events not yet taken, from events_head on: a vector emptied when drained, so the queue
+  // settles at its capacity instead of allocating blocks as it moves.
+  std::vector<ServerEvent> events;
+  size_t events_head = 0;
   std::vector<Datagram> out;
   std::vector<uint64_t> to_write;  // connections service() marked, by id
   std::set<std::pair<TimePoint, uint64_t>> timers;
-  std::vector<uint64_t> timers_moved;  // connections markTimer() listed, by id
+  std::vector<uint64_t> timers_moved;     // connections markTimer() listed, by id
+  http2::ResponseFields response_fields;  // respond()'s, kept for its capacity
   uint64_t next_id = 1;
   bool draining = false;
 };
@@ -444,10 +447,12 @@ void Http3Server::onExpiry(TimePoint now) {
 }
 
 std::optional<ServerEvent> Http3Server::nextEvent() {
-  if (impl_->events.empty()) return std::nullopt;
-  ServerEvent e = std::move(impl_->events.front());
-  impl_->events.pop_front();
-  return e;
+  if (impl_->events_head == impl_->events.size()) {
+    impl_->events.clear();
+    impl_->events_head = 0;
+    return std::nullopt;
+  }
+  return std::move(impl_->events[impl_->events_head++]);
 }
 
 http1::EncodeResult Http3Server::respond(TimePoint now, uint64_t connection, uint64_t stream,
@@ -463,14 +468,12 @@ http1::EncodeResult Http3Server::respond(TimePoint now, uint64_t connection, uin
   const http2::ResponseBody kind = http2::responseBodyKind(head.status, it->second.head_request);
   // Interim answers are not relayed: the data plane only produces final ones.
   if (kind == http2::ResponseBody::kInformational) return http1::EncodeResult::kInvalidHeader;
-  std::vector<http2::ResponseField> fields;
+  http2::ResponseFields& fields = impl_->response_fields;
   const http1::EncodeResult built = http2::buildResponseFields(head, kind, body.size(), fields);
   if (built != http1::EncodeResult::kOk) return built;
-  std::vector<lib::ResponseField> out;
-  out.reserve(fields.size());
-  for (auto& f : fields) out.push_back({std::move(f.name), std::move(f.value)});
-  std::string payload = kind == http2::ResponseBody::kAllowed ? std::string(body) : std::string();
-  if (!c->quic->submitResponse(static_cast<int64_t>(stream), out, std::move(payload))) {
+  const std::string_view payload =
+      kind == http2::ResponseBody::kAllowed ? body : std::string_view();
+  if (!c->quic->submitResponse(static_cast<int64_t>(stream), fields.list, payload)) {
     return http1::EncodeResult::kClosed;
   }
   it->second.answered = true;

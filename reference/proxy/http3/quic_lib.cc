@@ -111,6 +111,7 @@ struct Connection::Handles {
   bool error_pending = false;
   // Response bodies by stream: nghttp3 points into them until the stream closes.
   std::unordered_map<int64_t, std::string> bodies;
+  std::vector<nghttp3_nv> nva;  // submitResponse's, kept for its capacity
   std::array<uint8_t, kMaxDatagram> buffer{};
   // The last path's remote, converted once: most datagrams go to the same peer.
   SockAddr cached_sockaddr;
@@ -576,11 +577,12 @@ std::string Connection::sni() const { return h_->sni; }
 bool Connection::hasHttp3() const { return h_->h3 != nullptr; }
 
 bool Connection::submitResponse(int64_t stream, const std::vector<ResponseField>& fields,
-                                std::string body) {
+                                std::string_view body) {
   Handles& h = *h_;
   if (!h.h3) return false;
-  std::vector<nghttp3_nv> nva;
-  nva.reserve(fields.size());
+  // nghttp3 copies the fields; the list is kept only so its capacity is reused.
+  std::vector<nghttp3_nv>& nva = h.nva;
+  nva.clear();
   for (const ResponseField& f : fields) {
     nva.push_back({reinterpret_cast<uint8_t*>(const_cast<char*>(f.name.data())),
                    reinterpret_cast<uint8_t*>(const_cast<char*>(f.value.data())), f.name.size(),
@@ -588,7 +590,7 @@ bool Connection::submitResponse(int64_t stream, const std::vector<ResponseField>
   }
   nghttp3_data_reader reader{Handles::h3ReadData};
   const bool has_body = !body.empty();
-  if (has_body) h.bodies[stream] = std::move(body);
+  if (has_body) h.bodies[stream].assign(body);
   const int rv = nghttp3_conn_submit_response(h.h3.get(), stream, nva.data(), nva.size(),
                                               has_body ? &reader : nullptr);
   if (rv != 0) {

@@ -14,6 +14,7 @@
 
 #include "ctplab/common/time.h"
 #include "ctplab/proxy/http3/udp_endpoint.h"
+#include "http2/response_fields.h"
 #include "http3/tls_credentials.h"
 
 namespace ctplab::proxy::http3::lib {
@@ -85,10 +86,8 @@ enum class IoResult {
   kIdleClose,  // the idle timeout: forget it silently
 };
 
-struct ResponseField {
-  std::string name;
-  std::string value;
-};
+// A response field as the HTTP/2 side builds it (views; the library copies them on submit).
+using ResponseField = http2::ResponseField;
 
 class Connection {
  public:
@@ -118,7 +117,8 @@ class Connection {
   std::string sni() const;
 
   // HTTP/3: the response (fields already validated and lower-cased) and its whole body.
-  bool submitResponse(int64_t stream, const std::vector<ResponseField>& fields, std::string body);
+  bool submitResponse(int64_t stream, const std::vector<ResponseField>& fields,
+                      std::string_view body);
   void resetStream(int64_t stream, uint64_t h3_error);
   void submitGoaway();
   bool hasHttp3() const;

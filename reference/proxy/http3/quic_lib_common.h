@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <limits>
 #include <string_view>
@@ -62,22 +63,25 @@ inline SockAddr toSockaddr(const UdpEndpoint& e) {
   return out;
 }
 
+// Read from the bytes, not through inet_ntop and a parser: this runs for every datagram written.
 inline UdpEndpoint fromSockaddr(const ngtcp2_addr& a) {
   UdpEndpoint out;
-  char text[INET6_ADDRSTRLEN] = {};
   if (a.addr == nullptr) return out;
   if (a.addr->sa_family == AF_INET) {
     sockaddr_in in{};
     std::memcpy(&in, a.addr, sizeof in);
-    inet_ntop(AF_INET, &in.sin_addr, text, sizeof text);
+    std::array<uint8_t, 4> b;
+    std::memcpy(b.data(), &in.sin_addr, b.size());
+    out.address = IpAddress::v4(b);
     out.port = ntohs(in.sin_port);
   } else if (a.addr->sa_family == AF_INET6) {
     sockaddr_in6 in6{};
     std::memcpy(&in6, a.addr, sizeof in6);
-    inet_ntop(AF_INET6, &in6.sin6_addr, text, sizeof text);
+    std::array<uint8_t, 16> b;
+    std::memcpy(b.data(), &in6.sin6_addr, b.size());
+    out.address = IpAddress::v6(b);
     out.port = ntohs(in6.sin6_port);
   }
-  out.address = IpAddress::parse(text).value_or(IpAddress());
   return out;
 }
 

@@ -1,22 +1,10 @@
 #include "ctplab/proxy/router/hostname_match.h"
 
-#include <cctype>
+#include "ctplab/proxy/http1/header_list.h"
 
 namespace ctplab::proxy::router {
-namespace {
 
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-}  // namespace
+using http1::equalsIgnoreCase;  // ASCII only: host names are compared as DNS compares them
 
 size_t hostnameMatchRank(std::string_view pattern, std::string_view host) {
   // A trailing dot is not removed here: only headers.host.stripTrailingHostDot does that (in the
