@@ -10,6 +10,19 @@ namespace {
 
 NormalizedPath reject() { return {NormalizedPath::Outcome::kReject, {}}; }
 
+// Letters, digits, '/', '-' and '_' after a leading slash: no escape, no dot segment and no
+// backslash, so the canonicalizer would return it unchanged. Most paths are like this, and the
+// canonicalizer's walk costs many times this scan.
+bool isPlainPath(std::string_view part) {
+  if (part.empty() || part.front() != '/') return false;
+  for (char c : part) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '/' || c == '-' || c == '_';
+    if (!plain) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool unescapeSlashes(std::string& path) {
@@ -76,6 +89,10 @@ NormalizedPath normalizePath(std::string_view path, const PathNormalizationOptio
   if (path.find('#') != std::string_view::npos) return reject();
 
   NormalizedPath result;
+  if (isPlainPath(path.substr(0, path.find('?')))) {
+    result.path = options.merge_slashes ? mergeSlashes(path) : std::string(path);
+    return result;
+  }
   std::string current(path);
   if (options.escaped_slashes != EscapedSlashesAction::kKeepUnchanged && unescapeSlashes(current)) {
     switch (options.escaped_slashes) {

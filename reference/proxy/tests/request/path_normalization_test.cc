@@ -201,5 +201,26 @@ TEST(RequestPathNormalization, UnescapeSlashesReportsWhetherItFoundAny) {
   EXPECT_EQ(b, "/x%41?q=%2F");
 }
 
+// Paths of letters, digits, '/', '-' and '_' skip the canonicalizer: the answer must be the one
+// the full walk gives, with and without a query, with slashes merged or kept.
+TEST(RequestPathNormalization, PlainPathsGiveWhatTheCanonicalizerGives) {
+  const std::string alphabet = "ab/Z09-_";
+  SplitMix64 rng(7);
+  for (int n = 0; n < 2000; ++n) {
+    std::string path = "/";
+    const size_t length = rng.next() % 12;
+    for (size_t i = 0; i < length; ++i) path += alphabet[rng.next() % alphabet.size()];
+    if (rng.next() % 3 == 0) path += "?q=a//b";
+    for (const bool merge : {true, false}) {
+      const std::optional<std::string> canonical = canonicalizePath(path);
+      ASSERT_TRUE(canonical.has_value()) << path;
+      const std::string expected = merge ? mergeSlashes(*canonical) : *canonical;
+      const NormalizedPath got = run(path, EscapedSlashesAction::kUnescapeAndRedirect, merge);
+      EXPECT_EQ(got.outcome, Outcome::kContinue) << path;
+      EXPECT_EQ(got.path, expected) << path << (merge ? " merged" : " kept");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ctplab::proxy::request
