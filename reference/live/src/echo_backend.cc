@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <vector>
 
 #if defined(__SSE2__)
@@ -236,26 +237,33 @@ size_t plainRunEnd(std::string_view text, size_t from) {
 #if defined(__SSE2__)
   // Sixteen bytes per step: a signed compare below 0x20 catches control bytes and non-ASCII
   // (0x80 and up are negative) together.
-  const __m128i space = _mm_set1_epi8(0x20);
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  const __m128i lt = _mm_set1_epi8('<');
-  const __m128i gt = _mm_set1_epi8('>');
-  const __m128i amp = _mm_set1_epi8('&');
+  const auto escapes = [](const char* sixteen) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(sixteen));
+    __m128i bad = _mm_cmplt_epi8(x, _mm_set1_epi8(0x20));
+    for (char special : {'"', '\\', '<', '>', '&'}) {
+      bad = _mm_or_si128(bad, _mm_cmpeq_epi8(x, _mm_set1_epi8(special)));
+    }
+    return static_cast<unsigned>(_mm_movemask_epi8(bad));
+  };
   for (; i + 16 <= text.size(); i += 16) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
-    __m128i bad = _mm_cmplt_epi8(x, space);
-    bad = _mm_or_si128(bad, _mm_cmpeq_epi8(x, quote));
-    bad = _mm_or_si128(bad, _mm_cmpeq_epi8(x, backslash));
-    bad = _mm_or_si128(bad, _mm_cmpeq_epi8(x, lt));
-    bad = _mm_or_si128(bad, _mm_cmpeq_epi8(x, gt));
-    bad = _mm_or_si128(bad, _mm_cmpeq_epi8(x, amp));
-    const int mask = _mm_movemask_epi8(bad);
-    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    if (const unsigned mask = escapes(text.data() + i)) return i + __builtin_ctz(mask);
   }
-#endif
+  // The last few bytes in one more step too: most strings here are shorter than sixteen.
+  const size_t left = text.size() - i;
+  if (left == 0) return i;
+  unsigned mask;
+  if (text.size() >= 16) {
+    mask = escapes(text.data() + text.size() - 16) >> (16 - left);  // overlaps checked bytes
+  } else {
+    char padded[16] = {};
+    std::memcpy(padded, text.data() + i, left);
+    mask = escapes(padded) & ((1u << left) - 1);  // the zero padding would count as control
+  }
+  return mask != 0 ? i + __builtin_ctz(mask) : text.size();
+#else
   while (i < text.size() && kJsonPlain[static_cast<unsigned char>(text[i])]) ++i;
   return i;
+#endif
 }
 
 }  // namespace

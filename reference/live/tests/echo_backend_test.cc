@@ -120,6 +120,8 @@ TEST(EchoBackend, CanonicalKeysAndJsonEscapes) {
             "\"abcdefgh\\u003cijklmnopq\\\"rstuvwxyz012345\\u001f"
             "6789abcdefgh\\u0026ijklmnop\xc3\xa9qrstuvwxyz\x7f\"");
   EXPECT_EQ(jsonString("0123456789abcdef>"), "\"0123456789abcdef\\u003e\"");
+  EXPECT_EQ(jsonString("0123456789abcde<"), "\"0123456789abcde\\u003c\"");
+  EXPECT_EQ(jsonString("0123456789abcdefghijklmnopqrs\x7f"), "\"0123456789abcdefghijklmnopqrs\x7f\"");
   EXPECT_EQ(canonicalHeaderKey("content-MD5"), "Content-Md5");
 }
 
