@@ -3,50 +3,21 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cstring>
+#include <utility>
 #include <vector>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "ctplab/live/duration_text.h"
+#include "json_writer.h"
 
 namespace ctplab::live {
 
 namespace {
 
 constexpr Duration kMaxDelay = Duration::seconds(60);
-
-// The length of the valid UTF-8 sequence at `s[i]`, or 0 when it is not one.
-size_t utf8Length(std::string_view s, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = byte(i);
-  size_t n = 0;
-  uint32_t cp = 0;
-  if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0) {
-    n = 2;
-    cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 3;
-    cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    n = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-  static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[n] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return 0;
-  return n;
-}
+// Bounds for the writer's room: the body's fixed text (about 300 bytes), and the indentation and
+// punctuation around one header value.
+constexpr size_t kLayoutBytes = 1024;
+constexpr size_t kPerValueLayoutBytes = 32;
 
 // The route's namespace from its IR name (`httproute/<namespace>/<name>/rule/...`).
 std::string_view routeNamespace(std::string_view route) {
@@ -108,12 +79,13 @@ void addEchoSetHeaders(const proxy::http1::HeaderList& request, proxy::http1::He
   }
 }
 
-void appendProto(std::string& out, const proxy::http1::RequestHead& head) {
+// `HTTP/<major>.<minor>`, quoted.
+void writeProto(JsonWriter& w, const proxy::http1::RequestHead& head) {
   char buf[32] = "HTTP/";
   char* p = std::to_chars(buf + 5, buf + sizeof buf, head.version.major).ptr;
   *p++ = '.';
   p = std::to_chars(p, buf + sizeof buf, head.version.minor).ptr;
-  appendJsonString(out, std::string_view(buf, static_cast<size_t>(p - buf)));
+  w.quoted(std::string_view(buf, static_cast<size_t>(p - buf)));
 }
 
 // Go's canonical form of a header name written into `out`; false (nothing written) when the name
@@ -156,51 +128,73 @@ std::string requestJson(const EchoRequest& r) {
     if (!appendCanonicalKey(names, h.name)) names.append(h.name);
     headers.emplace_back(std::string_view(names).substr(at, h.name.size()), h.value);
   }
-  std::stable_sort(headers.begin(), headers.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  // Laid out as Go's json.MarshalIndent(v, "", " ") lays it out.
-  std::string out;
-  size_t estimate = 400 + head.target.size() + r.route.size() + r.listener.size();
-  for (const auto& [name, value] : headers) estimate += name.size() + value.size() + 16;
-  out.reserve(estimate);
-  const auto field = [&out](std::string_view indent_key, std::string_view value,
-                            std::string_view after) {
-    out += indent_key;
-    appendJsonString(out, value);
-    out += after;
-  };
-  out += "{\n";
-  field(" \"path\": ", head.target, ",\n");
-  field(" \"host\": ", host, ",\n");
-  field(" \"method\": ", head.method, ",\n");
-  out += " \"proto\": ";
-  appendProto(out, head);
-  out += ",\n \"headers\": {";
-  for (size_t i = 0; i < headers.size(); ++i) {
-    const bool first_of_name = i == 0 || headers[i].first != headers[i - 1].first;
-    if (first_of_name) {
-      out += i == 0 ? "\n  " : "\n  ],\n  ";
-      appendJsonString(out, headers[i].first);
-      out += ": [\n   ";
-    } else {
-      out += ",\n   ";
+  // A handful of fields is sorted in place (stable insertion sort); std::stable_sort allocates a
+  // buffer, worth it only for many.
+  const auto by_name = [](const auto& a, const auto& b) { return a.first < b.first; };
+  if (headers.size() > 32) {
+    std::stable_sort(headers.begin(), headers.end(), by_name);
+  } else {
+    for (size_t i = 1; i < headers.size(); ++i) {
+      for (size_t j = i; j > 0 && by_name(headers[j], headers[j - 1]); --j) {
+        std::swap(headers[j], headers[j - 1]);
+      }
     }
-    appendJsonString(out, headers[i].second);
   }
-  out += headers.empty() ? "},\n" : "\n  ]\n },\n";
-  field(" \"namespace\": ", routeNamespace(r.route), ",\n");
-  out +=
-      " \"ingress\": \"\",\n"
-      " \"service\": \"\",\n"
-      " \"pod\": \"\",\n";
-  field(" \"sni\": ", r.sni, ",\n");
-  out += " \"ctplab\": {\n";
-  field("  \"clientAddress\": ", r.client_address, ",\n");
-  field("  \"peerAddress\": ", r.peer_address, ",\n");
-  field("  \"listener\": ", r.listener, ",\n");
-  field("  \"route\": ", r.route, "\n");
-  out += " }\n}";
-  return out;
+  // Laid out as Go's json.MarshalIndent(v, "", " ") lays it out.
+  const std::string_view ns = routeNamespace(r.route);
+  size_t worst = kLayoutBytes;
+  for (std::string_view text : {std::string_view(head.target), host, std::string_view(head.method),
+                                ns, r.sni, r.client_address, r.peer_address, r.listener, r.route}) {
+    worst += JsonWriter::worstQuoted(text);
+  }
+  for (const auto& [name, value] : headers) {
+    worst += JsonWriter::worstQuoted(name) + JsonWriter::worstQuoted(value) + kPerValueLayoutBytes;
+  }
+  // Written into this thread's scratch memory, kept between bodies: room for the worst case is
+  // made (and cleared) only when a body needs more than any before it.
+  thread_local std::string scratch;
+  if (scratch.size() < worst) scratch.resize(worst);
+  {
+    JsonWriter w(scratch.data());
+    const auto field = [&w](std::string_view indent_key, std::string_view value,
+                            std::string_view after) {
+      w.raw(indent_key);
+      w.quoted(value);
+      w.raw(after);
+    };
+    w.raw("{\n");
+    field(" \"path\": ", head.target, ",\n");
+    field(" \"host\": ", host, ",\n");
+    field(" \"method\": ", head.method, ",\n");
+    w.raw(" \"proto\": ");
+    writeProto(w, head);
+    w.raw(",\n \"headers\": {");
+    for (size_t i = 0; i < headers.size(); ++i) {
+      const bool first_of_name = i == 0 || headers[i].first != headers[i - 1].first;
+      if (first_of_name) {
+        w.raw(i == 0 ? "\n  " : "\n  ],\n  ");
+        w.quoted(headers[i].first);
+        w.raw(": [\n   ");
+      } else {
+        w.raw(",\n   ");
+      }
+      w.quoted(headers[i].second);
+    }
+    w.raw(headers.empty() ? "},\n" : "\n  ]\n },\n");
+    field(" \"namespace\": ", ns, ",\n");
+    w.raw(
+        " \"ingress\": \"\",\n"
+        " \"service\": \"\",\n"
+        " \"pod\": \"\",\n");
+    field(" \"sni\": ", r.sni, ",\n");
+    w.raw(" \"ctplab\": {\n");
+    field("  \"clientAddress\": ", r.client_address, ",\n");
+    field("  \"peerAddress\": ", r.peer_address, ",\n");
+    field("  \"listener\": ", r.listener, ",\n");
+    field("  \"route\": ", r.route, "\n");
+    w.raw(" }\n}");
+    return std::string(scratch.data(), w.end());
+  }
 }
 
 EchoReply jsonError(const std::string& message) {
@@ -216,107 +210,6 @@ EchoReply jsonError(const std::string& message) {
 std::string canonicalHeaderKey(std::string_view name) {
   std::string out;
   if (!appendCanonicalKey(out, name)) out.assign(name);
-  return out;
-}
-
-namespace {
-
-// The bytes Go's encoder writes as they are: printable ASCII except `"`, `\` and, so an echoed
-// value never reads as markup, `<`, `>` and `&`.
-constexpr std::array<bool, 256> kJsonPlain = [] {
-  std::array<bool, 256> t{};
-  for (int c = 0x20; c < 0x80; ++c) {
-    t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
-  }
-  return t;
-}();
-
-// Where the first byte needing an escape is, from `from` on (text.size() when none is).
-size_t plainRunEnd(std::string_view text, size_t from) {
-  size_t i = from;
-#if defined(__SSE2__)
-  // Sixteen bytes per step: a signed compare below 0x20 catches control bytes and non-ASCII
-  // (0x80 and up are negative) together.
-  const auto escapes = [](const char* sixteen) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(sixteen));
-    __m128i bad = _mm_cmplt_epi8(x, _mm_set1_epi8(0x20));
-    for (char special : {'"', '\\', '<', '>', '&'}) {
-      bad = _mm_or_si128(bad, _mm_cmpeq_epi8(x, _mm_set1_epi8(special)));
-    }
-    return static_cast<unsigned>(_mm_movemask_epi8(bad));
-  };
-  for (; i + 16 <= text.size(); i += 16) {
-    if (const unsigned mask = escapes(text.data() + i)) return i + __builtin_ctz(mask);
-  }
-  // The last few bytes in one more step too: most strings here are shorter than sixteen.
-  const size_t left = text.size() - i;
-  if (left == 0) return i;
-  unsigned mask;
-  if (text.size() >= 16) {
-    mask = escapes(text.data() + text.size() - 16) >> (16 - left);  // overlaps checked bytes
-  } else {
-    char padded[16] = {};
-    std::memcpy(padded, text.data() + i, left);
-    mask = escapes(padded) & ((1u << left) - 1);  // the zero padding would count as control
-  }
-  return mask != 0 ? i + __builtin_ctz(mask) : text.size();
-#else
-  while (i < text.size() && kJsonPlain[static_cast<unsigned char>(text[i])]) ++i;
-  return i;
-#endif
-}
-
-}  // namespace
-
-void appendJsonString(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  size_t i = 0;
-  while (true) {
-    // Copied in runs: most text needs no escape at all.
-    const size_t run = plainRunEnd(text, i);
-    out.append(text.data() + i, run - i);
-    if (run == text.size()) break;
-    i = run;
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c == '"' || c == '\\') {
-      const char escaped[2] = {'\\', static_cast<char>(c)};
-      out.append(escaped, 2);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c < 0x80) {
-      const char escaped[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-      out.append(escaped, 6);
-    } else {
-      const size_t n = utf8Length(text, i);
-      if (n == 0) {
-        out += "\\ufffd";
-        ++i;
-        continue;
-      }
-      // U+2028 and U+2029 end lines in JavaScript: Go escapes them.
-      if (n == 3 && c == 0xE2 && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
-          (static_cast<unsigned char>(text[i + 2]) & 0xFE) == 0xA8) {
-        out += text[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
-      } else {
-        out.append(text.substr(i, n));
-      }
-      i += n;
-      continue;
-    }
-    ++i;
-  }
-  out += '"';
-}
-
-std::string jsonString(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  appendJsonString(out, text);
   return out;
 }
 

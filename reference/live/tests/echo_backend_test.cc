@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace ctplab::live {
 namespace {
 
@@ -69,6 +71,31 @@ TEST(EchoBackend, JsonDescribesTheForwardedRequest) {
             "}");
 }
 
+// Few fields are sorted in place, many with the library's stable sort: both keep the values of
+// one name in arrival order.
+TEST(EchoBackend, HeadersSortByCanonicalNameKeepingArrivalOrder) {
+  for (const int count : {6, 40}) {
+    proxy::http1::HeaderList headers;
+    for (int i = count - 1; i >= 0; --i) {
+      const std::string name = "x-f-" + std::string(i < 10 ? "0" : "") + std::to_string(i);
+      headers.push_back({name, "first"});
+      if (i == 3) headers.push_back({"X-F-03", "second"});
+    }
+    const std::string body = echoRespond(echoOf(request("/", headers))).body;
+    size_t last = 0;
+    for (int i = 0; i < count; ++i) {
+      const std::string key =
+          "\"X-F-" + std::string(i < 10 ? "0" : "") + std::to_string(i) + "\": [";
+      const size_t at = body.find(key);
+      ASSERT_NE(at, std::string::npos) << key;
+      EXPECT_GT(at, last) << key;
+      last = at;
+    }
+    EXPECT_NE(body.find("\"X-F-03\": [\n   \"first\",\n   \"second\"\n  ]"), std::string::npos)
+        << count;
+  }
+}
+
 TEST(EchoBackend, StatusHealthAndDelay) {
   auto head = request("/status/503", {});
   EXPECT_EQ(echoRespond(echoOf(head)).status, 503);
@@ -121,7 +148,8 @@ TEST(EchoBackend, CanonicalKeysAndJsonEscapes) {
             "6789abcdefgh\\u0026ijklmnop\xc3\xa9qrstuvwxyz\x7f\"");
   EXPECT_EQ(jsonString("0123456789abcdef>"), "\"0123456789abcdef\\u003e\"");
   EXPECT_EQ(jsonString("0123456789abcde<"), "\"0123456789abcde\\u003c\"");
-  EXPECT_EQ(jsonString("0123456789abcdefghijklmnopqrs\x7f"), "\"0123456789abcdefghijklmnopqrs\x7f\"");
+  EXPECT_EQ(jsonString("0123456789abcdefghijklmnopqrs\x7f"),
+            "\"0123456789abcdefghijklmnopqrs\x7f\"");
   EXPECT_EQ(canonicalHeaderKey("content-MD5"), "Content-Md5");
 }
 
