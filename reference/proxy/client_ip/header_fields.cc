@@ -28,11 +28,14 @@ bool setSingleField(http1::HeaderList& headers, std::string_view name, std::stri
   };
   auto first = std::find_if(headers.begin(), headers.end(), named);
   if (first == headers.end()) {
-    std::string lower(name);
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
-      return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    });
-    headers.push_back({std::move(lower), std::move(value)});
+    headers.push_back({std::string(name), std::move(value)});
+    // Names come lower-case from the callers' constants nearly always: lowered only if needed.
+    std::string& added = headers.back().name;
+    if (std::any_of(added.begin(), added.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+      std::transform(added.begin(), added.end(), added.begin(), [](char c) {
+        return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+      });
+    }
     return false;
   }
   first->value = std::move(value);

@@ -118,7 +118,7 @@ class ServerConnection final : public lib::ConnectionSink {
     server_.by_cid.erase(cid);
   }
   void onHeaderField(int64_t stream, bool, std::string_view name, std::string_view value) override {
-    StreamState& s = streams[stream];
+    StreamState& s = stateOf(stream);
     if (s.rejected) return;
     const ServerConfig& c = setup_->config();
     const http2::HeaderPolicy policy{c.max_header_bytes, c.max_header_count, c.underscores};
@@ -139,7 +139,7 @@ class ServerConnection final : public lib::ConnectionSink {
     }
   }
   void onHeadersEnd(int64_t stream, bool trailers, bool fin) override {
-    StreamState& s = streams[stream];
+    StreamState& s = stateOf(stream);
     if (s.rejected) return;
     if (trailers) {
       s.trailers = s.assembler.takeTrailers();
@@ -171,6 +171,7 @@ class ServerConnection final : public lib::ConnectionSink {
   }
   void onStreamClosed(int64_t stream) override {
     onStreamReset(stream);  // closed before its answer: the client gave up on it
+    if (cached_stream_ == stream) cached_state_ = nullptr;
     streams.erase(stream);
   }
 
@@ -201,6 +202,14 @@ class ServerConnection final : public lib::ConnectionSink {
   TimePoint write_at;              // the latest time it was serviced: its writes' timestamp
 
  private:
+  // A header block's fields arrive one callback each: the stream found for the last one is kept.
+  StreamState& stateOf(int64_t stream) {
+    if (cached_state_ == nullptr || cached_stream_ != stream) {
+      cached_state_ = &streams[stream];
+      cached_stream_ = stream;
+    }
+    return *cached_state_;
+  }
   void emit(http1::Event event) { server_.events.push_back(StreamEvent{id_, std::move(event)}); }
 
   Http3Server::Impl& server_;
@@ -208,6 +217,8 @@ class ServerConnection final : public lib::ConnectionSink {
   ServerSetupPtr setup_;  // the configuration it was accepted under
   int chain_tag_ = -1;
   bool no_chain_ = false;
+  StreamState* cached_state_ = nullptr;  // streams' node for cached_stream_ (nodes do not move)
+  int64_t cached_stream_ = -1;
 };
 
 void Http3Server::Impl::onDatagram(TimePoint now, const UdpEndpoint& local,
