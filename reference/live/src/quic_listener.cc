@@ -10,6 +10,7 @@
 #include <utility>
 #include <variant>
 
+#include "ctplab/live/gso_runs.h"
 #include "quic_session.h"
 #include "worker.h"
 
@@ -235,27 +236,6 @@ void QuicListener::pumpEvents(TimePoint now) {
   if (changed) worker_.quicSessionsChanged();
 }
 
-size_t QuicListener::segmentRun(const std::vector<proxy::http3::Datagram>& out, size_t from) const {
-  if (!gso_) return 1;
-  const proxy::http3::Datagram& first = out[from];
-  const size_t size = first.bytes.size();
-  size_t n = 1;
-  size_t total = size;
-  // GSO cuts the payload into segments of the first one's size: the others must match it, and
-  // only the last may be shorter.
-  while (from + n < out.size() && n < kMaxSegments) {
-    const proxy::http3::Datagram& next = out[from + n];
-    if (next.remote != first.remote || next.bytes.size() > size || next.bytes.empty() ||
-        total + next.bytes.size() > kMaxGsoBytes) {
-      break;
-    }
-    total += next.bytes.size();
-    ++n;
-    if (next.bytes.size() < size) break;
-  }
-  return n;
-}
-
 void QuicListener::flush() {
   const std::vector<proxy::http3::Datagram> out = server_->takeOutput();
   if (out.empty()) return;
@@ -278,7 +258,7 @@ void QuicListener::flush() {
     size_t count = 0;
     size_t d = next;
     for (; count < kSendBatch && d < out.size(); ++count) {
-      const size_t run = segmentRun(out, d);
+      const size_t run = gso_ ? gsoRunLength(out, d, kMaxSegments, kMaxGsoBytes) : 1;
       mmsghdr& m = messages[count];
       m = {};
       m.msg_hdr.msg_name = &peers[count];

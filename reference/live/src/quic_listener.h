@@ -59,8 +59,6 @@ class QuicListener : public std::enable_shared_from_this<QuicListener> {
   void onReceived(const error_code& ec, size_t n);
   void pumpEvents(TimePoint now);
   void flush();
-  // How many datagrams from `from` on can leave as one GSO send (1: alone).
-  size_t segmentRun(const std::vector<proxy::http3::Datagram>& out, size_t from) const;
   void armTimer();
 
   // Messages per sendmmsg call; segments per GSO send (the kernel's limit) and its payload bound.
