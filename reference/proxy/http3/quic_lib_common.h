@@ -2,7 +2,6 @@
 // time stamps, socket addresses as ngtcp2 paths want them, and owners for the library handles.
 #pragma once
 
-#include <arpa/inet.h>
 #include <gnutls/gnutls.h>
 #include <netinet/in.h>
 #include <nghttp3/nghttp3.h>
