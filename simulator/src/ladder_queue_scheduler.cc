@@ -180,6 +180,18 @@ void LadderQueueScheduler::sortIntoBottom(std::vector<EventKey>& keys) {
 }
 
 void LadderQueueScheduler::insertIntoBottom(EventKey key) {
+  // A sorted insert moves every later key, so a Bottom filled from one crowded bucket would make
+  // each push cost its size; past the paper's threshold Bottom goes back up as a rung instead.
+  const std::size_t live = bottom_.size() - bottom_head_;
+  if (live >= kSplitThreshold && rung_count_ < kMaxRungs &&
+      bottom_[bottom_head_].timeNanos() != bottom_.back().timeNanos()) {
+    const Wide end = rung_count_ > 0 ? rungs_[rung_count_ - 1].boundary() : Wide{top_start_ns_};
+    bottom_.erase(bottom_.begin(), bottom_.begin() + static_cast<std::ptrdiff_t>(bottom_head_));
+    bottom_head_ = 0;
+    bottom_.push_back(key);
+    spawnRung(bottom_, end);
+    return;
+  }
   // New keys usually have the largest sequence number, so they land at or near the end.
   const auto at = std::upper_bound(bottom_.begin() + static_cast<std::ptrdiff_t>(bottom_head_),
                                    bottom_.end(), key);

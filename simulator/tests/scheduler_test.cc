@@ -176,6 +176,22 @@ TEST_P(SchedulerTest, GeometricSpreadMatchesReference) {
   drainAndCompare();
 }
 
+// One far timer (an idle timeout) taken in with a few near keys: every later push lands below
+// it, among keys already sorted for popping, while the population grows. The ladder has to hand
+// such a crowd back to a rung rather than keep it sorted.
+TEST_P(SchedulerTest, GrowingCrowdBelowAFarTimerMatchesReference) {
+  Rng rng(23);
+  push(1'000'000'000);
+  for (int i = 0; i < 8; ++i) push(i);
+  for (int i = 0; i < 100000 && !HasFailure(); ++i) {
+    const int64_t now = reference_.begin()->timeNanos();
+    popAndCompare();
+    const int pushes = i < 50000 ? 2 : 1;  // grows, then holds
+    for (int p = 0; p < pushes; ++p) push(now + static_cast<int64_t>(rng.exponential(1e4)));
+  }
+  drainAndCompare();
+}
+
 // A burst of simultaneous events (a whole population starting at t = 0), growing while it drains.
 TEST_P(SchedulerTest, LargeTiedBurstStaysFifo) {
   for (int i = 0; i < 20000; ++i) push(0);
