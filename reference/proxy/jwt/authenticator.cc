@@ -1,9 +1,11 @@
 #include "ctplab/proxy/jwt/authenticator.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "ctplab/proxy/jwt/jwt_verify.h"
+#include "ctplab/proxy/jwt/parsed_jwt.h"
 #include "ctplab/proxy/jwt/token_extractor.h"
 #include "jwt/claims.h"
 

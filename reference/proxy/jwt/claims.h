@@ -2,7 +2,7 @@
 // writes into a claim header, and the scope normalization Envoy Gateway asks for.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>

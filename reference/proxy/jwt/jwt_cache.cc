@@ -1,6 +1,9 @@
 #include "ctplab/proxy/jwt/jwt_cache.h"
 
+#include <nlohmann/json.hpp>
 #include <utility>
+
+#include "ctplab/proxy/jwt/parsed_jwt.h"
 
 namespace ctplab::proxy::jwt {
 

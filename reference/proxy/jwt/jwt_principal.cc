@@ -1,6 +1,7 @@
 #include "ctplab/proxy/jwt/jwt_principal.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "jwt/claims.h"
 

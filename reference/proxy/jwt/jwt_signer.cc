@@ -5,6 +5,7 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
+#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "jwt/base64url.h"

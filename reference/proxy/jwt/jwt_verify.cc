@@ -3,8 +3,10 @@
 #include <openssl/err.h>
 #include <openssl/rsa.h>
 
+#include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "ctplab/proxy/jwt/parsed_jwt.h"
 #include "jwt/openssl_handles.h"
 
 namespace ctplab::proxy::jwt {

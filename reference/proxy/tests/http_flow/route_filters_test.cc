@@ -2,6 +2,8 @@
 // RBAC with JWT principals, the local rate limit (429 after RBAC) and the headers each adds.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "ctplab/proxy/http_flow/request_flow.h"
 #include "ctplab/proxy/jwt/jwt_signer.h"
 

@@ -4,10 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "ctplab/proxy/jwt/authenticator.h"
 #include "ctplab/proxy/jwt/jwt_stats.h"
+#include "ctplab/proxy/jwt/parsed_jwt.h"
 #include "jwt_test_support.h"
 
 namespace ctplab::proxy::jwt {

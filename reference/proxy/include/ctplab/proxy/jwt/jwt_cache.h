@@ -5,14 +5,14 @@
 #include <cstdint>
 #include <list>
 #include <memory>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
-#include "ctplab/proxy/jwt/parsed_jwt.h"
-
 namespace ctplab::proxy::jwt {
+
+struct ParsedJwt;  // parsed_jwt.h: only users of its JSON parts pay for the JSON library
 
 // A token that passed verification, with the payload as the authorization filter sees it.
 struct VerifiedJwt {

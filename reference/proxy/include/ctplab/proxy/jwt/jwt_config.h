@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "ctplab/proxy/jwt/clock_skew.h"
 #include "ctplab/proxy/jwt/jwks.h"
 #include "ctplab/proxy/jwt/jwt_status.h"
-#include "ctplab/proxy/jwt/parsed_jwt.h"
 #include "ctplab/proxy/result.h"
 
 namespace ctplab::proxy::jwt {

@@ -2,7 +2,7 @@
 // satisfies it, as the RBAC matchers Envoy Gateway generates evaluate the JWT metadata.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 

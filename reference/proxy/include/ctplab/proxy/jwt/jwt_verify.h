@@ -6,9 +6,10 @@
 
 #include "ctplab/proxy/jwt/jwks.h"
 #include "ctplab/proxy/jwt/jwt_status.h"
-#include "ctplab/proxy/jwt/parsed_jwt.h"
 
 namespace ctplab::proxy::jwt {
+
+struct ParsedJwt;  // parsed_jwt.h: only users of its JSON parts pay for the JSON library
 
 struct SignatureCheck {
   Status status = Status::kOk;  // kOk, kJwtVerificationFail or kJwksKidAlgMismatch

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ctplab/proxy/jwt/clock_skew.h"
 #include "ctplab/proxy/jwt/jwt_status.h"
 
 namespace ctplab::proxy::jwt {
@@ -40,9 +41,6 @@ struct JwtParse {
 // `none` included, is kJwtHeaderNotImplementedAlg. Empty parts are dropped before counting, so
 // "a..b.c" has three parts, as in Envoy.
 JwtParse parseJwt(std::string_view token);
-
-// Envoy's default clock skew for exp and nbf.
-inline constexpr uint64_t kDefaultClockSkewSeconds = 60;
 
 // kJwtNotYetValid when now + skew < nbf; kJwtExpired when exp is set and now > exp + skew; both
 // in whole seconds, so a token is still valid during the second exp + skew.
