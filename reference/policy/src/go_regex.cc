@@ -2,8 +2,9 @@
 
 #include <re2/re2.h>
 
-#include <cstdio>
 #include <cstring>
+
+#include "pki/go_strings.h"
 
 namespace ctplab::policy {
 namespace {
@@ -67,9 +68,8 @@ std::string goQuote(const std::string& s) {
         break;
       default:
         if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", c);
-          out += buf;
+          out += "\\x";
+          out += pki::hexLower(std::string_view(reinterpret_cast<const char*>(&c), 1));
         } else {
           out += static_cast<char>(c);
         }

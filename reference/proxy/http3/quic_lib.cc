@@ -136,6 +136,8 @@ struct Connection::Handles {
     ngtcp2_conn_extend_max_offset(conn.get(), n);
   }
   UdpEndpoint remoteOf(const ngtcp2_addr& a) {
+    // The cache holds IPv4 and IPv6 addresses; anything longer is read without it.
+    if (a.addrlen > sizeof cached_sockaddr.storage) return fromSockaddr(a);
     if (a.addrlen != cached_sockaddr.len ||
         std::memcmp(a.addr, &cached_sockaddr.storage, a.addrlen) != 0) {
       cached_remote = fromSockaddr(a);

@@ -3,10 +3,8 @@
 #pragma once
 
 #include <gnutls/gnutls.h>
-#include <netinet/in.h>
 #include <nghttp3/nghttp3.h>
 #include <ngtcp2/ngtcp2.h>
-#include <sys/socket.h>
 
 #include <algorithm>
 #include <array>
@@ -35,28 +33,39 @@ inline TimePoint fromStamp(ngtcp2_tstamp t) {
   return TimePoint::fromUnixNanos(static_cast<int64_t>(std::min(t, kMax)));
 }
 
+// Ports travel in network byte order; written byte by byte, the layer needs no socket headers
+// of its own (ngtcp2's address types are all it uses).
+inline void putPort(void* field, uint16_t port) {
+  const uint8_t b[2] = {static_cast<uint8_t>(port >> 8), static_cast<uint8_t>(port & 0xff)};
+  std::memcpy(field, b, 2);
+}
+
+inline uint16_t getPort(const void* field) {
+  uint8_t b[2];
+  std::memcpy(b, field, 2);
+  return static_cast<uint16_t>((b[0] << 8) | b[1]);
+}
+
 // ngtcp2 keeps pointers to a path's addresses: the owner must outlive the call using them.
 struct SockAddr {
-  sockaddr_storage storage{};
+  ngtcp2_sockaddr_union storage{};
   ngtcp2_socklen len = 0;
-  sockaddr* get() { return reinterpret_cast<sockaddr*>(&storage); }
+  ngtcp2_sockaddr* get() { return &storage.sa; }
 };
 
 inline SockAddr toSockaddr(const UdpEndpoint& e) {
   SockAddr out;
   if (e.address.family() == IpAddress::Family::kV4) {
-    sockaddr_in in{};
-    in.sin_family = AF_INET;
-    in.sin_port = htons(e.port);
+    ngtcp2_sockaddr_in& in = out.storage.in;
+    in.sin_family = NGTCP2_AF_INET;
+    putPort(&in.sin_port, e.port);
     std::memcpy(&in.sin_addr, e.address.bytes().data(), 4);
-    std::memcpy(&out.storage, &in, sizeof in);
     out.len = sizeof in;
   } else {
-    sockaddr_in6 in6{};
-    in6.sin6_family = AF_INET6;
-    in6.sin6_port = htons(e.port);
+    ngtcp2_sockaddr_in6& in6 = out.storage.in6;
+    in6.sin6_family = NGTCP2_AF_INET6;
+    putPort(&in6.sin6_port, e.port);
     std::memcpy(&in6.sin6_addr, e.address.bytes().data(), 16);
-    std::memcpy(&out.storage, &in6, sizeof in6);
     out.len = sizeof in6;
   }
   return out;
@@ -66,20 +75,20 @@ inline SockAddr toSockaddr(const UdpEndpoint& e) {
 inline UdpEndpoint fromSockaddr(const ngtcp2_addr& a) {
   UdpEndpoint out;
   if (a.addr == nullptr) return out;
-  if (a.addr->sa_family == AF_INET) {
-    sockaddr_in in{};
+  if (a.addr->sa_family == NGTCP2_AF_INET) {
+    ngtcp2_sockaddr_in in{};
     std::memcpy(&in, a.addr, sizeof in);
     std::array<uint8_t, 4> b;
     std::memcpy(b.data(), &in.sin_addr, b.size());
     out.address = IpAddress::v4(b);
-    out.port = ntohs(in.sin_port);
-  } else if (a.addr->sa_family == AF_INET6) {
-    sockaddr_in6 in6{};
+    out.port = getPort(&in.sin_port);
+  } else if (a.addr->sa_family == NGTCP2_AF_INET6) {
+    ngtcp2_sockaddr_in6 in6{};
     std::memcpy(&in6, a.addr, sizeof in6);
     std::array<uint8_t, 16> b;
     std::memcpy(b.data(), &in6.sin6_addr, b.size());
     out.address = IpAddress::v6(b);
-    out.port = ntohs(in6.sin6_port);
+    out.port = getPort(&in6.sin6_port);
   }
   return out;
 }
