@@ -6,6 +6,7 @@
 #include <set>
 
 #include "ctplab/policy/units.h"
+#include "pki/go_strings.h"
 #include "pki/pki.h"
 
 namespace ctplab::policy {
@@ -171,15 +172,6 @@ bool validHeaderValue(const std::string& v) {
   return !previous_blank;  // nor end with one
 }
 
-std::string goQuoted(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
 void translateHeaderFilter(const HTTPHeaderFilterSpec& f, const std::string& mod,
                            std::vector<ir::AddHeader>& adds, std::vector<std::string>& removes,
                            std::vector<ir::StringMatch>& on_match, ErrorGroup& errs) {
@@ -192,13 +184,13 @@ void translateHeaderFilter(const HTTPHeaderFilterSpec& f, const std::string& mod
       }
       if (h.name.find_first_of("/:") != std::string::npos) {
         errs.add(mod + " cannot " + op +
-                 " a header with a '/' or ':' character in them. Header: '" + goQuoted(h.name) +
+                 " a header with a '/' or ':' character in them. Header: '" + pki::goQuote(h.name) +
                  "'");
         continue;
       }
       if (!validHeaderValue(h.value)) {
         errs.add(mod + " cannot " + op + " a header with an invalid value. Header: '" +
-                 goQuoted(h.name) + "'");
+                 pki::goQuote(h.name) + "'");
         continue;
       }
       bool dup = false;

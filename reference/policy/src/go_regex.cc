@@ -47,43 +47,12 @@ const char* goErrorText(RE2::ErrorCode code) {
 
 }  // namespace
 
-std::string goQuote(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          out += "\\x";
-          out += pki::hexLower(std::string_view(reinterpret_cast<const char*>(&c), 1));
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
-
 std::optional<std::string> goRegexError(const std::string& expr) {
   RE2::Options options;
   options.set_log_errors(false);
   RE2 re(expr, options);
   if (re.ok()) return std::nullopt;
-  return "regex " + goQuote(expr) +
+  return "regex " + pki::goQuote(expr) +
          " is invalid: error parsing regexp: " + goErrorText(re.error_code()) + ": `" +
          re.error_arg() + "`";
 }

@@ -11,9 +11,6 @@ namespace ctplab::policy {
 // `regex "<expr>" is invalid: error parsing regexp: <reason>: `<part>``.
 std::optional<std::string> goRegexError(const std::string& expr);
 
-// Go's fmt %q of a string (double-quoted, Go escapes).
-std::string goQuote(const std::string& s);
-
 // Go's regexp.QuoteMeta.
 std::string goQuoteMeta(const std::string& s);
 

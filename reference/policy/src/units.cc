@@ -2,17 +2,10 @@
 
 #include <regex>
 
+#include "pki/go_strings.h"
+
 namespace ctplab::policy {
 namespace {
-
-std::string goQuote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
 
 constexpr uint64_t kMaxDuration = uint64_t{1} << 63;
 
@@ -65,7 +58,7 @@ std::optional<uint64_t> unitNanos(std::string_view u) {
 }  // namespace
 
 GoDurationParse parseGoDuration(std::string_view text) {
-  const std::string invalid = "time: invalid duration " + goQuote(text);
+  const std::string invalid = "time: invalid duration " + pki::goTimeQuote(text);
   std::string_view s = text;
   bool neg = false;
   if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
@@ -93,12 +86,13 @@ GoDurationParse parseGoDuration(std::string_view text) {
     if (!pre && !post) return {std::nullopt, invalid};
     size_t i = 0;
     while (i < s.size() && !(s[i] == '.' || (s[i] >= '0' && s[i] <= '9'))) ++i;
-    if (i == 0) return {std::nullopt, "time: missing unit in duration " + goQuote(text)};
+    if (i == 0) return {std::nullopt, "time: missing unit in duration " + pki::goTimeQuote(text)};
     std::string_view u = s.substr(0, i);
     s.remove_prefix(i);
     auto unit = unitNanos(u);
     if (!unit) {
-      return {std::nullopt, "time: unknown unit " + goQuote(u) + " in duration " + goQuote(text)};
+      return {std::nullopt, "time: unknown unit " + pki::goTimeQuote(u) + " in duration " +
+                                pki::goTimeQuote(text)};
     }
     if (v > kMaxDuration / *unit) return {std::nullopt, invalid};
     v *= *unit;

@@ -1,4 +1,4 @@
-// Go's regexp texts as the translator reports them: %q quoting, QuoteMeta, and Validate's message.
+// Go's regexp texts as the translator reports them: QuoteMeta, and Validate's message.
 #include "go_regex.h"
 
 #include <gtest/gtest.h>
@@ -7,14 +7,6 @@
 
 namespace ctplab::policy {
 namespace {
-
-TEST(GoRegexQuote, EscapesAsGoPercentQ) {
-  EXPECT_EQ(goQuote("a\"b\\c"), "\"a\\\"b\\\\c\"");
-  EXPECT_EQ(goQuote("\n\t\r"), "\"\\n\\t\\r\"");
-  // Other control bytes and DEL as two lower-case hex digits.
-  EXPECT_EQ(goQuote(std::string("\x01\x1f\x7f", 3)), "\"\\x01\\x1f\\x7f\"");
-  EXPECT_EQ(goQuote(std::string(1, '\0')), "\"\\x00\"");
-}
 
 TEST(GoRegexQuote, QuoteMetaEscapesTheSpecialCharacters) {
   EXPECT_EQ(goQuoteMeta("a.b+c*d?(e)|[f]{g}^h$\\"),

@@ -65,6 +65,11 @@ TEST(TranslatorValidation, ExactMessages) {
        "Headers: EarlyRequestHeaders cannot set a header with a '/' or ':' character in them. "
        "Header: '\"a:b\"'\nEarlyRequestHeaders did not provide valid configuration to "
        "add/set/remove any headers."},
+      // Go's %q: a control byte in the name is escaped.
+      {"https", "  headers: {earlyRequestHeaders: {add: [{name: \"x/\\t\", value: v}]}}",
+       "Headers: EarlyRequestHeaders cannot add a header with a '/' or ':' character in them. "
+       "Header: '\"x/\\t\"'\nEarlyRequestHeaders did not provide valid configuration to "
+       "add/set/remove any headers."},
       {"https", "  headers: {lateResponseHeaders: {}}",
        "Headers: LateResponseHeaders did not provide valid configuration to add/set/remove any "
        "headers."},

@@ -20,6 +20,10 @@ TEST(GoDuration, ErrorsLikeGo) {
   EXPECT_EQ(parseGoDuration("").error, "time: invalid duration \"\"");
   EXPECT_EQ(parseGoDuration(".s").error, "time: invalid duration \".s\"");
   EXPECT_EQ(parseGoDuration("9999999999999h").error, "time: invalid duration \"9999999999999h\"");
+  // The time package escapes every non-ASCII and control byte, printable or not.
+  EXPECT_EQ(parseGoDuration("5\xC2\xB5x").error,
+            "time: unknown unit \"\\xc2\\xb5x\" in duration \"5\\xc2\\xb5x\"");
+  EXPECT_EQ(parseGoDuration("1\ts").error, "time: unknown unit \"\\x09s\" in duration \"1\\x09s\"");
 }
 
 TEST(GoDuration, FormatsLikeGo) {

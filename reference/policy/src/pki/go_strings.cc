@@ -79,6 +79,33 @@ void appendHexByte(std::string* out, unsigned b) {
   out->push_back(kHexDigits[b & 0xF]);
 }
 
+// Go's strconv.IsPrint for the runes past ASCII, without its tables of unassigned code points
+// (those are copied): C1 controls, spaces other than U+0020, line and paragraph separators, the
+// common format characters, private use and the non-characters are not printable.
+bool isGoPrintableNonAscii(char32_t r) {
+  if (r <= 0xA0 || r == 0xAD) return false;  // C1 controls, NBSP, soft hyphen
+  if (r >= 0x600 && r <= 0x605) return false;
+  if (r == 0x61C || r == 0x6DD || r == 0x70F || r == 0x1680 || r == 0x180E) return false;
+  if (r >= 0x2000 && r <= 0x200F) return false;  // spaces, zero widths, direction marks
+  if (r >= 0x2028 && r <= 0x202F) return false;  // separators, embeddings, narrow NBSP
+  if (r >= 0x205F && r <= 0x206F) return false;  // medium space, invisible operators
+  if (r == 0x3000 || r == 0xFEFF || (r >= 0xFFF9 && r <= 0xFFFB)) return false;
+  if (r >= 0xE000 && r <= 0xF8FF) return false;  // private use
+  if ((r & 0xFFFE) == 0xFFFE) return false;      // U+FFFE, U+FFFF in every plane
+  if (r == 0xE0001 || (r >= 0xE0020 && r <= 0xE007F)) return false;  // tag characters
+  if (r >= 0xF0000) return false;  // supplementary private use planes
+  return true;
+}
+
+// `\uXXXX` or `\UXXXXXXXX`, lower-case, as strconv writes a rune it does not print.
+void appendUnicodeEscape(std::string* out, char32_t r) {
+  const bool small = r < 0x10000;
+  out->append(small ? "\\u" : "\\U");
+  for (int shift = small ? 12 : 28; shift >= 0; shift -= 4) {
+    out->push_back(kHexDigits[(r >> shift) & 0xF]);
+  }
+}
+
 }  // namespace
 
 bool utf8Valid(std::string_view s) {
@@ -168,9 +195,28 @@ std::string goQuote(std::string_view s) {
     if (r.rune < 0x20 || r.rune == 0x7F) {
       out += "\\x";
       appendHexByte(&out, static_cast<unsigned>(r.rune));
-    } else {
+    } else if (r.rune < 0x80 || isGoPrintableNonAscii(r.rune)) {
       out.append(rune_bytes);
+    } else {
+      appendUnicodeEscape(&out, r.rune);
     }
+  }
+  out += "\"";
+  return out;
+}
+
+std::string goTimeQuote(std::string_view s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x20 || b >= 0x80) {
+      // Every byte of a non-ASCII rune, valid or not, becomes its own escape.
+      out += "\\x";
+      appendHexByte(&out, b);
+      continue;
+    }
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
   }
   out += "\"";
   return out;

@@ -17,9 +17,13 @@ void appendRune(std::string* out, char32_t r);
 // Go bytes.TrimSpace: Unicode-aware, so header values lose e.g. a trailing NBSP too.
 std::string_view trimSpace(std::string_view s);
 
-// Go strconv.Quote for the byte strings that reach messages here (ASCII after IA5 checks, OIDs).
-// Printable multi-byte runes are copied, as Go keeps printable Unicode unescaped.
+// Go strconv.Quote (fmt %q): control bytes, invalid UTF-8 and runes Go does not print are
+// escaped, printable Unicode is copied. Unassigned code points are copied, where Go escapes them.
 std::string goQuote(std::string_view s);
+
+// The quoting of Go's time package (its duration errors): unlike strconv, every control byte and
+// every byte of a non-ASCII rune is written as `\xNN`.
+std::string goTimeQuote(std::string_view s);
 
 // Go's fmt %v of a []string: "[a b c]".
 std::string goStringSlice(const std::vector<std::string>& items);
