@@ -46,12 +46,6 @@ std::string_view queryValue(std::string_view target, std::string_view key) {
   return {};
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // `X-Echo-Set-Header: A: 1, B: 2`: comma-separated name:value pairs become response headers; a
 // repeated name is joined with a comma, as the conformance server does.
 void addEchoSetHeaders(const proxy::http1::HeaderList& request, proxy::http1::HeaderList& out) {
@@ -60,11 +54,12 @@ void addEchoSetHeaders(const proxy::http1::HeaderList& request, proxy::http1::He
     std::string_view rest = h.value;
     while (!rest.empty()) {
       const size_t comma = rest.find(',');
-      const std::string_view pair = trim(rest.substr(0, comma));
+      const std::string_view pair = proxy::http1::trimOws(rest.substr(0, comma));
       rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
       const size_t colon = pair.find(':');
-      const std::string name(trim(pair.substr(0, colon)));
-      const std::string value(colon == std::string_view::npos ? "" : trim(pair.substr(colon + 1)));
+      const std::string name(proxy::http1::trimOws(pair.substr(0, colon)));
+      const std::string value(
+          colon == std::string_view::npos ? "" : proxy::http1::trimOws(pair.substr(colon + 1)));
       // A header the codec would refuse is skipped rather than failing the whole answer.
       if (!proxy::http1::isValidFieldName(name) || !proxy::http1::isValidFieldValue(value))
         continue;

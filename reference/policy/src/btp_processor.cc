@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "ctplab/policy/resources.h"
 #include "policy_targets.h"
 #include "ratelimit_translate.h"
 #include "route_policy_targets.h"
@@ -13,8 +14,6 @@
 
 namespace ctplab::policy {
 namespace {
-
-constexpr const char* kGatewayGroup = "gateway.networking.k8s.io";
 
 struct RouteKey {
   std::string kind, ns, name;
@@ -84,9 +83,9 @@ void applyToIRRoute(const BackendTrafficPolicy& p, const TrafficFeatures& tf, ir
   r.rate_limit = tf.rate_limit;
 }
 
-class Processor {
+class BtpProcessor {
  public:
-  Processor(TranslationContext& ctx, TranslationResult& result) : ctx_(ctx), result_(result) {}
+  BtpProcessor(TranslationContext& ctx, TranslationResult& result) : ctx_(ctx), result_(result) {}
 
   void run() {
     const auto& all = ctx_.resources->backend_traffic_policies;
@@ -402,7 +401,7 @@ class Processor {
 }  // namespace
 
 void processBackendTrafficPolicies(TranslationContext& ctx, TranslationResult& result) {
-  Processor(ctx, result).run();
+  BtpProcessor(ctx, result).run();
 }
 
 }  // namespace ctplab::policy

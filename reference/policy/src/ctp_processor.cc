@@ -212,9 +212,9 @@ std::optional<std::string> portOverlap(const ir::Gateway& gw, const ir::Listener
 
 std::string lsPrefix(const ListenerSet& ls) { return ls.meta.ns + "/" + ls.meta.name + "/"; }
 
-class Processor {
+class CtpProcessor {
  public:
-  Processor(TranslationContext& ctx, TranslationResult& result) : ctx_(ctx), result_(result) {}
+  CtpProcessor(TranslationContext& ctx, TranslationResult& result) : ctx_(ctx), result_(result) {}
 
   void run() {
     std::vector<const ClientTrafficPolicy*> policies;
@@ -411,7 +411,7 @@ class Processor {
 }  // namespace
 
 void processClientTrafficPolicies(TranslationContext& ctx, TranslationResult& result) {
-  Processor(ctx, result).run();
+  CtpProcessor(ctx, result).run();
 }
 
 }  // namespace ctplab::policy

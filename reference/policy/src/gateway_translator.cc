@@ -2,13 +2,12 @@
 #include <algorithm>
 #include <set>
 
+#include "ctplab/policy/resources.h"
 #include "listener_validation.h"
 #include "translation_context.h"
 
 namespace ctplab::policy {
 namespace {
-
-constexpr const char* kGatewayGroup = "gateway.networking.k8s.io";
 
 uint32_t containerPort(int64_t port) {
   // Privileged ports are shifted so the proxy can bind without CAP_NET_BIND_SERVICE.

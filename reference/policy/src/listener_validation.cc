@@ -4,12 +4,11 @@
 #include <map>
 #include <set>
 
+#include "ctplab/policy/resources.h"
 #include "pki/pki.h"
 
 namespace ctplab::policy {
 namespace {
-
-constexpr const char* kGatewayGroup = "gateway.networking.k8s.io";
 
 bool hasCondition(const ListenerContext& lc, const std::string& type, const std::string& status) {
   for (const auto& c : lc.status.conditions) {

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
+#include "ctplab/policy/resources.h"
+
 namespace ctplab::policy {
 namespace {
-
-constexpr const char* kGatewayGroup = "gateway.networking.k8s.io";
 
 bool expressionsMatch(const std::vector<TargetSelectorSpec::Expression>& exprs,
                       const std::map<std::string, std::string>& labels) {

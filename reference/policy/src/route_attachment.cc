@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "ctplab/policy/resources.h"
 #include "translation_context.h"
 
 namespace ctplab::policy {
@@ -54,8 +55,6 @@ std::string routePrefix(const std::string& kind) {
   for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return lower;
 }
-
-constexpr const char* kGatewayGroup = "gateway.networking.k8s.io";
 
 // Whether parentRef `p` of `route` names listener `lc` of gateway `gw` (section and port
 // included). A Gateway reference never selects the listeners its ListenerSets add.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "ctplab/policy/resources.h"
+
 namespace ctplab::policy {
 
 std::optional<TargetError> claimRouteTarget(const Route& route, const PolicyTarget& t,
@@ -39,7 +41,6 @@ const ListenerSet* findListenerSet(const TranslationContext& ctx, const std::str
 
 std::vector<AncestorRef> routeAncestors(TranslationContext& ctx, const Route& route,
                                         ScopeGraph& overrides) {
-  static constexpr const char* kGatewayGroup = "gateway.networking.k8s.io";
   std::vector<AncestorRef> ancestors;
   const Scope child = routeScope(route.meta.ns, route.meta.name, route.kind);
   for (const auto& parent : route.parents) {

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "ctplab/policy/resources.h"
 #include "policy_targets.h"
 #include "route_policy_targets.h"
 #include "security_policy_apply.h"
@@ -12,8 +13,6 @@
 
 namespace ctplab::policy {
 namespace {
-
-constexpr const char* kGatewayGroup = "gateway.networking.k8s.io";
 
 struct RouteKey {
   std::string kind, ns, name;
@@ -45,9 +44,10 @@ std::string deprecationMessage(const SecurityPolicySpec& spec) {
   return m;
 }
 
-class Processor {
+class SecurityPolicyProcessor {
  public:
-  Processor(TranslationContext& ctx, TranslationResult& result) : ctx_(ctx), result_(result) {}
+  SecurityPolicyProcessor(TranslationContext& ctx, TranslationResult& result)
+      : ctx_(ctx), result_(result) {}
 
   void run() {
     const auto& all = ctx_.resources->security_policies;
@@ -247,7 +247,7 @@ class Processor {
 }  // namespace
 
 void processSecurityPolicies(TranslationContext& ctx, TranslationResult& result) {
-  Processor(ctx, result).run();
+  SecurityPolicyProcessor(ctx, result).run();
 }
 
 }  // namespace ctplab::policy

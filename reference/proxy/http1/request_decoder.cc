@@ -15,12 +15,6 @@ void trimTrailingOws(std::string& s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back();
 }
 
-std::string_view trimOws(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // A Connection value without `upgrade` (and, for h2c, `http2-settings`); "" when none is left.
 std::string withoutTokens(std::string_view value, bool drop_http2_settings) {
   std::string out;

@@ -13,7 +13,7 @@
 namespace ctplab::proxy::proxy_protocol {
 namespace {
 
-Malformed malformed(std::string reason) { return Malformed{Version::kV1, std::move(reason)}; }
+Malformed v1Malformed(std::string reason) { return Malformed{Version::kV1, std::move(reason)}; }
 
 // 0..65535 without sign, spaces or leading zeros: the canonical form the spec prescribes.
 std::optional<uint16_t> parsePort(std::string_view text) {
@@ -45,24 +45,24 @@ ParseResult parseTcpLine(std::string_view fields_text, Family family, size_t len
   while (true) {
     const size_t space = fields_text.find(' ', start);
     const std::string_view field = fields_text.substr(start, space - start);
-    if (field.empty()) return malformed("empty field (double or trailing space)");
-    if (count == fields.size()) return malformed("too many fields");
+    if (field.empty()) return v1Malformed("empty field (double or trailing space)");
+    if (count == fields.size()) return v1Malformed("too many fields");
     fields[count++] = field;
     if (space == std::string_view::npos) break;
     start = space + 1;
   }
-  if (count != fields.size()) return malformed("too few fields");
+  if (count != fields.size()) return v1Malformed("too few fields");
 
   const IpAddress::Family ip_family =
       family == Family::kTcp4 ? IpAddress::Family::kV4 : IpAddress::Family::kV6;
   const std::optional<IpAddress> source = IpAddress::parse(fields[0]);
   const std::optional<IpAddress> destination = IpAddress::parse(fields[1]);
-  if (auto error = checkAddress(source, ip_family, "source")) return malformed(*error);
-  if (auto error = checkAddress(destination, ip_family, "destination")) return malformed(*error);
+  if (auto error = checkAddress(source, ip_family, "source")) return v1Malformed(*error);
+  if (auto error = checkAddress(destination, ip_family, "destination")) return v1Malformed(*error);
   const std::optional<uint16_t> source_port = parsePort(fields[2]);
   const std::optional<uint16_t> destination_port = parsePort(fields[3]);
-  if (!source_port) return malformed("bad source port");
-  if (!destination_port) return malformed("bad destination port");
+  if (!source_port) return v1Malformed("bad source port");
+  if (!destination_port) return v1Malformed("bad destination port");
 
   ParsedHeader header;
   header.version = Version::kV1;
@@ -80,7 +80,7 @@ ParseResult parseV1(std::string_view bytes) {
   // The first CRLF ends the line; it must end within kV1MaxLength bytes.
   const size_t cr = bytes.substr(0, kV1MaxLength).find("\r\n");
   if (cr == std::string_view::npos) {
-    if (bytes.size() >= kV1MaxLength) return malformed("no CRLF within 107 bytes");
+    if (bytes.size() >= kV1MaxLength) return v1Malformed("no CRLF within 107 bytes");
     // Nothing changes until a CRLF completes or the length limit is reached.
     const bool one_away = bytes.back() == '\r' || bytes.size() + 1 == kV1MaxLength;
     return NeedMoreBytes{one_away ? size_t{1} : size_t{2}};
@@ -104,11 +104,11 @@ ParseResult parseV1(std::string_view bytes) {
   } else if (protocol == "TCP6") {
     family = Family::kTcp6;
   } else if (protocol.empty()) {
-    return malformed("empty field (double or trailing space)");
+    return v1Malformed("empty field (double or trailing space)");
   } else {
-    return malformed("unknown protocol");
+    return v1Malformed("unknown protocol");
   }
-  if (space == std::string_view::npos) return malformed("too few fields");
+  if (space == std::string_view::npos) return v1Malformed("too few fields");
   return parseTcpLine(rest.substr(space + 1), family, length);
 }
 

@@ -17,7 +17,7 @@ constexpr size_t kFamilyOffset = 13;
 constexpr size_t kLengthOffset = 14;
 constexpr size_t kTlvHeaderLength = 3;  // type, 16-bit length
 
-Malformed malformed(std::string reason) { return Malformed{Version::kV2, std::move(reason)}; }
+Malformed v2Malformed(std::string reason) { return Malformed{Version::kV2, std::move(reason)}; }
 
 struct FamilyByte {
   Family family;
@@ -80,9 +80,9 @@ void readAddresses(std::string_view block, Family family, ParsedHeader& header) 
 ParseResult parseV2(std::string_view bytes) {
   if (bytes.size() <= kVersionCommandOffset) return NeedMoreBytes{1};
   const uint8_t version_command = *at(bytes, kVersionCommandOffset);
-  if ((version_command >> 4) != 2) return malformed("unsupported version");
+  if ((version_command >> 4) != 2) return v2Malformed("unsupported version");
   const uint8_t command_bits = version_command & 0x0f;
-  if (command_bits > 1) return malformed("unsupported command");
+  if (command_bits > 1) return v2Malformed("unsupported command");
   const Command command = command_bits == 0 ? Command::kLocal : Command::kProxy;
 
   if (bytes.size() <= kFamilyOffset) return NeedMoreBytes{1};
@@ -90,14 +90,14 @@ ParseResult parseV2(std::string_view bytes) {
   // LOCAL: the receiver discards the whole block, family byte included (HAProxy's section 2.2),
   // as Envoy does; only PROXY needs a family it can read.
   if (command == Command::kProxy) {
-    if (!family) return malformed("invalid family/transport byte");
-    if (family->dgram) return malformed("unsupported transport DGRAM on a TCP listener");
+    if (!family) return v2Malformed("invalid family/transport byte");
+    if (family->dgram) return v2Malformed("unsupported transport DGRAM on a TCP listener");
   }
 
   if (bytes.size() < kV2FixedLength) return NeedMoreBytes{kV2FixedLength - bytes.size()};
   const size_t declared = readBigEndian16(at(bytes, kLengthOffset));
   if (command == Command::kProxy && declared < family->address_block) {
-    return malformed("length shorter than the address block");
+    return v2Malformed("length shorter than the address block");
   }
   const size_t total = kV2FixedLength + declared;
   if (bytes.size() < total) return NeedMoreBytes{total - bytes.size()};
@@ -113,13 +113,13 @@ ParseResult parseV2(std::string_view bytes) {
   if (auto error = walkTlvs(
           bytes.substr(kV2FixedLength + family->address_block, declared - family->address_block),
           header.tlv_count)) {
-    return malformed(*error);
+    return v2Malformed(*error);
   }
   if (family->family == Family::kTcp4 || family->family == Family::kTcp6) {
     readAddresses(block, family->family, header);
-    if (!isUnicast(header.source->address)) return malformed("source address is not unicast");
+    if (!isUnicast(header.source->address)) return v2Malformed("source address is not unicast");
     if (!isUnicast(header.destination->address)) {
-      return malformed("destination address is not unicast");
+      return v2Malformed("destination address is not unicast");
     }
   }
   return header;

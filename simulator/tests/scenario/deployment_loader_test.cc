@@ -6,17 +6,13 @@
 #include <vector>
 
 #include "ctplab/simulator/scenario/scenario_loader.h"
+#include "scenario/loader_test_support.h"
 
 namespace ctplab::sim::scenario {
 namespace {
 
-LoadedScenario load(const std::string& text) { return loadScenarioText(text, "s.yaml", "dir"); }
-
-std::string joined(const LoadedScenario& r) {
-  std::string out;
-  for (const auto& d : r.diagnostics.all()) out += policy::formatDiagnostic(d) + "\n";
-  return out;
-}
+using loader_test::joined;
+using loader_test::load;
 
 const std::string kPop = "name: t\npopulations:\n  - name: a\n";
 

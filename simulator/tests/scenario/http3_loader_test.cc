@@ -5,36 +5,33 @@
 #include <string>
 
 #include "ctplab/simulator/scenario/scenario_loader.h"
+#include "scenario/loader_test_support.h"
 
 namespace ctplab::sim::scenario {
 namespace {
 
-LoadedScenario load(const std::string& population_extra) {
-  return loadScenarioText("name: t\npopulations:\n  - name: a\n" + population_extra, "s.yaml",
-                          "dir");
-}
+using loader_test::joined;
 
-std::string joined(const LoadedScenario& r) {
-  std::string out;
-  for (const auto& d : r.diagnostics.all()) out += policy::formatDiagnostic(d) + "\n";
-  return out;
+// A scenario of one population `a` with `population_extra` (its fields, indented) added.
+LoadedScenario loadPopulation(const std::string& population_extra) {
+  return loader_test::load("name: t\npopulations:\n  - name: a\n" + population_extra);
 }
 
 TEST(Http3Loader, AbsentMeansTcpOnly) {
-  auto r = load("");
+  auto r = loadPopulation("");
   ASSERT_TRUE(r.ok()) << joined(r);
   EXPECT_FALSE(r.scenario.populations[0].http3);
 }
 
 TEST(Http3Loader, DefaultsAndValues) {
-  auto defaults = load("    http3: {}\n");
+  auto defaults = loadPopulation("    http3: {}\n");
   ASSERT_TRUE(defaults.ok()) << joined(defaults);
   const auto& d = *defaults.scenario.populations[0].http3;
   EXPECT_EQ(d.capable, 1.0);
   EXPECT_EQ(d.udp_blocked, 0.0);
   EXPECT_TRUE(d.zero_rtt);
   EXPECT_EQ(d.fallback_after, Duration::milliseconds(250));
-  auto r = load(
+  auto r = loadPopulation(
       "    http3: {capable: 0.25, udpBlocked: true, knownAlternative: true, zeroRtt: false,\n"
       "            fallbackAfter: 100ms, handshakeTimeout: 3s, brokenFor: 1m, idleTimeout: 10s}\n");
   ASSERT_TRUE(r.ok()) << joined(r);
@@ -50,23 +47,23 @@ TEST(Http3Loader, DefaultsAndValues) {
 }
 
 TEST(Http3Loader, MistakesNameTheLineAndField) {
-  auto share = load("    http3: {capable: 1.5}\n");
+  auto share = loadPopulation("    http3: {capable: 1.5}\n");
   EXPECT_FALSE(share.ok());
   EXPECT_NE(joined(share).find("s.yaml:4"), std::string::npos) << joined(share);
   EXPECT_NE(joined(share).find("share between 0 and 1"), std::string::npos) << joined(share);
-  auto unknown = load("    http3: {udpBlock: 0.5}\n");
+  auto unknown = loadPopulation("    http3: {udpBlock: 0.5}\n");
   EXPECT_FALSE(unknown.ok());
   EXPECT_NE(joined(unknown).find("udpBlock"), std::string::npos) << joined(unknown);
-  auto zero = load("    http3: {handshakeTimeout: 0s}\n");
+  auto zero = loadPopulation("    http3: {handshakeTimeout: 0s}\n");
   EXPECT_FALSE(zero.ok());
 }
 
 TEST(Http3Loader, OnlyRequestAndHoldBehavioursOnADirectPath) {
-  auto slow = load("    behavior: {kind: slowloris}\n    http3: {}\n");
+  auto slow = loadPopulation("    behavior: {kind: slowloris}\n    http3: {}\n");
   EXPECT_FALSE(slow.ok());
   EXPECT_NE(joined(slow).find("requests and hold behaviours only"), std::string::npos)
       << joined(slow);
-  auto proxied = load(
+  auto proxied = loadPopulation(
       "    proxyHeader: {version: v1, source: 1.2.3.4}\n"
       "    http3: {}\n");
   EXPECT_FALSE(proxied.ok());

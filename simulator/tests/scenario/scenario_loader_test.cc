@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "scenario/loader_test_support.h"
+
 namespace ctplab::sim::scenario {
 namespace {
 
@@ -15,24 +17,14 @@ const std::string kDataDir = std::string(CTPLAB_SOURCE_DIR) + "/simulator/tests/
 // A valid scenario's head; tests append one population or override a field.
 constexpr const char* kHead = "name: t\nduration: 10s\npopulations:\n";
 
-LoadedScenario load(const std::string& text) { return loadScenarioText(text, "s.yaml", "dir"); }
-
-std::vector<std::string> lines(const LoadedScenario& r) {
-  std::vector<std::string> out;
-  for (const auto& d : r.diagnostics.all()) out.push_back(policy::formatDiagnostic(d));
-  return out;
-}
-
-std::string joined(const LoadedScenario& r) {
-  std::string out;
-  for (const auto& l : lines(r)) out += l + "\n";
-  return out;
-}
+using loader_test::diagnosticLines;
+using loader_test::joined;
+using loader_test::load;
 
 // Exactly one diagnostic, and it is this line.
 void expectOnly(const std::string& text, const std::string& expected) {
   auto r = load(text);
-  auto l = lines(r);
+  auto l = diagnosticLines(r);
   ASSERT_EQ(l.size(), 1u) << joined(r);
   EXPECT_EQ(l[0], expected);
 }
@@ -279,7 +271,7 @@ TEST(ScenarioLoader, BadCidrIsAnError) {
   for (const char* bad :
        {"10.0.0.0/33", "10.0.0.256", "10.0.0/8", "fe80::/129", "10.0.0.0/08", "10.0.0.0/", "x/8"}) {
     auto r = load(std::string(kHead) + "  - name: a\n    source: {cidr: \"" + bad + "\"}\n");
-    auto l = lines(r);
+    auto l = diagnosticLines(r);
     ASSERT_EQ(l.size(), 1u) << bad << "\n" << joined(r);
     EXPECT_EQ(l[0], std::string("s.yaml:5:20: error: populations[0].source.cidr: expected an "
                                 "address range such as 10.0.0.0/8 or 2001:db8::/32, found \"") +
@@ -323,7 +315,7 @@ TEST(ScenarioLoader, MissingRequiredFieldsAreErrors) {
 
 TEST(ScenarioLoader, MalformedYamlNamesTheLine) {
   auto r = load("name: t\npopulations:\n  - name: [a, b\n  - name: c\n");
-  auto l = lines(r);
+  auto l = diagnosticLines(r);
   ASSERT_EQ(l.size(), 1u) << joined(r);
   EXPECT_EQ(l[0].rfind("s.yaml:4:", 0), 0u) << l[0];
   EXPECT_NE(l[0].find(": error: malformed YAML: "), std::string::npos) << l[0];
@@ -343,19 +335,20 @@ TEST(ScenarioLoader, AManifestIsNotAScenario) {
   auto r = loadScenarioFile(std::string(CTPLAB_SOURCE_DIR) +
                             "/scenarios/examples/gateway-with-policies.yaml");
   ASSERT_EQ(r.diagnostics.all().size(), 1u) << joined(r);
-  EXPECT_NE(lines(r)[0].find(":4:1: error: this is a Kubernetes manifest, not a scenario; list it "
-                             "under a scenario's resources"),
+  EXPECT_NE(diagnosticLines(r)[0].find(
+                ":4:1: error: this is a Kubernetes manifest, not a scenario; list it "
+                "under a scenario's resources"),
             std::string::npos)
-      << lines(r)[0];
+      << diagnosticLines(r)[0];
 }
 
 TEST(ScenarioLoader, UnreadableFileIsAnError) {
   auto r = loadScenarioFile(kDataDir + "/does-not-exist.yaml");
-  ASSERT_EQ(lines(r).size(), 1u);
-  EXPECT_EQ(lines(r)[0], kDataDir + "/does-not-exist.yaml: error: cannot open file");
+  ASSERT_EQ(diagnosticLines(r).size(), 1u);
+  EXPECT_EQ(diagnosticLines(r)[0], kDataDir + "/does-not-exist.yaml: error: cannot open file");
   auto dir = loadScenarioFile(kDataDir);
-  ASSERT_EQ(lines(dir).size(), 1u);
-  EXPECT_EQ(lines(dir)[0], kDataDir + ": error: is a directory, not a scenario file");
+  ASSERT_EQ(diagnosticLines(dir).size(), 1u);
+  EXPECT_EQ(diagnosticLines(dir)[0], kDataDir + ": error: is a directory, not a scenario file");
 }
 
 TEST(ScenarioLoader, GatewayMustBeNamespaceSlashName) {
@@ -369,7 +362,7 @@ TEST(ScenarioLoader, BadTimestampIsAnError) {
   for (const char* bad : {"2026-02-30T00:00:00Z", "2026-06-01 00:00:00Z", "2026-06-01T00:00:00",
                           "2026-06-01T24:00:00Z", "yesterday"}) {
     auto r = load(std::string("name: t\nnow: \"") + bad + "\"\npopulations: [{name: a}]\n");
-    auto l = lines(r);
+    auto l = diagnosticLines(r);
     ASSERT_EQ(l.size(), 1u) << bad << "\n" << joined(r);
     EXPECT_EQ(l[0], std::string("s.yaml:2:6: error: now: expected an RFC 3339 time such as "
                                 "2026-06-01T00:00:00Z, found \"") +
@@ -381,29 +374,29 @@ TEST(ScenarioLoader, SuspiciousButLegalSettingsWarn) {
   auto r = load(std::string(kHead) +
                 "  - name: a\n    behavior: {kind: hold, requestsPerConnection: 5}\n");
   ASSERT_TRUE(r.ok()) << joined(r);
-  ASSERT_EQ(lines(r).size(), 1u) << joined(r);
-  EXPECT_EQ(lines(r)[0],
+  ASSERT_EQ(diagnosticLines(r).size(), 1u) << joined(r);
+  EXPECT_EQ(diagnosticLines(r)[0],
             "s.yaml:5:51: warning: populations[0].behavior.requestsPerConnection: does not apply "
             "to kind hold; ignored");
 
   auto late = load(std::string(kHead) +
                    "  - name: a\n    clients: 1000\n    arrival: {process: poisson, rate: 10/s}\n");
   ASSERT_TRUE(late.ok()) << joined(late);
-  ASSERT_EQ(lines(late).size(), 1u) << joined(late);
-  EXPECT_EQ(lines(late)[0],
+  ASSERT_EQ(diagnosticLines(late).size(), 1u) << joined(late);
+  EXPECT_EQ(diagnosticLines(late)[0],
             "s.yaml:6:39: warning: populations[0].arrival.rate: at 10/s about 100 of the 1000 "
             "clients arrive before the scenario ends (duration 10s)");
 
   auto never = load(std::string(kHead) + "  - name: a\n    arrival: {process: burst, at: 1m}\n");
-  ASSERT_EQ(lines(never).size(), 1u) << joined(never);
-  EXPECT_EQ(lines(never)[0],
+  ASSERT_EQ(diagnosticLines(never).size(), 1u) << joined(never);
+  EXPECT_EQ(diagnosticLines(never)[0],
             "s.yaml:5:35: warning: populations[0].arrival.at: no client arrives before the "
             "scenario ends (duration 10s)");
 
   auto unsent =
       load(std::string(kHead) + "  - name: a\n    behavior: {kind: hold, request: {path: /x}}\n");
-  ASSERT_EQ(lines(unsent).size(), 1u) << joined(unsent);
-  EXPECT_NE(lines(unsent)[0].find("request: is never sent: sendRequest is false"),
+  ASSERT_EQ(diagnosticLines(unsent).size(), 1u) << joined(unsent);
+  EXPECT_NE(diagnosticLines(unsent)[0].find("request: is never sent: sendRequest is false"),
             std::string::npos);
 }
 
@@ -423,8 +416,9 @@ TEST(ScenarioLoader, AliasesWorkAndMergeKeysAreRejected) {
 
 TEST(ScenarioLoader, DeeplyNestedYamlIsAnError) {
   auto r = load("name: " + std::string(100000, '[') + "\n");
-  ASSERT_EQ(lines(r).size(), 1u) << joined(r);
-  EXPECT_NE(lines(r)[0].find("error: malformed YAML: nested too deeply"), std::string::npos);
+  ASSERT_EQ(diagnosticLines(r).size(), 1u) << joined(r);
+  EXPECT_NE(diagnosticLines(r)[0].find("error: malformed YAML: nested too deeply"),
+            std::string::npos);
 }
 
 TEST(ScenarioLoader, NeverThrowsOnOddYamlShapes) {

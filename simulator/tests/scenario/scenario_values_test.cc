@@ -7,38 +7,36 @@
 
 #include "ctplab/policy/loader.h"
 #include "ctplab/simulator/scenario/scenario_loader.h"
+#include "scenario/loader_test_support.h"
 
 namespace ctplab::sim::scenario {
 namespace {
 
-LoadedScenario load(const std::string& text) { return loadScenarioText(text, "v.yaml", ""); }
+using loader_test::joined;
 
-std::string joined(const LoadedScenario& r) {
-  std::string out;
-  for (const auto& d : r.diagnostics.all()) out += policy::formatDiagnostic(d) + "\n";
-  return out;
-}
+LoadedScenario loadValues(const std::string& text) { return loader_test::load(text, "v.yaml", ""); }
 
 // One population named `a` with `body` (already indented by four spaces) and no diagnostics.
 Population population(const std::string& body) {
-  auto r = load("name: v\nduration: 100s\npopulations:\n  - name: a\n" + body);
+  auto r = loadValues("name: v\nduration: 100s\npopulations:\n  - name: a\n" + body);
   EXPECT_TRUE(r.diagnostics.all().empty()) << joined(r);
   return r.scenario.populations.empty() ? Population{} : r.scenario.populations[0];
 }
 
 // The diagnostics of one population named `a` with `body`, formatted.
 std::string populationDiagnostics(const std::string& body) {
-  return joined(load("name: v\nduration: 100s\npopulations:\n  - name: a\n" + body));
+  return joined(loadValues("name: v\nduration: 100s\npopulations:\n  - name: a\n" + body));
 }
 
 DurationDistribution serviceTime(const std::string& value) {
-  auto r = load("name: v\nbackend: {serviceTime: " + value + "}\npopulations: [{name: a}]\n");
+  auto r = loadValues("name: v\nbackend: {serviceTime: " + value + "}\npopulations: [{name: a}]\n");
   EXPECT_TRUE(r.diagnostics.all().empty()) << value << "\n" << joined(r);
   return r.scenario.backend.service_time;
 }
 
 std::string serviceTimeDiagnostics(const std::string& value) {
-  return joined(load("name: v\nbackend: {serviceTime: " + value + "}\npopulations: [{name: a}]\n"));
+  return joined(
+      loadValues("name: v\nbackend: {serviceTime: " + value + "}\npopulations: [{name: a}]\n"));
 }
 
 double rate(const std::string& value) {
@@ -46,7 +44,7 @@ double rate(const std::string& value) {
 }
 
 uint64_t bandwidth(const std::string& value) {
-  auto r = load("name: v\nnetwork: {bandwidth: " + value + "}\npopulations: [{name: a}]\n");
+  auto r = loadValues("name: v\nnetwork: {bandwidth: " + value + "}\npopulations: [{name: a}]\n");
   EXPECT_TRUE(r.diagnostics.all().empty()) << value << "\n" << joined(r);
   return r.scenario.network.bandwidth_bps;
 }
@@ -169,8 +167,8 @@ TEST(ScenarioValues, BandwidthUnits) {
   EXPECT_EQ(bandwidth("0"), 0u);
   EXPECT_EQ(bandwidth("10Tbps"), 10'000'000'000'000u);
   for (const char* bad : {"1GB", "10 Mbps", "-1Gbps", "Gbps", "1Gbit", "fast"}) {
-    auto r = load(std::string("name: v\nnetwork: {bandwidth: \"") + bad +
-                  "\"}\npopulations: [{name: a}]\n");
+    auto r = loadValues(std::string("name: v\nnetwork: {bandwidth: \"") + bad +
+                        "\"}\npopulations: [{name: a}]\n");
     EXPECT_EQ(joined(r),
               std::string("v.yaml:2:22: error: network.bandwidth: expected bits per "
                           "second such as 1Gbps, 100Mbps, 512kbps or 1000000, found \"") +
@@ -180,7 +178,7 @@ TEST(ScenarioValues, BandwidthUnits) {
 
 TEST(ScenarioValues, TimestampsAcceptOffsetsAndFractions) {
   auto at = [](const std::string& text) {
-    auto r = load("name: v\nnow: " + text + "\npopulations: [{name: a}]\n");
+    auto r = loadValues("name: v\nnow: " + text + "\npopulations: [{name: a}]\n");
     EXPECT_TRUE(r.ok()) << joined(r);
     return r.scenario.now;
   };
@@ -205,12 +203,13 @@ TEST(ScenarioValues, AddressRanges) {
 }
 
 TEST(ScenarioValues, KeepaliveDefaultsAreWholeSeconds) {
-  auto r = load("name: v\nhost: {keepaliveDefaults: {idle: 1500ms}}\npopulations: [{name: a}]\n");
+  auto r =
+      loadValues("name: v\nhost: {keepaliveDefaults: {idle: 1500ms}}\npopulations: [{name: a}]\n");
   EXPECT_EQ(joined(r),
             "v.yaml:2:34: error: host.keepaliveDefaults.idle: must be a whole number of seconds "
             "(the kernel setting is in seconds), found 1.5s\n");
-  auto ok =
-      load("name: v\nhost: {keepaliveDefaults: {idle: 2m, probes: 4}}\npopulations: [{name: a}]\n");
+  auto ok = loadValues(
+      "name: v\nhost: {keepaliveDefaults: {idle: 2m, probes: 4}}\npopulations: [{name: a}]\n");
   ASSERT_TRUE(ok.ok()) << joined(ok);
   EXPECT_EQ(ok.scenario.host.keepalive_idle_s, 120u);
   EXPECT_EQ(ok.scenario.host.keepalive_interval_s, 75u);
@@ -257,7 +256,7 @@ TEST(ScenarioValues, RetryBackoffsMustBeOrdered) {
 }
 
 TEST(ScenarioValues, PopulationNetworkOverridesFieldByField) {
-  auto r = load(
+  auto r = loadValues(
       "name: v\nnetwork: {latency: 3ms, loss: 0.01}\npopulations:\n"
       "  - name: far\n    network: {latency: 80ms}\n  - name: near\n");
   ASSERT_TRUE(r.ok()) << joined(r);
@@ -280,7 +279,7 @@ TEST(ScenarioValues, InlineLiteralBlockKeepsScenarioLineNumbers) {
       "      spec:\n"
       "        targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: g}]\n"
       "        timeout: {http: {idleTimeut: 5s}}\n";
-  auto r = load(text);
+  auto r = loadValues(text);
   ASSERT_TRUE(r.ok()) << joined(r);
   ASSERT_EQ(r.scenario.inline_resources.size(), 1u);
   const auto& [label, body] = r.scenario.inline_resources[0];

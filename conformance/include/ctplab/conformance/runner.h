@@ -35,9 +35,9 @@ struct CaseResult {
 
 // Where `--mode target` finds the gateway under test, configured with the case's resources.
 struct TargetGateway {
-  std::map<uint32_t, live::HostPort> ports;  // Gateway listener port → address
-  std::optional<live::HostPort> every_port;  // for the ports not in `ports`
-  std::optional<live::HostPort> admin;       // Envoy-style admin (`/stats`), when reachable
+  std::map<uint32_t, ::ctplab::live::HostPort> ports;  // Gateway listener port → address
+  std::optional<::ctplab::live::HostPort> every_port;  // for the ports not in `ports`
+  std::optional<::ctplab::live::HostPort> admin;  // Envoy-style admin (`/stats`), when reachable
 };
 
 // --features: `+A` selects cases tagged A (any of the selected tags), `-B` drops cases tagged B.

@@ -16,6 +16,9 @@
 
 namespace ctplab::policy {
 
+// The Gateway API's group, the default group of a parent or target reference.
+inline constexpr const char* kGatewayGroup = "gateway.networking.k8s.io";
+
 struct ObjectMeta {
   std::string name;
   std::string ns;
@@ -87,7 +90,7 @@ struct Gateway {
 };
 
 struct ParentReference {
-  std::string group = "gateway.networking.k8s.io";
+  std::string group = kGatewayGroup;
   std::string kind = "Gateway";
   std::optional<std::string> ns;
   std::string name;

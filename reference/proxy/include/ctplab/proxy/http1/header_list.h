@@ -22,6 +22,9 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b);
 // The first field called `name` (any case), or nullptr.
 const Header* findHeader(const HeaderList& headers, std::string_view name);
 
+// `s` without the spaces and tabs around it (RFC 9110's optional whitespace).
+std::string_view trimOws(std::string_view s);
+
 // Whether a comma-separated value such as `keep-alive, Upgrade` lists `token` (any case).
 bool hasToken(std::string_view value, std::string_view token);
 
