@@ -6,10 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "test_addresses.h"
+
 namespace ctplab::proxy::authz {
 namespace {
 
-IpAddress ip(const char* text) { return *IpAddress::parse(text); }
+using test::ip;
 
 AuthzRule rule(std::string name, Action action, std::vector<std::string> cidrs) {
   AuthzRule r;

@@ -9,11 +9,12 @@
 #include "ctplab/proxy/authz/authz_policy.h"
 #include "ctplab/proxy/authz/authz_stats.h"
 #include "ctplab/proxy/authz/trace.h"
+#include "test_addresses.h"
 
 namespace ctplab::proxy::authz {
 namespace {
 
-IpAddress ip(const char* text) { return *IpAddress::parse(text); }
+using test::ip;
 
 AuthzPolicy examplePolicy() {
   AuthzConfig c;

@@ -10,6 +10,7 @@
 
 #include "ctplab/proxy/ratelimit/global_rate_limit_stats.h"
 #include "ctplab/proxy/ratelimit/global_rate_limit_store.h"
+#include "test_addresses.h"
 
 namespace ctplab::proxy::ratelimit {
 namespace {
@@ -17,7 +18,7 @@ namespace {
 // A minute boundary: 1'780'272'000 is a multiple of 60 (and of 3600).
 constexpr TimePoint kMinute = TimePoint::fromUnixSeconds(1'780'272'000);
 
-IpAddress ip(const char* text) { return *IpAddress::parse(text); }
+using test::ip;
 
 http1::RequestHead request(std::string target, http1::HeaderList headers = {}) {
   http1::RequestHead head;

@@ -10,13 +10,14 @@
 #include <vector>
 
 #include "ctplab/proxy/ratelimit/ratelimit_stats.h"
+#include "test_addresses.h"
 
 namespace ctplab::proxy::ratelimit {
 namespace {
 
 constexpr TimePoint kT0 = TimePoint::fromUnixSeconds(5000);
 
-IpAddress ip(const char* text) { return *IpAddress::parse(text); }
+using test::ip;
 
 http1::RequestHead request(std::string method, std::string target, http1::HeaderList headers = {}) {
   http1::RequestHead head;
