@@ -2,9 +2,10 @@
 # named after SEPARATE, which define file-local names another file of the target also defines.
 
 # Most of a file's compile is parsing the same headers (the standard library, Asio, OpenSSL,
-# GoogleTest, the module's own): batched, a clean build takes well under half the time. A change
-# to one file recompiles its batch; -DCTPLAB_UNITY_BUILD=OFF compiles every file on its own.
-# Files with their own compile options (the simulator's -ffp-contract=off) are never batched.
+# GoogleTest, the module's own): batched, the libraries build from scratch in under half the time
+# (the whole build in 60 %, the test files having been batched first). A change to one file
+# recompiles its batch; -DCTPLAB_UNITY_BUILD=OFF compiles every file on its own. Files with their
+# own compile options (the simulator's -ffp-contract=off) are never batched.
 option(CTPLAB_UNITY_BUILD "Compile each target's files in batches of eight (unity build)" ON)
 
 function(ctplab_unity target)
