@@ -1,5 +1,6 @@
 # ctplab_unity(): compiles a target's files in batches of eight (a unity build), except the files
-# named after SEPARATE, which define file-local names another file of the target also defines.
+# named after SEPARATE, which cannot share a batch: they define file-local names another file of
+# the target also defines, or a class visible outside them holds their file-local types.
 
 # Most of a file's compile is parsing the same headers (the standard library, Asio, OpenSSL,
 # GoogleTest, the module's own): batched, the libraries build from scratch in under half the time
