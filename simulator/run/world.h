@@ -202,9 +202,13 @@ struct QuicConnection {
   int listener = -1;
   proxy::connection_limit::CounterGroup* group = nullptr;
   std::shared_ptr<const proxy::http_flow::TlsPeer> tls_peer;
-  uint64_t next_stream = 0;    // client-initiated bidirectional streams: 0, 4, 8, ...
-  uint64_t open_stream = 0;    // the request the gateway is answering (stream id + 1; 0: none)
-  bool pending_early = false;  // a 0-RTT request arrived before the handshake finished
+  uint64_t next_stream = 0;  // client-initiated bidirectional streams: 0, 4, 8, ...
+  uint64_t open_stream = 0;  // the request the gateway is answering (stream id + 1; 0: none)
+  // When open_stream's first stream timer is due (model fidelity), and whether it is
+  // maxStreamDuration (else streamIdleTimeout).
+  std::optional<TimePoint> stream_deadline;
+  bool deadline_is_duration = false;
+  bool pending_early = false;             // a 0-RTT request arrived before the handshake finished
   std::optional<RequestVerdict> verdict;  // the current request's, as on TCP connections
   TimePoint cpu_done, c2s_last, s2c_last, last_activity;
   uint32_t requests = 0;  // requests the gateway took on it (maxRequestsPerConnection)
@@ -325,6 +329,12 @@ class World {
   void quicToBackend(uint32_t q, uint64_t stream, proxy::http1::HeaderList route_headers);
   void quicRespond(uint32_t q, uint64_t stream, int status, uint64_t body_bytes,
                    const proxy::http1::HeaderList& headers, bool count_status);
+  // Spec 4.3 on a modelled stream: the request arrived whole, so of its timers only
+  // maxStreamDuration (504) and streamIdleTimeout (408) can still end it, while the answer waits.
+  // Noted when the request arrives; a wait that would end at or past the deadline schedules the
+  // timer's answer instead (quicTimesOutFirst: true), so no event is held per request.
+  void quicNoteStreamDeadline(uint32_t q);
+  bool quicTimesOutFirst(uint32_t q, uint64_t stream, TimePoint answer_at);
   void quicServerClose(uint32_t q, bool remote, bool idle);
   void quicArmIdle(uint32_t q);
   gateway::GatewayModel& quicGateway(uint32_t q) { return *replicas_[quics_[q].replica].gateway; }

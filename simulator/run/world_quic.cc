@@ -502,6 +502,7 @@ void World::quicRequestArrives(uint32_t qi, uint64_t stream,
   q.verdict = RequestVerdict{outcome->detection.client, DecisionKind::kNoPolicy, -1};
   if (outcome->detection.reject) q.verdict->decision = DecisionKind::kFailClosed;
   q.open_stream = stream + 1;
+  quicNoteStreamDeadline(qi);
   if (auto& reply = outcome->reply) {
     quicRespond(qi, stream, reply->status, reply->body.size(), reply->headers, reply->count_status);
     return;
@@ -629,7 +630,9 @@ void World::quicToBackend(uint32_t qi, uint64_t stream, proxy::http1::HeaderList
   const uint32_t gen = q.gen;
   auto headers = std::make_shared<proxy::http1::HeaderList>(std::move(route_headers));
   // The request leaves for the backend once the gateway's CPU has processed it.
-  at(std::max(sim_.now(), q.cpu_done), [this, qi, gen, stream, headers] {
+  const TimePoint leaves = std::max(sim_.now(), q.cpu_done);
+  if (quicTimesOutFirst(qi, stream, leaves)) return;
+  at(leaves, [this, qi, gen, stream, headers] {
     QuicConnection& qq = quics_[qi];
     if (qq.gen != gen || qq.server_closed || qq.open_stream != stream + 1) return;
     auto ready = backend_.admit(sim_.now());
@@ -639,6 +642,7 @@ void World::quicToBackend(uint32_t qi, uint64_t stream, proxy::http1::HeaderList
       quicRespond(qi, stream, 503, kOverflow.size(), *headers, true);
       return;
     }
+    if (quicTimesOutFirst(qi, stream, *ready)) return;
     at(*ready, [this, qi, gen, stream, headers] {
       QuicConnection& q2 = quics_[qi];
       if (q2.gen != gen || q2.server_closed) return;
@@ -671,6 +675,41 @@ void World::quicRespond(uint32_t qi, uint64_t stream, int status, uint64_t body_
     });
   }
   if (q.draining) quicGoawayClose(qi);
+}
+
+void World::quicNoteStreamDeadline(uint32_t qi) {
+  QuicConnection& q = quics_[qi];
+  q.stream_deadline.reset();
+  if (q.packets) return;  // the real server runs its own timers
+  const auto& settings = quicGateway(qi).listeners()[static_cast<size_t>(q.listener)].settings;
+  const auto& max = settings.max_stream_duration;
+  const auto& idle = settings.stream_idle_timeout;
+  if (!max && !idle) return;
+  // Nothing moves on the stream until the answer, so the first timer due is the one that fires;
+  // at a tie the duration limit is reported, as the proxy checks it first.
+  q.deadline_is_duration = max && (!idle || *max <= *idle);
+  q.stream_deadline = sim_.now() + (q.deadline_is_duration ? *max : *idle);
+}
+
+bool World::quicTimesOutFirst(uint32_t qi, uint64_t stream, TimePoint answer_at) {
+  const QuicConnection& q = quics_[qi];
+  if (!q.stream_deadline || answer_at < *q.stream_deadline) return false;
+  const uint32_t gen = q.gen;
+  at(*q.stream_deadline, [this, qi, gen, stream] {
+    QuicConnection& qq = quics_[qi];
+    if (qq.gen != gen || qq.server_closed || qq.open_stream != stream + 1) return;
+    auto& stats = quicGateway(qi).listeners()[static_cast<size_t>(qq.listener)].stats->connection;
+    static constexpr std::string_view kDuration = "downstream duration timeout";
+    static constexpr std::string_view kIdle = "stream timeout";
+    if (qq.deadline_is_duration) {
+      ++stats.downstream_rq_max_duration_reached;
+      quicRespond(qi, stream, 504, kDuration.size(), {}, true);
+    } else {
+      ++stats.downstream_rq_idle_timeout;
+      quicRespond(qi, stream, 408, kIdle.size(), {}, true);
+    }
+  });
+  return true;
 }
 
 void World::quicLifetimeStarts(uint32_t qi) {

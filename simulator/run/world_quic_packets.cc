@@ -370,9 +370,10 @@ void World::pqServerEvent(uint32_t replica, size_t port, proxy::http3::ServerEve
     q.server_open = true;
     q.handshake_done = true;
     q.last_activity = sim_.now();
-    ps.server->setCodecStats(
-        opened->connection,
-        &quicGateway(qi).listeners()[static_cast<size_t>(opened->chain_tag)].stats->http3.codec);
+    auto& listener_stats =
+        *quicGateway(qi).listeners()[static_cast<size_t>(opened->chain_tag)].stats;
+    ps.server->setListenerStats(opened->connection, &listener_stats.http3.codec,
+                                &listener_stats.connection);
     if (quicOpened(qi, opened->chain_tag)) {
       // Refused by the chain's connection limit: closed at once, as the live proxy does.
       ps.server->closeConnection(sim_.now(), opened->connection);
@@ -397,9 +398,12 @@ void World::pqServerEvent(uint32_t replica, size_t port, proxy::http3::ServerEve
   const uint32_t qi = it->second;
   if (auto* head = std::get_if<proxy::http1::RequestHead>(&stream.event)) {
     quicRequestArrives(qi, head->request_id, head);
-  } else if (auto* reset = std::get_if<proxy::http1::PeerReset>(&stream.event)) {
+  } else if (std::holds_alternative<proxy::http1::PeerReset>(stream.event) ||
+             std::holds_alternative<proxy::http1::ProtocolError>(stream.event)) {
+    // Reset by the client, or answered by a stream timer (counted by the server): the flow's
+    // answer, if it comes, finds no open stream.
     QuicConnection& q = quics_[qi];
-    if (q.open_stream == reset->request_id + 1) q.open_stream = 0;
+    if (q.open_stream == proxy::http1::requestIdOf(stream.event) + 1) q.open_stream = 0;
   }
   // Body bytes and the request's end change nothing: the flow decides at the head, as on TCP.
 }

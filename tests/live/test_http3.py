@@ -261,3 +261,28 @@ def test_quic_connections_end_after_max_requests_and_max_duration(serve, certs, 
     finally:
         held.kill()
         held.wait()
+
+
+def test_quic_streams_end_at_max_stream_duration(serve, certs, gtlsclient, tmp_path):
+    """Spec 4.2 on HTTP/3: with `maxStreamDuration: 1s` a request the backend answers after 3 s
+    gets the gateway's own 504 `downstream duration timeout` a second after it began, counted as
+    on TCP; a quick request on the same listener is untouched."""
+    proxy = serve("h3/stream-timers.yaml", str(certs / "secrets.yaml"))
+    port = proxy.port(443)
+    status, echo, output = h3_get(gtlsclient, tmp_path, port, "localhost", path="/quick")
+    assert status == 200, output
+    assert echo is not None and echo["path"] == "/quick"
+    download = tmp_path / "slow"
+    download.mkdir()
+    r = subprocess.run(
+        [gtlsclient, "--no-quic-dump", "--no-http-dump", "--exit-on-all-streams-close",
+         "--timeout=5s", f"--download={download}", "127.0.0.1", str(port),
+         f"https://localhost:{port}/slow?delay=3s"],
+        capture_output=True, timeout=CLIENT_TIMEOUT_S + 10)
+    output = (r.stdout + r.stderr).decode(errors="replace")
+    assert ":status: 504" in output, output
+    assert (download / "slow?delay=3s").read_text() == "downstream duration timeout"
+    assert proxy.wait_stat(HCM + "downstream_rq_max_duration_reached", 1, timeout=3) == 1
+    stats = proxy.stats()
+    assert stats[HCM + "downstream_rq_5xx"] == 1
+    assert stats[HCM + "downstream_rq_2xx"] == 1

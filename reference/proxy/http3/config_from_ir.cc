@@ -1,5 +1,6 @@
 // The QUIC server's chains and limits from the IR: one rule for the live proxy and the simulator.
 #include "ctplab/policy/ir.h"
+#include "ctplab/proxy/connection/http_connection.h"
 #include "ctplab/proxy/http2/http2_options.h"
 #include "ctplab/proxy/http3/server_config.h"
 #include "ctplab/proxy/tls/server_context.h"
@@ -16,6 +17,9 @@ ChainConfig chainForListener(int tag, const policy::ir::Listener& listener,
     chain.certificates.push_back({cert.certificate_pem, cert.private_key_pem});
   }
   chain.refuse = tls.clientValidation().enabled || chain.certificates.empty();
+  const auto settings = connection::HttpConnectionSettings::fromListener(listener);
+  chain.timeouts = {settings.request_headers_received_timeout, settings.request_received_timeout,
+                    settings.stream_idle_timeout, settings.max_stream_duration};
   return chain;
 }
 

@@ -1,6 +1,6 @@
 // The connection table of one UDP port (connection IDs → connections), what arrives for no
-// connection (new Initials, version negotiation, stateless resets, garbage), and the mapping of
-// HTTP/3 streams to the HTTP/1 request events the data plane consumes.
+// connection (new Initials, version negotiation, stateless resets, garbage), the mapping of
+// HTTP/3 streams to the HTTP/1 request events the data plane consumes, and the streams' timers.
 #include "ctplab/proxy/http3/http3_server.h"
 
 #include <algorithm>
@@ -12,6 +12,7 @@
 #include "ctplab/proxy/http2/request_assembler.h"
 #include "http2/response_fields.h"
 #include "http3/quic_lib.h"
+#include "http3/stream_state.h"
 #include "http3/tls_credentials.h"
 
 namespace ctplab::proxy::http3 {
@@ -22,15 +23,8 @@ namespace {
 // datagrams of an unknown version get no Version Negotiation (no amplification).
 constexpr size_t kMinInitialSize = 1200;
 
-struct StreamState {
-  http2::RequestAssembler assembler;
-  bool head_sent = false;  // RequestHead went out: the stream is a request of the data plane
-  bool answered = false;   // answered, reset or abandoned: no more events, no answer accepted
-  bool ended = false;
-  bool rejected = false;  // its header block broke the listener's limits: reset, never seen
-  bool head_request = false;
-  http1::HeaderList trailers;
-};
+// A chain's timers for connections whose handshake never chose one (they carry no streams).
+const StreamTimeouts kNoChainTimeouts;
 
 lib::TransportLimits limitsOf(const ServerConfig& c) {
   return {c.idle_timeout,  c.initial_rtt,       c.max_streams_bidi,
@@ -66,6 +60,9 @@ class Http3Server::Impl {
   // catches up before it is read.
   void markTimer(ServerConnection& c);
   void updateTimers();
+  // The final answer of one stream, head and whole body (kOk: submitted).
+  http1::EncodeResult submitAnswer(ServerConnection& c, int64_t stream, StreamState& s,
+                                   const http1::ResponseHead& head, std::string_view body);
 
   ServerSetupPtr setup;
   Http3Stats* stats;
@@ -100,6 +97,9 @@ class ServerConnection final : public lib::ConnectionSink {
       return nullptr;
     }
     chain_tag_ = chosen->tag();
+    for (const ChainConfig& chain : setup_->config().chains) {
+      if (chain.tag == chain_tag_) timeouts_ = &chain.timeouts;
+    }
     return chosen;
   }
   void onHandshakeCompleted() override {
@@ -119,7 +119,7 @@ class ServerConnection final : public lib::ConnectionSink {
   }
   void onHeaderField(int64_t stream, bool, std::string_view name, std::string_view value) override {
     StreamState& s = stateOf(stream);
-    if (s.rejected) return;
+    if (s.rejected || s.answered) return;
     const ServerConfig& c = setup_->config();
     const http2::HeaderPolicy policy{c.max_header_bytes, c.max_header_count, c.underscores};
     switch (s.assembler.add(policy, name, value)) {
@@ -134,17 +134,20 @@ class ServerConnection final : public lib::ConnectionSink {
       case http2::FieldVerdict::kOverflow:
         s.rejected = true;
         s.answered = true;
+        s.clearTimers();
         to_reset.push_back(stream);
         return;
     }
   }
   void onHeadersEnd(int64_t stream, bool trailers, bool fin) override {
     StreamState& s = stateOf(stream);
-    if (s.rejected) return;
+    if (s.rejected || s.answered) return;
+    s.touch(now, *timeouts_);
     if (trailers) {
       s.trailers = s.assembler.takeTrailers();
       return;
     }
+    s.headers_deadline.reset();
     http1::RequestHead head = s.assembler.takeHead(static_cast<uint64_t>(stream), fin);
     head.version = {3, 0};
     s.head_request = head.method == "HEAD";
@@ -154,18 +157,23 @@ class ServerConnection final : public lib::ConnectionSink {
   void onBody(int64_t stream, std::string_view data) override {
     auto it = streams.find(stream);
     if (it == streams.end() || !it->second.head_sent || it->second.answered) return;
+    it->second.touch(now, *timeouts_);
     emit(http1::BodyData{static_cast<uint64_t>(stream), std::string(data)});
   }
   void onRequestEnd(int64_t stream) override {
     auto it = streams.find(stream);
     if (it == streams.end() || !it->second.head_sent || it->second.ended) return;
     it->second.ended = true;
+    it->second.request_deadline.reset();
+    it->second.touch(now, *timeouts_);
     if (it->second.answered) return;
     emit(http1::RequestComplete{static_cast<uint64_t>(stream), std::move(it->second.trailers)});
   }
   void onStreamReset(int64_t stream) override {
     auto it = streams.find(stream);
-    if (it == streams.end() || !it->second.head_sent || it->second.answered) return;
+    if (it == streams.end()) return;
+    it->second.clearTimers();  // the stream is going away: nothing left to time
+    if (!it->second.head_sent || it->second.answered) return;
     it->second.answered = true;
     emit(http1::PeerReset{static_cast<uint64_t>(stream)});
   }
@@ -173,6 +181,23 @@ class ServerConnection final : public lib::ConnectionSink {
     onStreamReset(stream);  // closed before its answer: the client gave up on it
     if (cached_stream_ == stream) cached_state_ = nullptr;
     streams.erase(stream);
+  }
+  void onStreamDataAcked(int64_t stream) override {
+    auto it = streams.find(stream);
+    if (it != streams.end()) it->second.touch(now, *timeouts_);
+  }
+
+  // Answers or resets every stream whose timer is due (spec 4.3, as HTTP/2 streams); true when
+  // one did.
+  bool expireStreams(TimePoint at);
+  // The earliest timer of its streams.
+  std::optional<TimePoint> streamDeadline() const {
+    std::optional<TimePoint> best;
+    for (const auto& [id, s] : streams) {
+      const std::optional<TimePoint> d = s.nextDeadline();
+      if (d && (!best || *d < *best)) best = d;
+    }
+    return best;
   }
 
   uint64_t id() const { return id_; }
@@ -194,10 +219,15 @@ class ServerConnection final : public lib::ConnectionSink {
   std::string close_packet;          // resent when the client keeps sending while we close
   bool write_pending = false;        // listed in Impl::to_write
   bool timer_moved = false;          // listed in Impl::timers_moved
-  // Header checks count here until the caller says where (setCodecStats): the first request
+  // Header checks count here until the caller says where (setListenerStats): the first request
   // often arrives with the handshake's last packet, before the caller has seen the connection.
   Http3CodecStats early_codec_stats;
   Http3CodecStats* codec_stats = &early_codec_stats;
+  // Timed-out streams count here: the listener's HCM counters once the caller has said where;
+  // before that (no caller has seen the connection) into a record nobody reads.
+  connection::HttpConnectionStats unread_request_stats;
+  connection::HttpConnectionStats* request_stats = &unread_request_stats;
+  TimePoint now;                   // of the read, expiry or answer being handled
   std::optional<TimePoint> timer;  // its entry in Impl::timers
   TimePoint write_at;              // the latest time it was serviced: its writes' timestamp
 
@@ -205,21 +235,113 @@ class ServerConnection final : public lib::ConnectionSink {
   // A header block's fields arrive one callback each: the stream found for the last one is kept.
   StreamState& stateOf(int64_t stream) {
     if (cached_state_ == nullptr || cached_stream_ != stream) {
-      cached_state_ = &streams[stream];
+      auto [it, created] = streams.try_emplace(stream);
+      if (created) it->second.startTimers(now, *timeouts_);
+      cached_state_ = &it->second;
       cached_stream_ = stream;
     }
     return *cached_state_;
   }
+  void expire(int64_t stream, StreamState& s, StreamTimer timer);
   void emit(http1::Event event) { server_.events.push_back(StreamEvent{id_, std::move(event)}); }
 
   Http3Server::Impl& server_;
   uint64_t id_;
   ServerSetupPtr setup_;  // the configuration it was accepted under
   int chain_tag_ = -1;
+  const StreamTimeouts* timeouts_ = &kNoChainTimeouts;  // the chosen chain's
   bool no_chain_ = false;
   StreamState* cached_state_ = nullptr;  // streams' node for cached_stream_ (nodes do not move)
   int64_t cached_stream_ = -1;
 };
+
+bool ServerConnection::expireStreams(TimePoint at) {
+  now = at;
+  std::vector<std::pair<int64_t, StreamTimer>> due;
+  for (const auto& [id, s] : streams) {
+    if (const StreamTimer timer = s.due(at); timer != StreamTimer::kNone)
+      due.push_back({id, timer});
+  }
+  for (const auto& [id, timer] : due) {
+    auto it = streams.find(id);
+    if (it != streams.end()) expire(id, it->second, timer);
+  }
+  return !due.empty();
+}
+
+void ServerConnection::expire(int64_t stream, StreamState& s, StreamTimer timer) {
+  connection::HttpConnectionStats& stats = *request_stats;
+  // Envoy's local replies and response code details; a request timer firing after the whole
+  // request arrived (the answer is late, not the client) is the gateway's timeout: 504.
+  int status = s.ended ? 504 : 408;
+  std::string_view body, details;
+  switch (timer) {
+    case StreamTimer::kNone:
+      return;
+    case StreamTimer::kHeaders:
+      ++stats.downstream_rq_header_timeout;
+      body = "request header timeout";
+      details = "request_header_timeout";
+      break;
+    case StreamTimer::kRequest:
+      ++stats.downstream_rq_timeout;
+      body = "request timeout";
+      details = "request_overall_timeout";
+      break;
+    case StreamTimer::kMaxDuration:
+      ++stats.downstream_rq_max_duration_reached;
+      body = "downstream duration timeout";
+      details = "max_duration_timeout";
+      break;
+    case StreamTimer::kIdle:
+      ++stats.downstream_rq_idle_timeout;
+      status = 408;
+      body = "stream timeout";
+      details = "stream_idle_timeout";
+      break;
+  }
+  s.clearTimers();
+  if (s.answered) {
+    // The answer is out but stalled (or the client never finished sending): give the stream up.
+    quic->resetStream(stream, lib::kH3RequestCancelled);
+    return;
+  }
+  // A stream whose head never completed was not counted by the caller, which never saw it.
+  if (!s.head_sent) ++stats.downstream_rq_total;
+  http1::ResponseHead head;
+  head.status = status;
+  head.headers = {{"content-length", std::to_string(body.size())}, {"content-type", "text/plain"}};
+  if (server_.submitAnswer(*this, stream, s, head, body) != http1::EncodeResult::kOk) {
+    s.answered = true;
+    quic->resetStream(stream, lib::kH3RequestCancelled);
+  } else {
+    stats.countResponse(status);
+  }
+  // The rest of the request would only be discarded: the client may stop sending it.
+  if (!s.ended) quic->stopReading(stream, lib::kH3NoError);
+  if (s.head_sent) emit(http1::ProtocolError{static_cast<uint64_t>(stream), status, details, true});
+}
+
+http1::EncodeResult Http3Server::Impl::submitAnswer(ServerConnection& c, int64_t stream,
+                                                    StreamState& s, const http1::ResponseHead& head,
+                                                    std::string_view body) {
+  const http2::ResponseBody kind = http2::responseBodyKind(head.status, s.head_request);
+  // Interim answers are not relayed: the data plane only produces final ones.
+  if (kind == http2::ResponseBody::kInformational) return http1::EncodeResult::kInvalidHeader;
+  const http1::EncodeResult built =
+      http2::buildResponseFields(head, kind, body.size(), response_fields);
+  if (built != http1::EncodeResult::kOk) return built;
+  const std::string_view payload =
+      kind == http2::ResponseBody::kAllowed ? body : std::string_view();
+  if (!c.quic->submitResponse(stream, response_fields.list, payload)) {
+    return http1::EncodeResult::kClosed;
+  }
+  s.answered = true;
+  // The response has started: the request timers have no answer left to give.
+  s.headers_deadline.reset();
+  s.request_deadline.reset();
+  return http1::EncodeResult::kOk;
+}
 
 void Http3Server::Impl::onDatagram(TimePoint now, const UdpEndpoint& local,
                                    const UdpEndpoint& remote, std::string_view bytes) {
@@ -274,6 +396,7 @@ void Http3Server::Impl::onDatagram(TimePoint now, const UdpEndpoint& local,
     case ServerConnection::State::kOpen:
       break;
   }
+  c->now = now;
   service(*c, now, c->quic->read(now, local, remote, bytes));
 }
 
@@ -299,6 +422,7 @@ void Http3Server::Impl::accept(TimePoint now, const UdpEndpoint& local, const Ud
   c->cids = {scid, header.dcid};
   by_cid[scid] = c;
   by_cid[header.dcid] = c;
+  c->now = now;
   service(*c, now, c->quic->read(now, local, remote, bytes));
 }
 
@@ -406,7 +530,10 @@ void Http3Server::Impl::updateTimers() {
     ServerConnection* c = find(id);
     if (c == nullptr) continue;
     c->timer_moved = false;
-    const TimePoint t = c->gone_at ? *c->gone_at : c->quic->expiry();
+    TimePoint t = c->gone_at ? *c->gone_at : c->quic->expiry();
+    if (!c->gone_at) {
+      if (const auto streams = c->streamDeadline(); streams && *streams < t) t = *streams;
+    }
     if (c->timer == t) continue;
     if (c->timer) timers.erase({*c->timer, id});
     c->timer = t;
@@ -453,7 +580,15 @@ void Http3Server::onExpiry(TimePoint now) {
       if (now >= *c->gone_at) impl_->forget(*c, CloseCause::kLocal);
       continue;
     }
-    if (c->quic->expiry() <= now) impl_->service(*c, now, c->quic->handleExpiry(now));
+    c->now = now;
+    const bool expired = c->state == ServerConnection::State::kOpen && c->expireStreams(now);
+    if (c->quic->expiry() <= now) {
+      impl_->service(*c, now, c->quic->handleExpiry(now));
+    } else if (expired) {
+      impl_->service(*c, now, lib::IoResult::kOk);
+    } else {
+      impl_->markTimer(*c);  // its entry was early (a timer cleared since): index it again
+    }
   }
 }
 
@@ -476,20 +611,11 @@ http1::EncodeResult Http3Server::respond(TimePoint now, uint64_t connection, uin
   if (it == c->streams.end() || !it->second.head_sent || it->second.answered) {
     return http1::EncodeResult::kNoRequest;
   }
-  const http2::ResponseBody kind = http2::responseBodyKind(head.status, it->second.head_request);
-  // Interim answers are not relayed: the data plane only produces final ones.
-  if (kind == http2::ResponseBody::kInformational) return http1::EncodeResult::kInvalidHeader;
-  http2::ResponseFields& fields = impl_->response_fields;
-  const http1::EncodeResult built = http2::buildResponseFields(head, kind, body.size(), fields);
-  if (built != http1::EncodeResult::kOk) return built;
-  const std::string_view payload =
-      kind == http2::ResponseBody::kAllowed ? body : std::string_view();
-  if (!c->quic->submitResponse(static_cast<int64_t>(stream), fields.list, payload)) {
-    return http1::EncodeResult::kClosed;
-  }
-  it->second.answered = true;
-  impl_->service(*c, now, lib::IoResult::kOk);
-  return http1::EncodeResult::kOk;
+  c->now = now;
+  const http1::EncodeResult result =
+      impl_->submitAnswer(*c, static_cast<int64_t>(stream), it->second, head, body);
+  if (result == http1::EncodeResult::kOk) impl_->service(*c, now, lib::IoResult::kOk);
+  return result;
 }
 
 bool Http3Server::isOpen(uint64_t connection, uint64_t stream) const {
@@ -499,14 +625,19 @@ bool Http3Server::isOpen(uint64_t connection, uint64_t stream) const {
   return it != c->streams.end() && it->second.head_sent && !it->second.answered;
 }
 
-void Http3Server::setCodecStats(uint64_t connection, Http3CodecStats* stats) {
+void Http3Server::setListenerStats(uint64_t connection, Http3CodecStats* codec,
+                                   connection::HttpConnectionStats* requests) {
   ServerConnection* c = impl_->find(connection);
-  if (c == nullptr || stats == nullptr) return;
-  stats->dropped_headers_with_underscores += c->early_codec_stats.dropped_headers_with_underscores;
-  stats->requests_rejected_with_underscores_in_headers +=
-      c->early_codec_stats.requests_rejected_with_underscores_in_headers;
-  c->early_codec_stats = {};
-  c->codec_stats = stats;
+  if (c == nullptr) return;
+  if (codec != nullptr) {
+    codec->dropped_headers_with_underscores +=
+        c->early_codec_stats.dropped_headers_with_underscores;
+    codec->requests_rejected_with_underscores_in_headers +=
+        c->early_codec_stats.requests_rejected_with_underscores_in_headers;
+    c->early_codec_stats = {};
+    c->codec_stats = codec;
+  }
+  if (requests != nullptr) c->request_stats = requests;
 }
 
 void Http3Server::resetStream(TimePoint now, uint64_t connection, uint64_t stream) {
@@ -515,6 +646,7 @@ void Http3Server::resetStream(TimePoint now, uint64_t connection, uint64_t strea
   auto it = c->streams.find(static_cast<int64_t>(stream));
   if (it == c->streams.end() || it->second.answered) return;
   it->second.answered = true;
+  it->second.clearTimers();
   c->quic->resetStream(static_cast<int64_t>(stream), lib::kH3RequestCancelled);
   impl_->service(*c, now, lib::IoResult::kOk);
 }

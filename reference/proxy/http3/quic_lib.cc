@@ -176,6 +176,7 @@ struct Connection::Handles {
     if (h.h3 && nghttp3_conn_add_ack_offset(h.h3.get(), stream, len) != 0) {
       return NGTCP2_ERR_CALLBACK_FAILURE;
     }
+    if (ngtcp2_is_bidi_stream(stream)) h.sink->onStreamDataAcked(stream);
     return 0;
   }
   static int onStreamClose(ngtcp2_conn* conn, uint32_t flags, int64_t stream, uint64_t code,
@@ -606,6 +607,12 @@ void Connection::resetStream(int64_t stream, uint64_t h3_error) {
   Handles& h = *h_;
   if (h.h3) nghttp3_conn_shutdown_stream_write(h.h3.get(), stream);
   ngtcp2_conn_shutdown_stream(h.conn.get(), stream, h3_error);
+}
+
+void Connection::stopReading(int64_t stream, uint64_t h3_error) {
+  Handles& h = *h_;
+  if (h.h3) nghttp3_conn_shutdown_stream_read(h.h3.get(), stream);
+  ngtcp2_conn_shutdown_stream_read(h.conn.get(), stream, h3_error);
 }
 
 void Connection::submitGoaway() {

@@ -67,6 +67,8 @@ class ConnectionSink {
   virtual void onRequestEnd(int64_t stream) = 0;
   virtual void onStreamReset(int64_t stream) = 0;
   virtual void onStreamClosed(int64_t stream) = 0;
+  // The client acknowledged more of what we sent on `stream`: the answer is moving.
+  virtual void onStreamDataAcked(int64_t stream) = 0;
 };
 
 struct TransportLimits {
@@ -120,6 +122,9 @@ class Connection {
   bool submitResponse(int64_t stream, const std::vector<ResponseField>& fields,
                       std::string_view body);
   void resetStream(int64_t stream, uint64_t h3_error);
+  // Asks the client to stop sending the rest of the request (STOP_SENDING with `h3_error`): it
+  // was answered without it.
+  void stopReading(int64_t stream, uint64_t h3_error);
   void submitGoaway();
   bool hasHttp3() const;
 

@@ -50,6 +50,14 @@ struct Http3Client::State {
   std::map<int64_t, ClientResponse> responses;
   // Request bodies by stream: nghttp3 points into them until the stream closes.
   std::map<int64_t, std::string> bodies;
+  // Bodies of requests sent in pieces (openRequest): chunks handed to nghttp3 in order; a deque
+  // keeps earlier chunks where nghttp3 points while later ones are added.
+  struct StreamedBody {
+    std::deque<std::string> chunks;
+    size_t next = 0;   // the first chunk not yet handed over
+    bool end = false;  // the request's FIN follows the last chunk
+  };
+  std::map<int64_t, StreamedBody> streamed;
   std::deque<ClientEvent> events;
   std::array<uint8_t, lib::kMaxDatagram> buffer{};
 
@@ -118,6 +126,7 @@ struct Http3Client::State {
   static int streamClosed(nghttp3_conn*, int64_t stream, uint64_t, void* u, void*) {
     State& s = of(u);
     s.bodies.erase(stream);
+    s.streamed.erase(stream);
     // A stream closed before its response ended was abandoned by the server.
     s.responseEnded(stream, true);
     return 0;
@@ -128,7 +137,24 @@ struct Http3Client::State {
   }
   static nghttp3_ssize readBody(nghttp3_conn*, int64_t stream, nghttp3_vec* vec, size_t veccnt,
                                 uint32_t* flags, void* u, void*) {
-    return lib::readWholeBody(of(u).bodies, stream, vec, veccnt, flags);
+    State& s = of(u);
+    auto it = s.streamed.find(stream);
+    if (it == s.streamed.end()) return lib::readWholeBody(s.bodies, stream, vec, veccnt, flags);
+    StreamedBody& b = it->second;
+    nghttp3_ssize n = 0;
+    while (b.next < b.chunks.size() && static_cast<size_t>(n) < veccnt) {
+      std::string& chunk = b.chunks[b.next++];
+      if (chunk.empty()) continue;
+      vec[n].base = reinterpret_cast<uint8_t*>(chunk.data());
+      vec[n].len = chunk.size();
+      ++n;
+    }
+    if (b.next == b.chunks.size() && b.end) {
+      *flags |= NGHTTP3_DATA_FLAG_EOF;
+    } else if (n == 0) {
+      return NGHTTP3_ERR_WOULDBLOCK;  // more comes with sendBody
+    }
+    return n;
   }
 
   int startHttp3() {
@@ -399,6 +425,26 @@ std::optional<ClientEvent> Http3Client::nextEvent() {
 int64_t Http3Client::request(std::string_view method, std::string_view authority,
                              std::string_view path, const std::vector<RequestField>& headers,
                              std::string body) {
+  return submit(method, authority, path, headers, std::move(body), true);
+}
+
+int64_t Http3Client::openRequest(std::string_view method, std::string_view authority,
+                                 std::string_view path, const std::vector<RequestField>& headers) {
+  return submit(method, authority, path, headers, {}, false);
+}
+
+bool Http3Client::sendBody(int64_t stream, std::string data, bool end) {
+  State& s = *s_;
+  auto it = s.streamed.find(stream);
+  if (s.dead || it == s.streamed.end() || it->second.end) return false;
+  it->second.chunks.push_back(std::move(data));
+  it->second.end = end;
+  return nghttp3_conn_resume_stream(s.h3.get(), stream) == 0;
+}
+
+int64_t Http3Client::submit(std::string_view method, std::string_view authority,
+                            std::string_view path, const std::vector<RequestField>& headers,
+                            std::string body, bool end) {
   State& s = *s_;
   int64_t stream = -1;
   if (s.dead || !s.h3 || ngtcp2_conn_open_bidi_stream(s.conn.get(), &stream, nullptr) != 0) {
@@ -416,11 +462,16 @@ int64_t Http3Client::request(std::string_view method, std::string_view authority
   nva.push_back(nv(":path", path));
   for (const RequestField& f : headers) nva.push_back(nv(f.name, f.value));
   nghttp3_data_reader reader{State::readBody};
-  const bool has_body = !body.empty();
-  if (has_body) s.bodies[stream] = std::move(body);
+  const bool has_body = !body.empty() || !end;
+  if (!end) {
+    s.streamed[stream];
+  } else if (has_body) {
+    s.bodies[stream] = std::move(body);
+  }
   if (nghttp3_conn_submit_request(s.h3.get(), stream, nva.data(), nva.size(),
                                   has_body ? &reader : nullptr, nullptr) != 0) {
     s.bodies.erase(stream);
+    s.streamed.erase(stream);
     return -1;
   }
   s.responses[stream];

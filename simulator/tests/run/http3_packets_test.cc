@@ -239,5 +239,49 @@ TEST(Http3Packets, HeldQuicConnectionsEndAfterMaxConnectionDuration) {
   }
 }
 
+TEST(Http3Packets, StreamTimersAnswerASlowBackendInBothFidelities) {
+  // Spec 4.2-4.3 on HTTP/3: a backend answering after 3 s meets maxStreamDuration (504) or
+  // streamIdleTimeout (408) at 1 s, counted on the listener, whichever way the QUIC runs.
+  struct Case {
+    const char* policy;
+    int status;
+    const char* counter;
+  };
+  for (const Case& c : {Case{"connection: {connectionLimit: {maxStreamDuration: 1s}}", 504,
+                             "http.https-10443.downstream_rq_max_duration_reached"},
+                        Case{"timeout: {http: {streamIdleTimeout: 1s}}", 408,
+                             "http.https-10443.downstream_rq_idle_timeout"}}) {
+    for (const Fidelity fidelity : {Fidelity::kPackets, Fidelity::kModel}) {
+      SCOPED_TRACE(std::string(c.policy) +
+                   (fidelity == Fidelity::kPackets ? " packets" : " model"));
+      auto r = runAt(
+          kPacketUpgrade, fidelity,
+          [](scenario::Scenario& s) {
+            s.duration = Duration::seconds(20);
+            s.network.loss = 0;
+            s.backend.service_time = scenario::DurationDistribution::constant(Duration::seconds(3));
+            s.populations.pop_back();  // the browsers only, every one on QUIC from the start
+            s.populations[0].clients = 20;
+            s.populations[0].http3->capable = 1;
+            s.populations[0].http3->udp_blocked = 0;
+            s.populations[0].http3->known_alternative = true;
+          },
+          [&](std::string& text) {
+            replaceOnce(text, "        http3: {}\n",
+                        "        http3: {}\n        " + std::string(c.policy) + "\n");
+          });
+      ASSERT_TRUE(r);
+      const PopulationResult& browsers = population(*r, "browsers");
+      const uint64_t answered = browsers.requests.responses();
+      EXPECT_GE(answered, 20u);
+      EXPECT_EQ(browsers.quic->responses, answered);  // none went over TCP
+      ASSERT_EQ(browsers.requests.by_status.size(), 1u);
+      EXPECT_EQ(browsers.requests.by_status.begin()->first, c.status);
+      EXPECT_EQ(stat(*r, c.counter), answered);
+      EXPECT_EQ(stat(*r, "http.https-10443.downstream_rq_2xx"), 0u);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ctplab::sim::run::testing

@@ -28,7 +28,7 @@ struct Http3HcmStats {
   uint64_t downstream_cx_http3_total = 0;
   uint64_t downstream_cx_http3_active = 0;  // gauge
   uint64_t downstream_rq_http3_total = 0;
-  proxy::http3::Http3CodecStats codec;  // the QUIC server counts here (setCodecStats)
+  proxy::http3::Http3CodecStats codec;  // the QUIC server counts here (setListenerStats)
 };
 
 // Everything counted under one HCM stat prefix (`http.<prefix>.`).

@@ -79,6 +79,12 @@ class Http3Client {
   int64_t get(std::string_view path, std::string_view authority) {
     return request("GET", authority, path);
   }
+  // A request whose body follows in pieces: the head goes now, the stream stays open until
+  // sendBody(..., end = true). A slow or stalled uploader, for the server's request timers.
+  int64_t openRequest(std::string_view method, std::string_view authority, std::string_view path,
+                      const std::vector<RequestField>& headers = {});
+  // False when `stream` is not an open request of openRequest (or the client is dead).
+  bool sendBody(int64_t stream, std::string data, bool end);
   // A graceful CONNECTION_CLOSE (H3_NO_ERROR) to send; the client is dead() afterwards.
   std::string close(TimePoint now);
 
@@ -96,6 +102,9 @@ class Http3Client {
   struct State;
 
  private:
+  int64_t submit(std::string_view method, std::string_view authority, std::string_view path,
+                 const std::vector<RequestField>& headers, std::string body, bool end);
+
   std::unique_ptr<State> s_;
 };
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ctplab/common/time.h"
+#include "ctplab/proxy/connection/connection_stats.h"
 #include "ctplab/proxy/http1/events.h"
 #include "ctplab/proxy/http1/response_head.h"
 #include "ctplab/proxy/http1/server_codec.h"
@@ -33,7 +34,8 @@ struct ConnectionOpened {
 // Streams reuse the HTTP/1 event types, as HTTP/2's do, so the request flow runs unchanged:
 // RequestHead (request_id = stream id, version 3.0, `host` from :authority), BodyData,
 // RequestComplete (with trailers), PeerReset (the client reset the stream or the connection
-// ended before the answer).
+// ended before the answer), ProtocolError (replied: a stream timer answered it, 408 or 504, the
+// chain's StreamTimeouts; the application's answer is no longer accepted).
 struct StreamEvent {
   uint64_t connection = 0;
   http1::Event event;
@@ -80,9 +82,11 @@ class Http3Server {
   http1::EncodeResult respond(TimePoint now, uint64_t connection, uint64_t stream,
                               const http1::ResponseHead& head, std::string_view body);
   bool isOpen(uint64_t connection, uint64_t stream) const;
-  // Where the connection's header checks count (its listener's, known once it is opened); what
-  // was counted before is added there. `stats` must outlive the connection.
-  void setCodecStats(uint64_t connection, Http3CodecStats* stats);
+  // Where the connection counts for its listener (known once it is opened): header checks (what
+  // was counted before is added there) and requests its stream timers answered (408/504 and the
+  // timer's counter). Null leaves one as it was; both must outlive the connection.
+  void setListenerStats(uint64_t connection, Http3CodecStats* codec,
+                        connection::HttpConnectionStats* requests);
   // Abandons a stream (RESET_STREAM + STOP_SENDING, H3_REQUEST_CANCELLED).
   void resetStream(TimePoint now, uint64_t connection, uint64_t stream);
 

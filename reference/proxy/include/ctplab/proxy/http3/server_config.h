@@ -26,6 +26,15 @@ struct CertificatePair {
   std::string private_key_pem;
 };
 
+// The per-stream timers of one listener (spec 4.3), run on HTTP/3 streams as its HTTP/1 and
+// HTTP/2 connections run them on requests. Defaults are the proxy's with no policy.
+struct StreamTimeouts {
+  std::optional<Duration> request_headers_received;  // the request head must be complete by then
+  std::optional<Duration> request_received;          // and the whole request
+  std::optional<Duration> stream_idle = Duration::seconds(300);  // no progress either way
+  std::optional<Duration> max_stream_duration;
+};
+
 // One HTTPS listener of the port.
 struct ChainConfig {
   int tag = -1;                        // the caller's name for it, reported with each connection
@@ -34,6 +43,7 @@ struct ChainConfig {
   // Set when this chain cannot be served over QUIC (e.g. it validates client certificates, which
   // this server does not ask for): a handshake choosing it fails instead of skipping the check.
   bool refuse = false;
+  StreamTimeouts timeouts;
 };
 
 struct ServerConfig {
@@ -61,9 +71,10 @@ struct ServerConfig {
   std::shared_ptr<const void> context;
 };
 
-// One HTTPS listener as a QUIC chain tagged `tag`: its hostnames and the certificates of its TLS
-// context that carry a key. Client certificates are not asked for over QUIC, so a chain that
-// validates them (or has no key) refuses QUIC rather than letting a client skip the check.
+// One HTTPS listener as a QUIC chain tagged `tag`: its hostnames, its stream timers and the
+// certificates of its TLS context that carry a key. Client certificates are not asked for over
+// QUIC, so a chain that validates them (or has no key) refuses QUIC rather than letting a client
+// skip the check.
 ChainConfig chainForListener(int tag, const policy::ir::Listener& listener,
                              const tls::ServerContext& tls);
 // The port's limits from its settings owner (spec 3.2): QUIC's own idle timeout (300 s, as
