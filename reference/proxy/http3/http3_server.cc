@@ -316,6 +316,8 @@ void ServerConnection::expire(int64_t stream, StreamState& s, StreamTimer timer)
     quic->resetStream(stream, lib::kH3RequestCancelled);
   } else {
     stats.countResponse(status);
+    // The reply itself may stall on a client that stops reading: the idle timer guards it.
+    if (timeouts_->stream_idle) s.idle_deadline = now + *timeouts_->stream_idle;
   }
   // The rest of the request would only be discarded: the client may stop sending it.
   if (!s.ended) quic->stopReading(stream, lib::kH3NoError);
