@@ -204,8 +204,9 @@ struct QuicConnection {
   std::shared_ptr<const proxy::http_flow::TlsPeer> tls_peer;
   uint64_t next_stream = 0;  // client-initiated bidirectional streams: 0, 4, 8, ...
   uint64_t open_stream = 0;  // the request the gateway is answering (stream id + 1; 0: none)
-  // When open_stream's first stream timer is due (model fidelity), and whether it is
-  // maxStreamDuration (else streamIdleTimeout).
+  // open_stream's timers (model fidelity): requestReceivedTimeout until the request leaves for
+  // the backend, and the first due of maxStreamDuration and streamIdleTimeout (which one).
+  std::optional<TimePoint> request_deadline;
   std::optional<TimePoint> stream_deadline;
   bool deadline_is_duration = false;
   bool pending_early = false;             // a 0-RTT request arrived before the handshake finished
@@ -329,12 +330,16 @@ class World {
   void quicToBackend(uint32_t q, uint64_t stream, proxy::http1::HeaderList route_headers);
   void quicRespond(uint32_t q, uint64_t stream, int status, uint64_t body_bytes,
                    const proxy::http1::HeaderList& headers, bool count_status);
-  // Spec 4.3 on a modelled stream: the request arrived whole, so of its timers only
-  // maxStreamDuration (504) and streamIdleTimeout (408) can still end it, while the answer waits.
-  // Noted when the request arrives; a wait that would end at or past the deadline schedules the
-  // timer's answer instead (quicTimesOutFirst: true), so no event is held per request.
+  // Spec 4.3 on a modelled stream: the request arrived whole, so its timers end it only while
+  // the gateway holds it: requestReceivedTimeout (504) until it leaves for the backend (a CPU
+  // queue, the rate-limit service), maxStreamDuration (504) and streamIdleTimeout (408) until
+  // the answer. Noted when the request arrives; a wait that would end at or past a deadline
+  // schedules the timer's answer instead (quicTimesOutFirst: true), so no event is held per
+  // request. `forwarded`: the request already left, its request timer is over.
   void quicNoteStreamDeadline(uint32_t q);
-  bool quicTimesOutFirst(uint32_t q, uint64_t stream, TimePoint answer_at);
+  bool quicTimesOutFirst(uint32_t q, uint64_t stream, TimePoint answer_at, bool forwarded);
+  // The timer's local reply on the open stream, if it is still open.
+  void quicStreamTimeout(uint32_t q, uint64_t stream, bool request_timer);
   void quicServerClose(uint32_t q, bool remote, bool idle);
   void quicArmIdle(uint32_t q);
   gateway::GatewayModel& quicGateway(uint32_t q) { return *replicas_[quics_[q].replica].gateway; }

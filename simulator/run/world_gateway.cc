@@ -411,6 +411,8 @@ void World::forwardToBackend(uint32_t id, uint64_t request_id, bool deferred) {
     // A local reply (a timeout) may have answered the request while it waited.
     if (s.http->openRequest() != request_id) return;
   }
+  // Every filter is done with it and the CPU has processed it: it leaves for the backend.
+  s.http->requestForwarded(sim_.now());
   auto ready = backend_.admit(sim_.now());
   if (!ready) {
     respondLocal(id, 503,

@@ -597,6 +597,12 @@ void World::quicRoute(uint32_t qi, uint64_t stream,
   auto pending = std::make_shared<proxy::http_flow::RouteOutcome>(std::move(routed));
   std::shared_ptr<const proxy::http1::RequestHead> kept = std::move(forwarded);
   const uint32_t gen = q.gen;
+  if (q.request_deadline) {
+    // The service's answer may come after the request timer: the timer answers then.
+    at(*q.request_deadline, [this, qi, gen, stream] {
+      if (quics_[qi].gen == gen) quicStreamTimeout(qi, stream, true);
+    });
+  }
   ratelimit_service_.check(
       sim_, std::move(descriptors),
       [this, qi, gen, stream, pending, listener, kept,
@@ -631,10 +637,15 @@ void World::quicToBackend(uint32_t qi, uint64_t stream, proxy::http1::HeaderList
   auto headers = std::make_shared<proxy::http1::HeaderList>(std::move(route_headers));
   // The request leaves for the backend once the gateway's CPU has processed it.
   const TimePoint leaves = std::max(sim_.now(), q.cpu_done);
-  if (quicTimesOutFirst(qi, stream, leaves)) return;
+  if (quicTimesOutFirst(qi, stream, leaves, false)) return;
   at(leaves, [this, qi, gen, stream, headers] {
     QuicConnection& qq = quics_[qi];
     if (qq.gen != gen || qq.server_closed || qq.open_stream != stream + 1) return;
+    qq.request_deadline.reset();  // it leaves for the backend: the request timer is over
+    if (qq.packets) {
+      packetServer(qq.replica, qq.port)
+          .server->requestForwarded(sim_.now(), qq.server_conn, stream);
+    }
     auto ready = backend_.admit(sim_.now());
     if (!ready) {
       static constexpr std::string_view kOverflow =
@@ -642,7 +653,7 @@ void World::quicToBackend(uint32_t qi, uint64_t stream, proxy::http1::HeaderList
       quicRespond(qi, stream, 503, kOverflow.size(), *headers, true);
       return;
     }
-    if (quicTimesOutFirst(qi, stream, *ready)) return;
+    if (quicTimesOutFirst(qi, stream, *ready, true)) return;
     at(*ready, [this, qi, gen, stream, headers] {
       QuicConnection& q2 = quics_[qi];
       if (q2.gen != gen || q2.server_closed) return;
@@ -679,9 +690,13 @@ void World::quicRespond(uint32_t qi, uint64_t stream, int status, uint64_t body_
 
 void World::quicNoteStreamDeadline(uint32_t qi) {
   QuicConnection& q = quics_[qi];
+  q.request_deadline.reset();
   q.stream_deadline.reset();
   if (q.packets) return;  // the real server runs its own timers
   const auto& settings = quicGateway(qi).listeners()[static_cast<size_t>(q.listener)].settings;
+  if (settings.request_received_timeout) {
+    q.request_deadline = sim_.now() + *settings.request_received_timeout;
+  }
   const auto& max = settings.max_stream_duration;
   const auto& idle = settings.stream_idle_timeout;
   if (!max && !idle) return;
@@ -691,25 +706,40 @@ void World::quicNoteStreamDeadline(uint32_t qi) {
   q.stream_deadline = sim_.now() + (q.deadline_is_duration ? *max : *idle);
 }
 
-bool World::quicTimesOutFirst(uint32_t qi, uint64_t stream, TimePoint answer_at) {
+bool World::quicTimesOutFirst(uint32_t qi, uint64_t stream, TimePoint answer_at, bool forwarded) {
   const QuicConnection& q = quics_[qi];
-  if (!q.stream_deadline || answer_at < *q.stream_deadline) return false;
+  // At a tie the request timer is the one reported, as the proxy checks it first.
+  const bool request_timer = !forwarded && q.request_deadline &&
+                             (!q.stream_deadline || *q.request_deadline <= *q.stream_deadline);
+  const std::optional<TimePoint> deadline = request_timer ? q.request_deadline : q.stream_deadline;
+  if (!deadline || answer_at < *deadline) return false;
   const uint32_t gen = q.gen;
-  at(*q.stream_deadline, [this, qi, gen, stream] {
-    QuicConnection& qq = quics_[qi];
-    if (qq.gen != gen || qq.server_closed || qq.open_stream != stream + 1) return;
-    auto& stats = quicGateway(qi).listeners()[static_cast<size_t>(qq.listener)].stats->connection;
-    static constexpr std::string_view kDuration = "downstream duration timeout";
-    static constexpr std::string_view kIdle = "stream timeout";
-    if (qq.deadline_is_duration) {
-      ++stats.downstream_rq_max_duration_reached;
-      quicRespond(qi, stream, 504, kDuration.size(), {}, true);
-    } else {
-      ++stats.downstream_rq_idle_timeout;
-      quicRespond(qi, stream, 408, kIdle.size(), {}, true);
-    }
+  at(*deadline, [this, qi, gen, stream, request_timer] {
+    if (quics_[qi].gen == gen) quicStreamTimeout(qi, stream, request_timer);
   });
   return true;
+}
+
+void World::quicStreamTimeout(uint32_t qi, uint64_t stream, bool request_timer) {
+  QuicConnection& q = quics_[qi];
+  if (q.server_closed || q.open_stream != stream + 1) return;
+  // A request timer scheduled for a wait finds the request gone on since.
+  if (request_timer && (!q.request_deadline || sim_.now() < *q.request_deadline)) return;
+  auto& stats = quicGateway(qi).listeners()[static_cast<size_t>(q.listener)].stats->connection;
+  // The model's requests arrive whole: a request timer firing finds it complete (504).
+  static constexpr std::string_view kRequest = "request timeout";
+  static constexpr std::string_view kDuration = "downstream duration timeout";
+  static constexpr std::string_view kIdle = "stream timeout";
+  if (request_timer) {
+    ++stats.downstream_rq_timeout;
+    quicRespond(qi, stream, 504, kRequest.size(), {}, true);
+  } else if (q.deadline_is_duration) {
+    ++stats.downstream_rq_max_duration_reached;
+    quicRespond(qi, stream, 504, kDuration.size(), {}, true);
+  } else {
+    ++stats.downstream_rq_idle_timeout;
+    quicRespond(qi, stream, 408, kIdle.size(), {}, true);
+  }
 }
 
 void World::quicLifetimeStarts(uint32_t qi) {

@@ -412,6 +412,10 @@ bool DownstreamConnection::isOpen(uint64_t id) const {
   return phase_ == Phase::kHttp && codec_ && codec_->isOpen(id);
 }
 
+void DownstreamConnection::requestForwarded(TimePoint now, uint64_t id) {
+  if (isOpen(id)) codec_->requestForwarded(now, id);
+}
+
 void DownstreamConnection::afterAsyncAnswer(TimePoint now) {
   if (phase_ == Phase::kHttp) afterActivity(now);
 }

@@ -80,6 +80,7 @@ class DownstreamConnection : public std::enable_shared_from_this<DownstreamConne
                                      const proxy::http1::ResponseHead& head, std::string_view body,
                                      bool count_status) override;
   bool isOpen(uint64_t id) const override;
+  void requestForwarded(TimePoint now, uint64_t id) override;
   void afterAsyncAnswer(TimePoint now) override;
   bool idle() const;
 

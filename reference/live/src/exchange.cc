@@ -134,6 +134,8 @@ void Exchange::proceed(TimePoint now, proxy::http_flow::RouteOutcome& routed) {
     respondLocal(now, 413, "Payload Too Large");
     return;
   }
+  // Every filter let it through and it was buffered whole: it leaves for the backend now.
+  host_->requestForwarded(now, id_);
   if (worker().shared().backend) {
     answerFromUpstream();
   } else {

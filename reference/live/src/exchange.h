@@ -44,6 +44,8 @@ class ExchangeHost {
                                              const proxy::http1::ResponseHead& head,
                                              std::string_view body, bool count_status) = 0;
   virtual bool isOpen(uint64_t id) const = 0;
+  // The request left for the backend (its filters are done): the request timer may stop.
+  virtual void requestForwarded(TimePoint now, uint64_t id) = 0;
   // An answer arrived outside the connection's own event handling (timer, upstream).
   virtual void afterAsyncAnswer(TimePoint now) = 0;
 };

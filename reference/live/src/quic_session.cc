@@ -148,6 +148,10 @@ proxy::http1::EncodeResult QuicSession::respond(TimePoint now, uint64_t id,
   return result;
 }
 
+void QuicSession::requestForwarded(TimePoint now, uint64_t id) {
+  if (!closed_) listener_.server().requestForwarded(now, id_, id);
+}
+
 bool QuicSession::isOpen(uint64_t id) const {
   return !closed_ && listener_.server().isOpen(id_, id);
 }

@@ -44,6 +44,7 @@ class QuicSession : private ExchangeHost, public std::enable_shared_from_this<Qu
                                      const proxy::http1::ResponseHead& head, std::string_view body,
                                      bool count_status) override;
   bool isOpen(uint64_t id) const override;
+  void requestForwarded(TimePoint now, uint64_t id) override;
   void afterAsyncAnswer(TimePoint now) override;
   void forgetAnswered();
   void cancelExchanges();

@@ -57,6 +57,14 @@ proxy::http1::EncodeResult ServingCodec::respond(TimePoint now, uint64_t id,
   return http1_->respond(now, head, body, count_status);
 }
 
+void ServingCodec::requestForwarded(TimePoint now, uint64_t id) {
+  if (http2_) {
+    http2_->requestForwarded(now, id);
+  } else if (http1_->openRequest() == id) {
+    http1_->requestForwarded(now);
+  }
+}
+
 bool ServingCodec::isOpen(uint64_t id) const {
   return http2_ ? http2_->isOpen(id) : http1_->openRequest() == id;
 }

@@ -38,6 +38,8 @@ class ServingCodec {
                                      const proxy::http1::ResponseHead& head, std::string_view body,
                                      bool count_status);
   bool isOpen(uint64_t id) const;
+  // Request `id` went upstream: its request timer may stop (spec 4.3).
+  void requestForwarded(TimePoint now, uint64_t id);
 
   std::string_view pendingOutput() const;
   void consumeOutput(TimePoint now, size_t n);

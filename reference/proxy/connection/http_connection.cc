@@ -59,6 +59,7 @@ void HttpConnection::startRequestTimer(TimePoint now) {
   ++stats_->downstream_rq_total;
   request_in_progress_ = true;
   request_received_ = false;
+  request_forwarded_ = false;
   idle_deadline_.reset();
   if (settings_.request_received_timeout) {
     request_deadline_ = now + *settings_.request_received_timeout;
@@ -231,6 +232,13 @@ http1::EncodeResult HttpConnection::respond(TimePoint now, const http1::Response
   return r;
 }
 
+void HttpConnection::requestForwarded(TimePoint now) {
+  see(now);
+  if (open_request_ == 0) return;
+  request_forwarded_ = true;
+  if (request_received_) request_deadline_.reset();
+}
+
 std::string_view HttpConnection::pendingOutput() const {
   std::string_view codec_out = codec_.pendingOutput();
   return codec_out.empty() ? std::string_view(local_output_) : codec_out;
@@ -321,9 +329,9 @@ void HttpConnection::afterCodecActivity(TimePoint now) {
           codec_.startDrain();
         }
       } else if (std::holds_alternative<http1::RequestComplete>(*e)) {
-        // Fully received and handed upstream: the request timer stops here.
+        // Fully received; the request timer stops once the application has also forwarded it.
         request_received_ = true;
-        request_deadline_.reset();
+        if (request_forwarded_) request_deadline_.reset();
       } else if (const auto* error = std::get_if<http1::ProtocolError>(&*e)) {
         if (error->replied) stats_->countResponse(error->status);
         open_request_ = 0;

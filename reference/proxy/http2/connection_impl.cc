@@ -281,7 +281,8 @@ int ServerConnection::Impl::onFrameRecv(const nghttp2_frame& frame) {
 void ServerConnection::Impl::requestComplete(StreamState& s, int32_t stream_id,
                                              http1::HeaderList trailers) {
   s.request_complete = true;
-  s.request_deadline.reset();
+  // The request timer stops once the application has also forwarded it (spec 4.3).
+  if (s.forwarded) s.request_deadline.reset();
   if (s.awaitingAnswer()) {
     push(http1::RequestComplete{static_cast<uint64_t>(stream_id), std::move(trailers)});
   }
@@ -475,6 +476,14 @@ void ServerConnection::Impl::resetStream(TimePoint now, uint64_t stream_id) {
   s.events_done = true;  // the application asked for it: no PeerReset or ProtocolError follows
   submitReset(s, id);
   afterActivity();
+}
+
+void ServerConnection::Impl::requestForwarded(TimePoint now, uint64_t stream_id) {
+  see(now);
+  if (shouldClose() || lookup(stream_id) == nullptr) return;
+  StreamState& s = *find(static_cast<int32_t>(stream_id));
+  s.forwarded = true;
+  if (s.request_complete) s.request_deadline.reset();
 }
 
 // --- Connection --------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ class ServerConnection::Impl {
   http1::EncodeResult respond(TimePoint now, uint64_t stream_id, const http1::ResponseHead& head,
                               std::string_view body, bool count_status);
   void resetStream(TimePoint now, uint64_t stream_id);
+  void requestForwarded(TimePoint now, uint64_t stream_id);
   void drain(TimePoint now);
   std::string_view pendingOutput() const;
   void consumeOutput(size_t n);

@@ -34,6 +34,9 @@ http1::EncodeResult ServerConnection::respond(TimePoint now, uint64_t stream_id,
 void ServerConnection::resetStream(TimePoint now, uint64_t stream_id) {
   impl_->resetStream(now, stream_id);
 }
+void ServerConnection::requestForwarded(TimePoint now, uint64_t stream_id) {
+  impl_->requestForwarded(now, stream_id);
+}
 void ServerConnection::drain(TimePoint now) { impl_->drain(now); }
 std::string_view ServerConnection::pendingOutput() const { return impl_->pendingOutput(); }
 void ServerConnection::consumeOutput(size_t n) { impl_->consumeOutput(n); }

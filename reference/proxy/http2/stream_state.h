@@ -16,6 +16,7 @@ struct StreamState {
   RequestAssembler request;
   bool head_emitted = false;      // the application has its RequestHead
   bool request_complete = false;  // END_STREAM arrived
+  bool forwarded = false;         // the application passed the request upstream
   bool head_request = false;      // HEAD: the answer carries no body
   uint64_t body_bytes = 0;
 

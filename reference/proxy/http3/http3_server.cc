@@ -164,7 +164,8 @@ class ServerConnection final : public lib::ConnectionSink {
     auto it = streams.find(stream);
     if (it == streams.end() || !it->second.head_sent || it->second.ended) return;
     it->second.ended = true;
-    it->second.request_deadline.reset();
+    // The request timer stops once the caller has also forwarded it (spec 4.3).
+    if (it->second.forwarded) it->second.request_deadline.reset();
     it->second.touch(now, *timeouts_);
     if (it->second.answered) return;
     emit(http1::RequestComplete{static_cast<uint64_t>(stream), std::move(it->second.trailers)});
@@ -651,6 +652,19 @@ void Http3Server::resetStream(TimePoint now, uint64_t connection, uint64_t strea
   it->second.clearTimers();
   c->quic->resetStream(static_cast<int64_t>(stream), lib::kH3RequestCancelled);
   impl_->service(*c, now, lib::IoResult::kOk);
+}
+
+void Http3Server::requestForwarded(TimePoint now, uint64_t connection, uint64_t stream) {
+  ServerConnection* c = impl_->find(connection);
+  if (c == nullptr) return;
+  auto it = c->streams.find(static_cast<int64_t>(stream));
+  if (it == c->streams.end()) return;
+  c->now = now;
+  it->second.forwarded = true;
+  if (it->second.ended) {
+    it->second.request_deadline.reset();
+    impl_->markTimer(*c);
+  }
 }
 
 void Http3Server::drain(TimePoint now) {

@@ -20,6 +20,7 @@ struct StreamState {
   bool head_sent = false;  // RequestHead went out: the stream is a request of the data plane
   bool answered = false;   // answered, reset or abandoned: no more events, no answer accepted
   bool ended = false;      // the request's FIN arrived
+  bool forwarded = false;  // the caller passed the request upstream (requestForwarded)
   bool rejected = false;   // its header block broke the listener's limits: reset, never seen
   bool head_request = false;
   http1::HeaderList trailers;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <map>
 #include <string>
 
 #include "ctplab/simulator/run/result_output.h"
@@ -280,6 +281,44 @@ TEST(Http3Packets, StreamTimersAnswerASlowBackendInBothFidelities) {
       EXPECT_EQ(stat(*r, c.counter), answered);
       EXPECT_EQ(stat(*r, "http.https-10443.downstream_rq_2xx"), 0u);
     }
+  }
+}
+
+TEST(Http3Packets, RequestsQueuedForTheCpuGet504InBothFidelities) {
+  // Spec 4.3 on HTTP/3: requestReceivedTimeout runs until the request leaves for the backend,
+  // so complete requests queued behind others for the gateway's one worker time out with 504.
+  for (const Fidelity fidelity : {Fidelity::kPackets, Fidelity::kModel}) {
+    SCOPED_TRACE(fidelity == Fidelity::kPackets ? "packets" : "model");
+    auto r = runAt(
+        kPacketUpgrade, fidelity,
+        [](scenario::Scenario& s) {
+          s.duration = Duration::seconds(10);
+          s.network.loss = 0;
+          s.host.workers = 1;
+          s.host.request_cost = Duration::milliseconds(30);
+          s.populations.pop_back();
+          auto& browsers = s.populations[0];
+          browsers.clients = 10;
+          browsers.arrival = {};  // all at once
+          browsers.behavior.connections = 1;
+          browsers.behavior.requests_per_connection = 1;
+          browsers.http3->capable = 1;
+          browsers.http3->udp_blocked = 0;
+          browsers.http3->known_alternative = true;
+        },
+        [](std::string& text) {
+          replaceOnce(text, "        http3: {}\n",
+                      "        http3: {}\n"
+                      "        timeout: {http: {requestReceivedTimeout: 100ms}}\n");
+        });
+    ASSERT_TRUE(r);
+    const PopulationResult& browsers = population(*r, "browsers");
+    EXPECT_EQ(browsers.quic->responses, 10u);
+    EXPECT_EQ(browsers.requests.responses(), 10u);
+    // 30 ms each on one worker: three leave for the backend within the 100 ms, as on TCP.
+    const std::map<int, uint64_t> expected = {{200, 3}, {504, 7}};
+    EXPECT_EQ(browsers.requests.by_status, expected);
+    EXPECT_EQ(stat(*r, "http.https-10443.downstream_rq_timeout"), 7u);
   }
 }
 

@@ -144,6 +144,31 @@ populations:
   EXPECT_EQ(stat(*r, "http.http-10080.downstream_cx_destroy_remote"), 1u);
 }
 
+TEST(TimeoutsRun, RequestsQueuedForTheCpuPastRequestReceivedTimeoutGet504) {
+  // Spec 4.3: the request timer runs until the request leaves for the backend, so a complete
+  // request waiting behind others for the gateway's one worker times out with 504. Ten requests
+  // at once, 30 ms of CPU each: the first three leave at 31.5, 61.5 and 91.5 ms, before the
+  // 100 ms timer (started at 1.5 ms); the other seven are answered 504 at 101.5 ms.
+  auto r = runScenarioText(R"(name: cpu-queue
+duration: 10s
+host: {workers: 1, requestCost: 30ms}
+resources:
+  - file: ../resources/shared-http-port.yaml
+)" + policyResource(R"(        timeout:
+          http:
+            requestReceivedTimeout: 100ms
+)") + R"(populations:
+  - name: burst
+    clients: 10
+)");
+  ASSERT_TRUE(r);
+  const auto& burst = population(*r, "burst");
+  EXPECT_EQ(burst.requests.by_status.at(200), 3u);
+  EXPECT_EQ(burst.requests.by_status.at(504), 7u);
+  EXPECT_EQ(stat(*r, "http.http-10080.downstream_rq_timeout"), 7u);
+  EXPECT_EQ(stat(*r, "http.http-10080.downstream_rq_5xx"), 7u);
+}
+
 TEST(TimeoutsRun, SlowTlsHandshakesHitTlsHandshakeTimeout) {
   auto r = runScenarioText(R"(name: tls-timeout
 duration: 10s

@@ -58,7 +58,7 @@ TEST(HttpConnection, DeclaredBodyNeverSentGets408) {
   EXPECT_TRUE(f.conn().shouldClose());
 }
 
-TEST(HttpConnection, FullyReceivedRequestStopsTheRequestTimer) {
+TEST(HttpConnection, ReceivedAndForwardedRequestStopsTheRequestTimer) {
   HttpConnectionSettings s;
   s.request_received_timeout = Duration::seconds(5);
   s.idle_timeout = std::nullopt;
@@ -66,7 +66,40 @@ TEST(HttpConnection, FullyReceivedRequestStopsTheRequestTimer) {
   Fixture f(s);
   f.conn().onBytes(at(0), kGet);
   EXPECT_EQ(f.requestsSeen(), 1);
-  EXPECT_EQ(f.conn().nextDeadline(), std::nullopt);  // handed upstream: no request timer
+  // Fully received, but the filters still hold it: the timer runs on (spec 4.3).
+  EXPECT_EQ(f.conn().nextDeadline(), at(5'000));
+  f.conn().requestForwarded(at(10));
+  EXPECT_EQ(f.conn().nextDeadline(), std::nullopt);
+}
+
+TEST(HttpConnection, ForwardedBeforeTheBodyEndsStopsTheTimerWhenItEnds) {
+  HttpConnectionSettings s;
+  s.request_received_timeout = Duration::seconds(5);
+  s.idle_timeout = std::nullopt;
+  s.stream_idle_timeout = std::nullopt;
+  Fixture f(s);
+  f.conn().onBytes(at(0), "POST / HTTP/1.1\r\nhost: a\r\ncontent-length: 4\r\n\r\nab");
+  EXPECT_EQ(f.requestsSeen(), 1);
+  f.conn().requestForwarded(at(1));  // streamed upstream as it arrives
+  EXPECT_EQ(f.conn().nextDeadline(), at(5'000));
+  f.conn().onBytes(at(2), "cd");
+  EXPECT_EQ(f.conn().nextDeadline(), std::nullopt);
+}
+
+TEST(HttpConnection, CompleteRequestHeldByAFilterGets504) {
+  // The proxy's e2e case: a GET fully received, held by a filter past the timeout.
+  HttpConnectionSettings s;
+  s.request_received_timeout = Duration::milliseconds(50);
+  Fixture f(s);
+  f.conn().onBytes(at(0), kGet);
+  EXPECT_EQ(f.requestsSeen(), 1);
+  f.conn().onDeadline(at(50));
+  const std::string out = f.drain();
+  EXPECT_EQ(out.rfind("HTTP/1.1 504", 0), 0u) << out;
+  EXPECT_NE(out.find("request timeout"), std::string::npos);
+  EXPECT_EQ(f.stats().downstream_rq_timeout, 1u);
+  EXPECT_EQ(f.stats().downstream_rq_5xx, 1u);
+  EXPECT_EQ(f.conn().openRequest(), 0u);  // the filter's late answer finds no request
 }
 
 TEST(HttpConnection, IdleKeepAliveConnectionClosesAfterIdleTimeout) {

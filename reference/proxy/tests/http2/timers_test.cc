@@ -98,14 +98,31 @@ TEST(Http2Timers, UnfinishedRequestGets408ThenReset) {
   EXPECT_FALSE(p.server.shouldClose());
 }
 
-TEST(Http2Timers, CompleteRequestStopsTheRequestTimer) {
+TEST(Http2Timers, CompleteAndForwardedRequestStopsTheRequestTimer) {
   connection::HttpConnectionSettings s = noTimers();
   s.request_received_timeout = Duration::seconds(5);
   Pair p({}, s);
-  p.client.request("GET", "/", "example.com");
+  const int32_t id = p.client.request("GET", "/", "example.com");
   p.pump(at(100));
   p.events();
+  // Complete, but not yet passed upstream: the timer still runs (spec 4.3).
+  EXPECT_EQ(p.server.nextDeadline(), at(5'100));
+  p.server.requestForwarded(at(200), static_cast<uint64_t>(id));
   EXPECT_EQ(p.server.nextDeadline(), std::nullopt);
+}
+
+TEST(Http2Timers, CompleteRequestHeldByAFilterGets504) {
+  connection::HttpConnectionSettings s = noTimers();
+  s.request_received_timeout = Duration::seconds(5);
+  Pair p({}, s);
+  const int32_t id = p.client.request("GET", "/", "example.com");
+  p.pump(at(0));
+  p.events();
+  p.server.onDeadline(at(5'000));
+  p.pump(at(5'000));
+  EXPECT_EQ(p.client.stream(id).status(), 504);
+  EXPECT_EQ(p.client.stream(id).body, "request timeout");
+  EXPECT_EQ(p.hcm.downstream_rq_timeout, 1u);
 }
 
 TEST(Http2Timers, StreamIdleTimeoutAnswers408) {

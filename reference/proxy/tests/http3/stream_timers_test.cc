@@ -62,6 +62,25 @@ TEST(Http3StreamTimersTest, RequestTimeoutAnswers408WhileTheRequestIsStillArrivi
   ASSERT_TRUE(world.runUntil([&] { return client.dead(); }, Duration::seconds(1)));
 }
 
+TEST(Http3StreamTimersTest, RequestTimerRunsUntilTheCompleteRequestIsForwarded) {
+  World world(withTimeouts({std::nullopt, Duration::seconds(1), std::nullopt, std::nullopt}));
+  world.answering = false;  // the caller's filters hold the requests
+  QuicTestClient& client = world.connect("www.example.com", "h3");
+  ASSERT_TRUE(world.runUntil([&] { return client.handshakeCompleted(); }));
+  const int64_t held = client.get("/held", "www.example.com");
+  const int64_t passed = client.get("/passed", "www.example.com");
+  ASSERT_TRUE(world.runUntil([&] { return world.heads().size() == 2; }));
+  world.server().requestForwarded(world.now(), world.opened()[0].connection,
+                                  static_cast<uint64_t>(passed));
+  ASSERT_TRUE(world.runUntil([&] { return ended(client, held); }, Duration::seconds(3)));
+  // Complete but never forwarded: the gateway's own timeout, 504 (spec 4.3).
+  EXPECT_EQ(client.responses().at(held).status(), 504);
+  EXPECT_EQ(client.responses().at(held).body, "request timeout");
+  world.runUntil([] { return false; }, Duration::seconds(3));
+  EXPECT_FALSE(ended(client, passed));  // forwarded: only the backend's answer ends it
+  EXPECT_EQ(world.requestStats().downstream_rq_timeout, 1u);
+}
+
 TEST(Http3StreamTimersTest, StreamIdleTimeoutIsRefreshedByEachPieceOfBody) {
   World world(withTimeouts({std::nullopt, std::nullopt, Duration::seconds(1), std::nullopt}));
   QuicTestClient& client = world.connect("www.example.com", "h3");

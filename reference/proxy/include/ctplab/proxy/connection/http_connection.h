@@ -79,6 +79,11 @@ class HttpConnection {
   // `count_status = false`: Envoy keeps them out of downstream_rq_<code>.
   http1::EncodeResult respond(TimePoint now, const http1::ResponseHead& head, std::string_view body,
                               bool count_status = true);
+  // The application handed the open request to its upstream (its filters are done with it).
+  // requestReceivedTimeout runs until the request is both fully received and forwarded, or
+  // answered (spec 4.3): a filter holding a complete request (a rate-limit check, a queue) can
+  // still time it out, with 504.
+  void requestForwarded(TimePoint now);
 
   std::string_view pendingOutput() const;
   // `n` bytes of pendingOutput() reached the socket. The overload without a time uses the latest
@@ -144,6 +149,7 @@ class HttpConnection {
   std::optional<TimePoint> max_duration_deadline_;
   bool request_in_progress_ = false;   // bytes of a request seen, response not complete
   bool request_received_ = false;      // the request in progress fully arrived
+  bool request_forwarded_ = false;     // and the application passed it upstream
   bool max_duration_reached_ = false;  // safe mode: drain on the next request
   uint32_t requests_ = 0;
   uint64_t open_request_ = 0;

@@ -69,6 +69,9 @@ class ServerConnection {
                               std::string_view body, bool count_status = true);
   // RST_STREAM(NO_ERROR), as Envoy resets a downstream stream locally (http2.tx_reset).
   void resetStream(TimePoint now, uint64_t stream_id);
+  // The application handed the stream's request to its upstream: requestReceivedTimeout stops
+  // once the request is also fully received (spec 4.3), or when the answer starts.
+  void requestForwarded(TimePoint now, uint64_t stream_id);
   // Graceful close: GOAWAY with the last stream id, open streams finish, then the connection
   // closes (http2.goaway_sent).
   void drain(TimePoint now);

@@ -89,6 +89,9 @@ class Http3Server {
                         connection::HttpConnectionStats* requests);
   // Abandons a stream (RESET_STREAM + STOP_SENDING, H3_REQUEST_CANCELLED).
   void resetStream(TimePoint now, uint64_t connection, uint64_t stream);
+  // The caller handed the stream's request to its upstream: the request timer stops once the
+  // request is also fully received (spec 4.3), or when the answer starts.
+  void requestForwarded(TimePoint now, uint64_t connection, uint64_t stream);
 
   // Graceful: GOAWAY on every connection; each closes (CONNECTION_CLOSE, H3_NO_ERROR) once its
   // requests are answered. New connections are refused from now on.
