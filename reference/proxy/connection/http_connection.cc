@@ -8,13 +8,6 @@
 namespace ctplab::proxy::connection {
 namespace {
 
-http1::ResponseHead localReplyHead(int status, std::string_view body) {
-  http1::ResponseHead head;
-  head.status = status;
-  head.headers = {{"content-length", std::to_string(body.size())}, {"content-type", "text/plain"}};
-  return head;
-}
-
 void earliest(std::optional<TimePoint>& best, const std::optional<TimePoint>& t) {
   if (t && (!best || *t < *best)) best = t;
 }
@@ -170,7 +163,8 @@ void HttpConnection::sendLocalReply(TimePoint now, int status, std::string_view 
   // A 408 ends the connection: the rest of the request cannot be framed any more.
   if (status == 408) codec_.startDrain();
   stats_->countResponse(status);
-  if (codec_.encodeHeaders(localReplyHead(status, body), false) == http1::EncodeResult::kOk) {
+  if (codec_.encodeHeaders(http1::localReplyHead(status, body), false) ==
+      http1::EncodeResult::kOk) {
     codec_.encodeData(body, true);
   } else {
     // The request head never completed, so the codec has no request to answer: write the

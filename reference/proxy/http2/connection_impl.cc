@@ -24,13 +24,6 @@ constexpr std::string_view kMessagingRule = "http2.violation.of.messaging.rule";
 constexpr std::string_view kCodecError = "http2.codec_error";
 constexpr std::string_view kPayloadTooLarge = "request_payload_too_large";
 
-http1::ResponseHead localReplyHead(int status, std::string_view body) {
-  http1::ResponseHead head;
-  head.status = status;
-  head.headers = {{"content-length", std::to_string(body.size())}, {"content-type", "text/plain"}};
-  return head;
-}
-
 std::vector<nghttp2_nv> toNv(const ResponseFields& fields) {
   std::vector<nghttp2_nv> nva;
   nva.reserve(fields.list.size());
@@ -454,7 +447,7 @@ http1::EncodeResult ServerConnection::Impl::submitResponse(StreamState& s, int32
 
 void ServerConnection::Impl::localReply(StreamState& s, int32_t stream_id, int status,
                                         std::string_view body) {
-  if (submitResponse(s, stream_id, localReplyHead(status, body), body, true) !=
+  if (submitResponse(s, stream_id, http1::localReplyHead(status, body), body, true) !=
       http1::EncodeResult::kOk) {
     submitReset(s, stream_id);
   }

@@ -309,10 +309,8 @@ void ServerConnection::expire(int64_t stream, StreamState& s, StreamTimer timer)
   }
   // A stream whose head never completed was not counted by the caller, which never saw it.
   if (!s.head_sent) ++stats.downstream_rq_total;
-  http1::ResponseHead head;
-  head.status = status;
-  head.headers = {{"content-length", std::to_string(body.size())}, {"content-type", "text/plain"}};
-  if (server_.submitAnswer(*this, stream, s, head, body) != http1::EncodeResult::kOk) {
+  if (server_.submitAnswer(*this, stream, s, http1::localReplyHead(status, body), body) !=
+      http1::EncodeResult::kOk) {
     s.answered = true;
     quic->resetStream(stream, lib::kH3RequestCancelled);
   } else {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "ctplab/proxy/http1/header_list.h"
 
@@ -24,5 +25,13 @@ struct ResponseHead {
   // `proxy-connection` and `transfer-encoding` are dropped and rewritten by the codec.
   HeaderList headers;
 };
+
+// The head of a reply the proxy makes itself (a timeout's): `body` as text/plain, as Envoy's.
+inline ResponseHead localReplyHead(int status, std::string_view body) {
+  ResponseHead head;
+  head.status = status;
+  head.headers = {{"content-length", std::to_string(body.size())}, {"content-type", "text/plain"}};
+  return head;
+}
 
 }  // namespace ctplab::proxy::http1
