@@ -174,6 +174,59 @@ def test_junk_datagrams_are_counted_and_harmless(proxy, gtlsclient, tmp_path):
     assert status == 200, output
 
 
+def test_workers_share_the_udp_port(serve, certs, gtlsclient, tmp_path):
+    """With --workers 2 each worker reads the port through a socket of its own (SO_REUSEPORT) and
+    its connection IDs start with its index; a datagram the kernel hands to the other worker's
+    socket is passed to the worker its connection ID names. Clients that move to a new local
+    port after the handshake (gtlsclient --nat-rebinding) keep their connection wherever the
+    kernel now puts their datagrams: without the hand-over, about half would get stateless
+    resets instead of answers."""
+    proxy = serve("h3/gateway.yaml", str(certs / "secrets.yaml"), extra=["--workers", "2"])
+    port = proxy.port(443)
+    clients = []
+    for i in range(16):
+        download = tmp_path / f"moved-{i}"
+        download.mkdir()
+        clients.append(subprocess.Popen(
+            [gtlsclient, "--no-quic-dump", "--no-http-dump", "--exit-on-all-streams-close",
+             "--timeout=5s", "--change-local-addr=50ms", "--nat-rebinding",
+             "--delay-stream=200ms", f"--download={download}", "127.0.0.1", str(port),
+             f"https://localhost:{port}/moved"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
+    outputs = [c.communicate(timeout=CLIENT_TIMEOUT_S + 10)[0].decode(errors="replace")
+               for c in clients]
+    answered = sum(":status: 200" in out for out in outputs)
+    assert answered == len(clients), outputs
+    stats = proxy.stats()
+    # Each client's new port lands on the other worker's socket with a chance of 1/2: that none
+    # of the 16 did has a chance of 2^-16.
+    assert stats[LISTENER + "http3.downstream_rx_datagram_forwarded"] > 0
+    assert stats[LISTENER + "http3.stateless_reset_sent"] == 0
+    assert stats[HCM + "downstream_rq_2xx"] == len(clients)
+
+    # A short header for an unknown connection of worker 0 or 1 is answered (a stateless reset)
+    # by that worker once, whichever socket it arrived on; a tag no worker has, where it arrived.
+    senders = []
+    try:
+        for tag in (0, 1, 7):
+            for _ in range(8):
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s.settimeout(3)
+                s.bind(("127.0.0.1", 0))
+                # A 1-RTT packet: form bit clear, fixed bit set, an 18-byte DCID starting with
+                # the tag, then bytes no connection can decrypt.
+                s.sendto(bytes([0x40, tag]) + bytes(range(17)) + b"\x5a" * 41, ("127.0.0.1", port))
+                senders.append(s)
+        for s in senders:
+            reset, _ = s.recvfrom(2048)
+            assert len(reset) < 60 and reset[0] & 0xC0 == 0x40, reset  # smaller, a short header
+        assert proxy.wait_stat(LISTENER + "http3.stateless_reset_sent", 24) == 24
+    finally:
+        for s in senders:
+            s.close()
+    assert any("(2 workers)" in line for line in proxy.stderr_lines if line), proxy.stderr_lines
+
+
 def test_reload_keeps_the_udp_port(proxy, gtlsclient, tmp_path):
     port = proxy.port(443)
     status, _, output = h3_get(gtlsclient, tmp_path, port, "localhost")

@@ -69,8 +69,14 @@ socklen_t toSockaddr(const proxy::http3::UdpEndpoint& to, bool v6_socket, sockad
 
 }  // namespace
 
-QuicListener::QuicListener(Worker& worker, udp::socket socket, proxy::http3::UdpEndpoint local)
-    : worker_(worker), socket_(std::move(socket)), timer_(socket_.get_executor()), local_(local) {
+QuicListener::QuicListener(Worker& worker, udp::socket socket, proxy::http3::UdpEndpoint local,
+                           uint8_t tag, std::shared_ptr<const QuicPortGroup> group)
+    : worker_(worker),
+      socket_(std::move(socket)),
+      timer_(socket_.get_executor()),
+      local_(local),
+      tag_(tag),
+      group_(std::move(group)) {
   error_code ec;
   v6_socket_ = socket_.local_endpoint(ec).address().is_v6();
 }
@@ -108,8 +114,9 @@ void QuicListener::applyConfig(QuicPortConfig config) {
   config_ = std::move(config);
   proxy::http3::Http3Stats& stats =
       worker_.stats(config_.generation).ports[config_.port_index].http3;
+  stats_ = &stats;
   if (!server_) {
-    server_ = std::make_unique<proxy::http3::Http3Server>(config_.setup, stats);
+    server_ = std::make_unique<proxy::http3::Http3Server>(config_.setup, stats, tag_);
   } else {
     server_->setSetup(config_.setup);
     server_->setStats(stats);
@@ -180,14 +187,36 @@ void QuicListener::onReceived(const error_code& ec, size_t) {
       const size_t size = messages[k].msg_len;
       // No QUIC packet is larger than a slot; a truncated one would only be dropped later.
       if ((messages[k].msg_hdr.msg_flags & MSG_TRUNC) != 0) continue;
-      server_->onDatagram(now, local_, fromSockaddr(senders[k]),
-                          std::string_view(buffer_.data() + k * kReceiveSlot, size));
+      const std::string_view bytes(buffer_.data() + k * kReceiveSlot, size);
+      const proxy::http3::UdpEndpoint from = fromSockaddr(senders[k]);
+      if (handOver(bytes, from)) continue;
+      server_->onDatagram(now, local_, from, bytes);
     }
     taken += static_cast<size_t>(n);
     if (static_cast<size_t>(n) < kReceiveSlots) break;
   }
   afterActivity(now);
   receive();
+}
+
+bool QuicListener::handOver(std::string_view datagram, const proxy::http3::UdpEndpoint& from) {
+  const std::optional<uint8_t> tag = proxy::http3::serverTagOf(datagram);
+  // A tag no listener of the port has is answered here, like any unknown connection ID.
+  if (!tag || *tag == tag_ || !group_ || *tag >= group_->by_tag.size()) return false;
+  const std::shared_ptr<QuicListener> owner = group_->by_tag[*tag].lock();
+  if (!owner) return false;
+  ++stats_->downstream_rx_datagram_forwarded;
+  asio::post(owner->executor(), [owner, from, bytes = std::string(datagram)]() mutable {
+    owner->takeHandedOver(from, std::move(bytes));
+  });
+  return true;
+}
+
+void QuicListener::takeHandedOver(const proxy::http3::UdpEndpoint& from, std::string datagram) {
+  if (closed_ || !server_) return;
+  const TimePoint now = worker_.shared().clock->now();
+  server_->onDatagram(now, local_, from, datagram);
+  afterActivity(now);
 }
 
 void QuicListener::afterActivity(TimePoint now) {

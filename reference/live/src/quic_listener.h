@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -16,6 +18,7 @@
 
 namespace ctplab::live {
 
+class QuicListener;
 class QuicSession;
 class Worker;
 
@@ -26,10 +29,18 @@ struct QuicPortConfig {
   proxy::http3::ServerSetupPtr setup;
 };
 
+// The listeners of one HTTP/3 port, one per worker, indexed by the tag their connection IDs carry.
+struct QuicPortGroup {
+  std::vector<std::weak_ptr<QuicListener>> by_tag;
+};
+
 class QuicListener : public std::enable_shared_from_this<QuicListener> {
  public:
-  // `socket` is bound and belongs to `worker`'s loop; nothing runs until start().
-  QuicListener(Worker& worker, udp::socket socket, proxy::http3::UdpEndpoint local);
+  // `socket` is bound and belongs to `worker`'s loop; nothing runs until start(). The connection
+  // IDs it issues start with `tag`; `group` (filled before start) is where datagrams for another
+  // tag are passed to.
+  QuicListener(Worker& worker, udp::socket socket, proxy::http3::UdpEndpoint local, uint8_t tag,
+               std::shared_ptr<const QuicPortGroup> group);
   ~QuicListener();
 
   // Thread-safe: each posts to the worker's loop.
@@ -57,6 +68,10 @@ class QuicListener : public std::enable_shared_from_this<QuicListener> {
   void applyConfig(QuicPortConfig config);
   void receive();
   void onReceived(const error_code& ec, size_t n);
+  // A datagram the kernel gave another worker's socket for a connection of ours.
+  void takeHandedOver(const proxy::http3::UdpEndpoint& from, std::string datagram);
+  // Passes `datagram` to the listener whose tag it carries; false when that is this one (or none).
+  bool handOver(std::string_view datagram, const proxy::http3::UdpEndpoint& from);
   void pumpEvents(TimePoint now);
   void flush();
   void armTimer();
@@ -70,7 +85,10 @@ class QuicListener : public std::enable_shared_from_this<QuicListener> {
   udp::socket socket_;
   asio::steady_timer timer_;
   proxy::http3::UdpEndpoint local_;
+  uint8_t tag_;
+  std::shared_ptr<const QuicPortGroup> group_;
   QuicPortConfig config_;
+  proxy::http3::Http3Stats* stats_ = nullptr;  // the current configuration's, as the server's
   std::unique_ptr<proxy::http3::Http3Server> server_;
   std::unordered_map<uint64_t, std::shared_ptr<QuicSession>> sessions_;
   // recvmmsg's slots, 64 KiB each: a datagram on loopback may be that large.

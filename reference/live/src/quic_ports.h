@@ -1,5 +1,5 @@
-// The UDP side of the gateway: one socket per HTTP/3 port, on the TCP listener's address and
-// port number, each driven by one worker; kept across reloads while the port stays HTTP/3.
+// The UDP side of the gateway: per HTTP/3 port one socket per worker (SO_REUSEPORT), on the TCP
+// listener's address and port number; kept across reloads while the port stays HTTP/3.
 #pragma once
 
 #include <cstdint>
@@ -36,11 +36,15 @@ class QuicPorts {
   struct Port {
     uint16_t bound_port;
     uint32_t gateway_port;
-    Worker* worker;
-    std::shared_ptr<QuicListener> listener;
+    // One per worker, in worker order: the listener's connection-ID tag is its index here.
+    std::vector<std::shared_ptr<QuicListener>> listeners;
   };
+  // A socket and a listener per worker on `bound_port`; nothing runs until they are started.
+  static proxy::Result<Port> openPort(uint16_t bound_port, const asio::ip::address& address,
+                                      const LiveOptions& options, uint32_t gateway_port,
+                                      const std::vector<std::unique_ptr<Worker>>& workers);
+
   std::vector<Port> ports_;
-  size_t next_worker_ = 0;
 };
 
 }  // namespace ctplab::live

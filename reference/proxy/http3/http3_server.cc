@@ -37,8 +37,8 @@ class ServerConnection;
 
 class Http3Server::Impl {
  public:
-  Impl(ServerSetupPtr setup_in, Http3Stats& stats_in)
-      : setup(std::move(setup_in)), stats(&stats_in) {
+  Impl(ServerSetupPtr setup_in, Http3Stats& stats_in, std::optional<uint8_t> cid_tag_in)
+      : setup(std::move(setup_in)), stats(&stats_in), cid_tag(cid_tag_in) {
     lib::randomBytes(secret.data(), secret.size());
   }
 
@@ -66,6 +66,7 @@ class Http3Server::Impl {
 
   ServerSetupPtr setup;
   Http3Stats* stats;
+  std::optional<uint8_t> cid_tag;
   lib::ResetSecret secret{};
   std::unordered_map<lib::Cid, std::shared_ptr<ServerConnection>> by_cid;
   std::map<uint64_t, std::shared_ptr<ServerConnection>> by_id;
@@ -411,9 +412,9 @@ void Http3Server::Impl::accept(TimePoint now, const UdpEndpoint& local, const Ud
   const uint64_t id = next_id++;
   auto c = std::make_shared<ServerConnection>(*this, id, setup);
   c->self = c;
-  lib::Cid scid(lib::kServerCidLength, '\0');
-  lib::randomBytes(reinterpret_cast<uint8_t*>(scid.data()), scid.size());
-  c->quic = lib::Connection::accept(now, local, remote, bytes, scid, secret, limitsOf(config), *c);
+  const lib::Cid scid = lib::newServerCid(cid_tag);
+  c->quic = lib::Connection::accept(now, local, remote, bytes, scid, cid_tag, secret,
+                                    limitsOf(config), *c);
   if (!c->quic) {
     ++stats->downstream_rx_datagram_dropped;
     return;
@@ -549,8 +550,28 @@ ServerConnection* Http3Server::Impl::find(uint64_t id) const {
 
 // ---------------------------------------------------------------------------------------------
 
-Http3Server::Http3Server(ServerSetupPtr setup, Http3Stats& stats)
-    : impl_(std::make_unique<Impl>(std::move(setup), stats)) {}
+std::optional<uint8_t> serverTagOf(std::string_view datagram) {
+  if (datagram.empty()) return std::nullopt;
+  const auto byte = [&](size_t i) { return static_cast<uint8_t>(datagram[i]); };
+  // RFC 9000 17.3: a short header is the form bit clear, then our connection ID.
+  if ((byte(0) & 0x80) == 0) {
+    if (datagram.size() < 1 + lib::kServerCidLength) return std::nullopt;
+    return byte(1);
+  }
+  // 17.2: form bit, type, version (4 bytes), DCID length, DCID. Only a QUIC v1 Handshake packet
+  // is sure to be addressed to a CID of ours: Initial and 0-RTT carry one the client chose.
+  constexpr size_t kDcidAt = 6;
+  constexpr uint8_t kHandshake = 2;
+  if (datagram.size() < kDcidAt + lib::kServerCidLength) return std::nullopt;
+  const uint32_t version = (uint32_t{byte(1)} << 24) | (uint32_t{byte(2)} << 16) |
+                           (uint32_t{byte(3)} << 8) | uint32_t{byte(4)};
+  if (version != 1 || ((byte(0) >> 4) & 0x3) != kHandshake) return std::nullopt;
+  if (byte(5) != lib::kServerCidLength) return std::nullopt;
+  return byte(kDcidAt);
+}
+
+Http3Server::Http3Server(ServerSetupPtr setup, Http3Stats& stats, std::optional<uint8_t> cid_tag)
+    : impl_(std::make_unique<Impl>(std::move(setup), stats, cid_tag)) {}
 
 Http3Server::~Http3Server() = default;
 

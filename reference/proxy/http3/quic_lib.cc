@@ -36,6 +36,13 @@ void randomBytes(uint8_t* out, size_t n) {
   if (n > 0) gnutls_rnd(GNUTLS_RND_RANDOM, out, n);
 }
 
+Cid newServerCid(std::optional<uint8_t> tag) {
+  Cid cid(kServerCidLength, '\0');
+  randomBytes(reinterpret_cast<uint8_t*>(cid.data()), cid.size());
+  if (tag) cid[0] = static_cast<char>(*tag);
+  return cid;
+}
+
 PacketHeader decodeHeader(std::string_view datagram) {
   PacketHeader out;
   if (datagram.empty()) return out;  // the library asserts on an empty packet
@@ -105,6 +112,7 @@ struct Connection::Handles {
   std::unique_ptr<nghttp3_conn, Http3Deleter> h3;
   ngtcp2_crypto_conn_ref conn_ref{};
   ResetSecret secret{};
+  std::optional<uint8_t> cid_tag;
   TransportLimits limits;
   std::string sni;
   compat::CloseError error{};
@@ -230,6 +238,7 @@ struct Connection::Handles {
     Handles& h = of(user_data);
     Cid fresh(len, '\0');
     randomBytes(reinterpret_cast<uint8_t*>(fresh.data()), len);
+    if (h.cid_tag && len > 0) fresh[0] = static_cast<char>(*h.cid_tag);
     ngtcp2_cid_init(cid, bytesOf(fresh), len);
     const auto t = resetToken(h.secret, fresh);
     std::memcpy(token, t.data(), t.size());
@@ -369,7 +378,8 @@ Connection::~Connection() = default;
 
 std::unique_ptr<Connection> Connection::accept(TimePoint now, const UdpEndpoint& local,
                                                const UdpEndpoint& remote, std::string_view initial,
-                                               const Cid& scid, const ResetSecret& secret,
+                                               const Cid& scid, std::optional<uint8_t> cid_tag,
+                                               const ResetSecret& secret,
                                                const TransportLimits& limits,
                                                ConnectionSink& sink) {
   ngtcp2_pkt_hd hd{};
@@ -377,6 +387,7 @@ std::unique_ptr<Connection> Connection::accept(TimePoint now, const UdpEndpoint&
   auto c = std::make_unique<Connection>(Key(), sink);
   Handles& h = *c->h_;
   h.secret = secret;
+  h.cid_tag = cid_tag;
   h.limits = limits;
   compat::closeErrorDefault(&h.error);
 

@@ -45,6 +45,9 @@ std::array<uint8_t, 16> resetToken(const ResetSecret& secret, const Cid& cid);
 std::string statelessReset(const ResetSecret& secret, const Cid& dcid, size_t received_size);
 // Cryptographically random bytes.
 void randomBytes(uint8_t* out, size_t n);
+// One of our connection IDs (kServerCidLength bytes): random, with `tag` as its first byte when
+// set, so the servers sharing a UDP port can tell whose a packet is (serverTagOf).
+Cid newServerCid(std::optional<uint8_t> tag);
 
 // --- One server connection ----------------------------------------------------------------------
 
@@ -93,10 +96,12 @@ using ResponseField = http2::ResponseField;
 
 class Connection {
  public:
-  // A connection from a client Initial (isAcceptableInitial). `scid` is our first CID.
+  // A connection from a client Initial (isAcceptableInitial). `scid` is our first CID; the ones
+  // issued later carry `cid_tag` as it does (newServerCid).
   static std::unique_ptr<Connection> accept(TimePoint now, const UdpEndpoint& local,
                                             const UdpEndpoint& remote, std::string_view initial,
-                                            const Cid& scid, const ResetSecret& secret,
+                                            const Cid& scid, std::optional<uint8_t> cid_tag,
+                                            const ResetSecret& secret,
                                             const TransportLimits& limits, ConnectionSink& sink);
   ~Connection();
   Connection(const Connection&) = delete;

@@ -56,10 +56,17 @@ struct ConnectionClosed {
 
 using ServerEvent = std::variant<ConnectionOpened, StreamEvent, ConnectionClosed>;
 
+// Which of the servers sharing one UDP port (one per worker) a datagram belongs to: the
+// `cid_tag` of the server whose connection ID it is addressed to. nullopt when the packet carries
+// a connection ID the client chose (Initial, 0-RTT) or cannot be read: it stays where it arrived.
+std::optional<uint8_t> serverTagOf(std::string_view datagram);
+
 class Http3Server {
  public:
-  // `stats` must outlive the server (or the next setStats).
-  Http3Server(ServerSetupPtr setup, Http3Stats& stats);
+  // `stats` must outlive the server (or the next setStats). With `cid_tag`, every connection ID
+  // the server issues starts with it (serverTagOf reads it back); without, they are all random.
+  Http3Server(ServerSetupPtr setup, Http3Stats& stats,
+              std::optional<uint8_t> cid_tag = std::nullopt);
   ~Http3Server();
   Http3Server(const Http3Server&) = delete;
   Http3Server& operator=(const Http3Server&) = delete;

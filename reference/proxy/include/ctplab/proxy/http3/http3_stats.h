@@ -1,19 +1,21 @@
 // Counters of one QUIC/HTTP/3 server (one UDP port), relative to `listener.<address>.http3.`:
-// what arrived that could not be served, and how connections ended. Declared once from one list.
+// what arrived that could not be served or was passed to another worker's server, and how
+// connections ended. Declared once from one list.
 #pragma once
 
 #include <cstdint>
 #include <string_view>
 
 // COUNTER(field, "name"), sorted by name.
-#define CTPLAB_HTTP3_STATS(COUNTER)                                         \
-  COUNTER(connection_close_sent, "connection_close_sent")                   \
-  COUNTER(downstream_cx_idle_timeout, "downstream_cx_idle_timeout")         \
-  COUNTER(downstream_cx_total, "downstream_cx_total")                       \
-  COUNTER(downstream_rx_datagram_dropped, "downstream_rx_datagram_dropped") \
-  COUNTER(handshake_failed, "handshake_failed")                             \
-  COUNTER(no_filter_chain_match, "no_filter_chain_match")                   \
-  COUNTER(stateless_reset_sent, "stateless_reset_sent")                     \
+#define CTPLAB_HTTP3_STATS(COUNTER)                                             \
+  COUNTER(connection_close_sent, "connection_close_sent")                       \
+  COUNTER(downstream_cx_idle_timeout, "downstream_cx_idle_timeout")             \
+  COUNTER(downstream_cx_total, "downstream_cx_total")                           \
+  COUNTER(downstream_rx_datagram_dropped, "downstream_rx_datagram_dropped")     \
+  COUNTER(downstream_rx_datagram_forwarded, "downstream_rx_datagram_forwarded") \
+  COUNTER(handshake_failed, "handshake_failed")                                 \
+  COUNTER(no_filter_chain_match, "no_filter_chain_match")                       \
+  COUNTER(stateless_reset_sent, "stateless_reset_sent")                         \
   COUNTER(version_negotiation_sent, "version_negotiation_sent")
 
 // The header checks of HTTP/3 requests (spec 4.11), relative to the listener's `http.<prefix>.`.
