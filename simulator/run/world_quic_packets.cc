@@ -373,7 +373,8 @@ void World::pqServerEvent(uint32_t replica, size_t port, proxy::http3::ServerEve
     auto& listener_stats =
         *quicGateway(qi).listeners()[static_cast<size_t>(opened->chain_tag)].stats;
     ps.server->setListenerStats(opened->connection, &listener_stats.http3.codec,
-                                &listener_stats.connection);
+                                &listener_stats.connection,
+                                &listener_stats.http3.downstream_rq_http3_total);
     if (quicOpened(qi, opened->chain_tag)) {
       // Refused by the chain's connection limit: closed at once, as the live proxy does.
       ps.server->closeConnection(sim_.now(), opened->connection);

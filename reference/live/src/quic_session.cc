@@ -28,7 +28,8 @@ QuicSession::QuicSession(TimePoint now, QuicListener& listener,
   ++p.hcm.downstream_cx_ssl_total;  // QUIC is always TLS
   ++p.http3.downstream_cx_http3_total;
   ++p.http3.downstream_cx_http3_active;
-  listener.server().setListenerStats(id_, &p.http3.codec, &p.connection);
+  listener.server().setListenerStats(id_, &p.http3.codec, &p.connection,
+                                     &p.http3.downstream_rq_http3_total);
   const size_t chain = static_cast<size_t>(context_->chain_listener);
   if (generation_->quic_counters.hasScope(chain)) {
     counted_ = true;

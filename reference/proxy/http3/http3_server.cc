@@ -229,9 +229,11 @@ class ServerConnection final : public lib::ConnectionSink {
   // before that (no caller has seen the connection) into a record nobody reads.
   connection::HttpConnectionStats unread_request_stats;
   connection::HttpConnectionStats* request_stats = &unread_request_stats;
-  TimePoint now;                   // of the read, expiry or answer being handled
-  std::optional<TimePoint> timer;  // its entry in Impl::timers
-  TimePoint write_at;              // the latest time it was serviced: its writes' timestamp
+  uint64_t unread_http3_requests = 0;
+  uint64_t* http3_requests = &unread_http3_requests;  // the listener's downstream_rq_http3_total
+  TimePoint now;                                      // of the read, expiry or answer being handled
+  std::optional<TimePoint> timer;                     // its entry in Impl::timers
+  TimePoint write_at;  // the latest time it was serviced: its writes' timestamp
 
  private:
   // A header block's fields arrive one callback each: the stream found for the last one is kept.
@@ -309,7 +311,10 @@ void ServerConnection::expire(int64_t stream, StreamState& s, StreamTimer timer)
     return;
   }
   // A stream whose head never completed was not counted by the caller, which never saw it.
-  if (!s.head_sent) ++stats.downstream_rq_total;
+  if (!s.head_sent) {
+    ++stats.downstream_rq_total;
+    ++*http3_requests;
+  }
   if (server_.submitAnswer(*this, stream, s, http1::localReplyHead(status, body), body) !=
       http1::EncodeResult::kOk) {
     s.answered = true;
@@ -648,7 +653,8 @@ bool Http3Server::isOpen(uint64_t connection, uint64_t stream) const {
 }
 
 void Http3Server::setListenerStats(uint64_t connection, Http3CodecStats* codec,
-                                   connection::HttpConnectionStats* requests) {
+                                   connection::HttpConnectionStats* requests,
+                                   uint64_t* http3_requests) {
   ServerConnection* c = impl_->find(connection);
   if (c == nullptr) return;
   if (codec != nullptr) {
@@ -660,6 +666,7 @@ void Http3Server::setListenerStats(uint64_t connection, Http3CodecStats* codec,
     c->codec_stats = codec;
   }
   if (requests != nullptr) c->request_stats = requests;
+  if (http3_requests != nullptr) c->http3_requests = http3_requests;
 }
 
 void Http3Server::resetStream(TimePoint now, uint64_t connection, uint64_t stream) {

@@ -91,8 +91,9 @@ class World {
       if (clients_active) {
         for (auto& c : clients_) {
           for (const std::string& p : c->write(now_)) {
-            server_.onDatagram(now_, kServer, c->local(), p);
             moved = true;
+            if (drop_from_clients && drop_from_clients(p)) continue;
+            server_.onDatagram(now_, kServer, c->local(), p);
           }
         }
       }
@@ -136,6 +137,10 @@ class World {
   const connection::HttpConnectionStats& requestStats() const { return request_stats_; }
   bool answering = true;
   http1::HeaderList extra_response_headers;
+  // When set, the clients' datagrams it returns true for are lost on the way to the server.
+  std::function<bool(const std::string&)> drop_from_clients;
+  // The HCM's downstream_rq_http3_total as the server counts into it (setListenerStats).
+  uint64_t http3_requests = 0;
 
   static inline const UdpEndpoint kServer = endpoint("127.0.0.1", 443);
 
@@ -144,7 +149,7 @@ class World {
     while (auto e = server_.nextEvent()) {
       if (auto* o = std::get_if<ConnectionOpened>(&*e)) {
         opened_.push_back(*o);
-        server_.setListenerStats(o->connection, nullptr, &request_stats_);
+        server_.setListenerStats(o->connection, nullptr, &request_stats_, &http3_requests);
       } else if (auto* c = std::get_if<ConnectionClosed>(&*e)) {
         closed_.push_back(*c);
       } else if (auto* s = std::get_if<StreamEvent>(&*e)) {

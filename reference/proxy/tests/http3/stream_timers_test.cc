@@ -62,6 +62,40 @@ TEST(Http3StreamTimersTest, RequestTimeoutAnswers408WhileTheRequestIsStillArrivi
   ASSERT_TRUE(world.runUntil([&] { return client.dead(); }, Duration::seconds(1)));
 }
 
+// A head too large for one packet whose later packets are lost: the header timer answers the
+// stream itself, and since the caller never saw the request, the server counts it as one.
+TEST(Http3StreamTimersTest, HeaderTimeoutAnswersAHeadThatNeverCompletes) {
+  World world(withTimeouts({Duration::seconds(1), std::nullopt, std::nullopt, std::nullopt}));
+  QuicTestClient& client = world.connect("www.example.com", "h3");
+  ASSERT_TRUE(world.runUntil([&] { return client.handshakeCompleted(); }));
+  // Field values QPACK's Huffman code cannot shrink much: the head spans several packets.
+  std::string cookie;
+  for (int i = 0; i < 6000; ++i) cookie += "zQ9~"[i % 4];
+  const int64_t stream = client.request("GET", "www.example.com", "/big", {{"cookie", cookie}});
+  ASSERT_GE(stream, 0);
+  int passed = 0;
+  world.drop_from_clients = [&](const std::string&) { return ++passed > 1; };
+  const TimePoint sent_at = world.now();
+  ASSERT_TRUE(world.runUntil([&] { return ended(client, stream); }, Duration::seconds(5)));
+  const auto& response = client.responses().at(stream);
+  ASSERT_TRUE(response.complete);
+  EXPECT_EQ(response.status(), 408);
+  EXPECT_EQ(response.body, "request header timeout");
+  EXPECT_NEAR((world.now() - sent_at).wholeMilliseconds(), 1000, 20);
+  EXPECT_TRUE(world.heads().empty());
+  EXPECT_TRUE(world.errors().empty());  // nothing for the caller to drop
+  EXPECT_EQ(world.requestStats().downstream_rq_header_timeout, 1u);
+  EXPECT_EQ(world.requestStats().downstream_rq_4xx, 1u);
+  EXPECT_EQ(world.requestStats().downstream_rq_total, 1u);
+  EXPECT_EQ(world.http3_requests, 1u);
+
+  // Once packets flow again the connection serves the next request.
+  world.drop_from_clients = nullptr;
+  const int64_t next = client.get("/after", "www.example.com");
+  ASSERT_TRUE(world.runUntil([&] { return ended(client, next); }));
+  EXPECT_EQ(client.responses().at(next).status(), 200);
+}
+
 TEST(Http3StreamTimersTest, RequestTimerRunsUntilTheCompleteRequestIsForwarded) {
   World world(withTimeouts({std::nullopt, Duration::seconds(1), std::nullopt, std::nullopt}));
   world.answering = false;  // the caller's filters hold the requests

@@ -90,10 +90,13 @@ class Http3Server {
                               const http1::ResponseHead& head, std::string_view body);
   bool isOpen(uint64_t connection, uint64_t stream) const;
   // Where the connection counts for its listener (known once it is opened): header checks (what
-  // was counted before is added there) and requests its stream timers answered (408/504 and the
-  // timer's counter). Null leaves one as it was; both must outlive the connection.
+  // was counted before is added there), requests its stream timers answered (408/504 and the
+  // timer's counter) and the HCM's downstream_rq_http3_total, for a stream answered before its
+  // head completed (the caller counts the others on RequestHead). Null leaves one as it was; all
+  // must outlive the connection.
   void setListenerStats(uint64_t connection, Http3CodecStats* codec,
-                        connection::HttpConnectionStats* requests);
+                        connection::HttpConnectionStats* requests,
+                        uint64_t* http3_requests = nullptr);
   // Abandons a stream (RESET_STREAM + STOP_SENDING, H3_REQUEST_CANCELLED).
   void resetStream(TimePoint now, uint64_t connection, uint64_t stream);
   // The caller handed the stream's request to its upstream: the request timer stops once the
