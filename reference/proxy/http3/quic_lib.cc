@@ -113,6 +113,7 @@ struct Connection::Handles {
   ngtcp2_crypto_conn_ref conn_ref{};
   ResetSecret secret{};
   std::optional<uint8_t> cid_tag;
+  bool tickets = false;  // session tickets (and so 0-RTT) offered
   TransportLimits limits;
   std::string sni;
   compat::CloseError error{};
@@ -160,7 +161,10 @@ struct Connection::Handles {
   static Handles& of(void* user_data) { return *static_cast<Handles*>(user_data); }
 
   static int onHandshakeCompleted(ngtcp2_conn*, void* user_data) {
-    of(user_data).sink->onHandshakeCompleted();
+    Handles& h = of(user_data);
+    // A connection works without a ticket: a refused one only costs the next a full handshake.
+    if (h.tickets) gnutls_session_ticket_send(h.tls.get(), 1, 0);
+    h.sink->onHandshakeCompleted();
     return 0;
   }
   static int onRecvStreamData(ngtcp2_conn*, uint32_t flags, int64_t stream, uint64_t,
@@ -376,12 +380,10 @@ Connection::Connection(Key, ConnectionSink& sink) : h_(std::make_unique<Handles>
 
 Connection::~Connection() = default;
 
-std::unique_ptr<Connection> Connection::accept(TimePoint now, const UdpEndpoint& local,
-                                               const UdpEndpoint& remote, std::string_view initial,
-                                               const Cid& scid, std::optional<uint8_t> cid_tag,
-                                               const ResetSecret& secret,
-                                               const TransportLimits& limits,
-                                               ConnectionSink& sink) {
+std::unique_ptr<Connection> Connection::accept(
+    TimePoint now, const UdpEndpoint& local, const UdpEndpoint& remote, std::string_view initial,
+    const Cid& scid, std::optional<uint8_t> cid_tag, const ResetSecret& secret,
+    const TransportLimits& limits, const ResumptionKeys* resumption, ConnectionSink& sink) {
   ngtcp2_pkt_hd hd{};
   if (ngtcp2_accept(&hd, bytesOf(initial), initial.size()) != 0) return nullptr;
   auto c = std::make_unique<Connection>(Key(), sink);
@@ -458,6 +460,13 @@ std::unique_ptr<Connection> Connection::accept(TimePoint now, const UdpEndpoint&
       gnutls_alpn_set_protocols(session, &kAlpnH3, 1,
                                 GNUTLS_ALPN_MANDATORY | GNUTLS_ALPN_SERVER_PRECEDENCE) != 0) {
     return nullptr;
+  }
+  if (resumption != nullptr) {
+    if (gnutls_session_ticket_enable_server(session, resumption->ticketKey()) != 0) return nullptr;
+    gnutls_anti_replay_enable(session, resumption->antiReplay());
+    // RFC 9001 4.6.1: a ticket that allows 0-RTT over QUIC says 0xffffffff.
+    gnutls_record_set_max_early_data_size(session, 0xffffffffu);
+    h.tickets = true;
   }
   gnutls_handshake_set_post_client_hello_function(session, Handles::postClientHello);
   h.conn_ref = {Handles::getConn, &h};
@@ -587,6 +596,14 @@ UdpEndpoint Connection::local() const {
 }
 
 std::string Connection::sni() const { return h_->sni; }
+
+bool Connection::resumed() const {
+  return h_->tls && gnutls_session_is_resumed(h_->tls.get()) != 0;
+}
+
+bool Connection::earlyDataAccepted() const {
+  return h_->tls && (gnutls_session_get_flags(h_->tls.get()) & GNUTLS_SFLAGS_EARLY_DATA) != 0;
+}
 
 bool Connection::hasHttp3() const { return h_->h3 != nullptr; }
 

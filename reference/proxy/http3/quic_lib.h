@@ -97,12 +97,15 @@ using ResponseField = http2::ResponseField;
 class Connection {
  public:
   // A connection from a client Initial (isAcceptableInitial). `scid` is our first CID; the ones
-  // issued later carry `cid_tag` as it does (newServerCid).
+  // issued later carry `cid_tag` as it does (newServerCid). With `resumption` (it must outlive
+  // the connection) the client gets a session ticket once the handshake completes and may
+  // resume with 0-RTT requests next time; without, neither.
   static std::unique_ptr<Connection> accept(TimePoint now, const UdpEndpoint& local,
                                             const UdpEndpoint& remote, std::string_view initial,
                                             const Cid& scid, std::optional<uint8_t> cid_tag,
                                             const ResetSecret& secret,
-                                            const TransportLimits& limits, ConnectionSink& sink);
+                                            const TransportLimits& limits,
+                                            const ResumptionKeys* resumption, ConnectionSink& sink);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -122,6 +125,9 @@ class Connection {
   UdpEndpoint remote() const;
   UdpEndpoint local() const;
   std::string sni() const;
+  // Known once the handshake completed: it resumed a session, and early data came with it.
+  bool resumed() const;
+  bool earlyDataAccepted() const;
 
   // HTTP/3: the response (fields already validated and lower-cased) and its whole body.
   bool submitResponse(int64_t stream, const std::vector<ResponseField>& fields,

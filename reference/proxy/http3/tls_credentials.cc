@@ -16,7 +16,33 @@ gnutls_datum_t datumOf(const std::string& text) {
                         static_cast<unsigned int>(text.size())};
 }
 
+// GnuTLS asks to record each 0-RTT ClientHello so a replay within the window can be refused.
+// Like Envoy's (BoringSSL keeps no such record), this server keeps none: 0-RTT requests can be
+// replayed, and only GnuTLS's freshness check of the ticket's age applies.
+int acceptEarlyData(void*, time_t, const gnutls_datum_t*, const gnutls_datum_t*) { return 0; }
+
 }  // namespace
+
+Result<std::unique_ptr<ResumptionKeys>> ResumptionKeys::make() {
+  auto out = std::make_unique<ResumptionKeys>();
+  if (int rv = gnutls_session_ticket_key_generate(&out->ticket_key_); rv != GNUTLS_E_SUCCESS) {
+    return Error{std::string("cannot make a session-ticket key: ") + gnutls_strerror(rv)};
+  }
+  if (int rv = gnutls_anti_replay_init(&out->anti_replay_); rv != GNUTLS_E_SUCCESS) {
+    return Error{std::string("cannot set up 0-RTT: ") + gnutls_strerror(rv)};
+  }
+  gnutls_anti_replay_set_add_function(out->anti_replay_, acceptEarlyData);
+  gnutls_anti_replay_set_ptr(out->anti_replay_, nullptr);
+  return out;
+}
+
+ResumptionKeys::~ResumptionKeys() {
+  if (anti_replay_ != nullptr) gnutls_anti_replay_deinit(anti_replay_);
+  if (ticket_key_.data != nullptr) {
+    gnutls_memset(ticket_key_.data, 0, ticket_key_.size);
+    gnutls_free(ticket_key_.data);
+  }
+}
 
 Result<std::unique_ptr<TlsCredentials>> TlsCredentials::load(const ChainConfig& chain) {
   auto out = std::make_unique<TlsCredentials>();
@@ -43,8 +69,11 @@ Result<std::unique_ptr<TlsCredentials>> TlsCredentials::load(const ChainConfig& 
 }
 
 ServerSetup::ServerSetup(ServerConfig config,
-                         std::vector<std::unique_ptr<TlsCredentials>> credentials)
-    : config_(std::move(config)), credentials_(std::move(credentials)) {}
+                         std::vector<std::unique_ptr<TlsCredentials>> credentials,
+                         std::unique_ptr<ResumptionKeys> resumption)
+    : config_(std::move(config)),
+      credentials_(std::move(credentials)),
+      resumption_(std::move(resumption)) {}
 
 const TlsCredentials* ServerSetup::choose(std::string_view sni) const {
   std::vector<std::vector<std::string_view>> names;
@@ -67,7 +96,10 @@ Result<ServerSetupPtr> buildServerSetup(ServerConfig config) {
     if (!loaded) return loaded.error();
     credentials.push_back(std::move(loaded).value());
   }
-  return ServerSetupPtr(std::make_shared<ServerSetup>(std::move(config), std::move(credentials)));
+  auto resumption = ResumptionKeys::make();
+  if (!resumption) return resumption.error();
+  return ServerSetupPtr(std::make_shared<ServerSetup>(std::move(config), std::move(credentials),
+                                                      std::move(resumption).value()));
 }
 
 }  // namespace ctplab::proxy::http3

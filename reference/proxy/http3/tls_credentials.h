@@ -31,11 +31,32 @@ class TlsCredentials {
   int tag_ = -1;
 };
 
+// What lets a client resume, and send 0-RTT requests, on any connection accepted under one
+// configuration (every worker of the port): the session-ticket key and GnuTLS's 0-RTT freshness
+// window. Envoy's QUIC listeners issue tickets and take early data by default.
+class ResumptionKeys {
+ public:
+  static Result<std::unique_ptr<ResumptionKeys>> make();
+  ResumptionKeys() = default;
+  ~ResumptionKeys();
+  ResumptionKeys(const ResumptionKeys&) = delete;
+  ResumptionKeys& operator=(const ResumptionKeys&) = delete;
+
+  const gnutls_datum_t* ticketKey() const { return &ticket_key_; }
+  gnutls_anti_replay_t antiReplay() const { return anti_replay_; }
+
+ private:
+  gnutls_datum_t ticket_key_{};
+  gnutls_anti_replay_t anti_replay_ = nullptr;
+};
+
 // The ServerConfig with credentials per chain; chains that refuse QUIC have none.
 class ServerSetup {
  public:
-  ServerSetup(ServerConfig config, std::vector<std::unique_ptr<TlsCredentials>> credentials);
+  ServerSetup(ServerConfig config, std::vector<std::unique_ptr<TlsCredentials>> credentials,
+              std::unique_ptr<ResumptionKeys> resumption);
   const ServerConfig& config() const { return config_; }
+  const ResumptionKeys& resumption() const { return *resumption_; }
   // The chain for `sni` as the TCP listeners choose theirs (exact name, then the longest
   // wildcard, then a chain without hostnames); null when none matches or it refuses QUIC.
   const TlsCredentials* choose(std::string_view sni) const;
@@ -43,6 +64,7 @@ class ServerSetup {
  private:
   ServerConfig config_;
   std::vector<std::unique_ptr<TlsCredentials>> credentials_;  // by chain, null: refused
+  std::unique_ptr<ResumptionKeys> resumption_;
 };
 
 }  // namespace ctplab::proxy::http3

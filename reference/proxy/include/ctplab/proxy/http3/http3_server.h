@@ -21,7 +21,8 @@
 
 namespace ctplab::proxy::http3 {
 
-// The QUIC handshake completed: from now on the connection's streams carry requests.
+// The QUIC handshake completed, or before that a 0-RTT request arrived on a resumed connection:
+// from now on the connection's streams carry requests.
 struct ConnectionOpened {
   uint64_t connection = 0;
   int chain_tag = -1;  // the ChainConfig chosen by SNI

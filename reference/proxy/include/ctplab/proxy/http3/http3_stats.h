@@ -1,6 +1,6 @@
 // Counters of one QUIC/HTTP/3 server (one UDP port), relative to `listener.<address>.http3.`:
-// what arrived that could not be served or was passed to another worker's server, and how
-// connections ended. Declared once from one list.
+// what arrived that could not be served or was passed to another worker's server, how connections
+// began (resumed, with 0-RTT) and ended. Declared once from one list.
 #pragma once
 
 #include <cstdint>
@@ -10,7 +10,9 @@
 #define CTPLAB_HTTP3_STATS(COUNTER)                                             \
   COUNTER(connection_close_sent, "connection_close_sent")                       \
   COUNTER(downstream_cx_idle_timeout, "downstream_cx_idle_timeout")             \
+  COUNTER(downstream_cx_resumed, "downstream_cx_resumed")                       \
   COUNTER(downstream_cx_total, "downstream_cx_total")                           \
+  COUNTER(downstream_cx_zero_rtt, "downstream_cx_zero_rtt")                     \
   COUNTER(downstream_rx_datagram_dropped, "downstream_rx_datagram_dropped")     \
   COUNTER(downstream_rx_datagram_forwarded, "downstream_rx_datagram_forwarded") \
   COUNTER(handshake_failed, "handshake_failed")                                 \
