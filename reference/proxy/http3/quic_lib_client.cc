@@ -44,6 +44,8 @@ struct Http3Client::State {
   std::unique_ptr<nghttp3_conn, lib::Http3Deleter> h3;
   ngtcp2_crypto_conn_ref ref{};
   bool handshake_done = false;
+  bool early = false;          // resuming: requests before the handshake go as 0-RTT data
+  std::string ticket_session;  // GnuTLS's session data, once the server sent a ticket
   bool dead = false;
   bool goaway = false;
   std::optional<uint64_t> close_error;
@@ -157,7 +159,32 @@ struct Http3Client::State {
     return n;
   }
 
+  // 0-RTT data refused: its requests end reset (to be sent again) and HTTP/3 starts afresh, as
+  // ngtcp2 forgets the streams it carried.
+  void earlyDataRejected() {
+    h3.reset();
+    bodies.clear();
+    streamed.clear();
+    for (auto& [stream, r] : responses) {
+      if (r.complete || r.reset) continue;
+      r.reset = r.early_rejected = true;
+      events.emplace_back(ResponseDone{stream});
+    }
+  }
+  // GnuTLS hands over the session data once the server's ticket arrives (after the handshake).
+  static int onHandshakeMessage(gnutls_session_t session, unsigned int type, unsigned, unsigned,
+                                const gnutls_datum_t*) {
+    if (type != GNUTLS_HANDSHAKE_NEW_SESSION_TICKET) return 0;
+    auto* ref = static_cast<ngtcp2_crypto_conn_ref*>(gnutls_session_get_ptr(session));
+    gnutls_datum_t data{};
+    if (gnutls_session_get_data2(session, &data) != 0) return 0;
+    of(ref->user_data).ticket_session.assign(reinterpret_cast<const char*>(data.data), data.size);
+    gnutls_free(data.data);
+    return 0;
+  }
+
   int startHttp3() {
+    if (h3) return 0;  // started early for 0-RTT requests
     nghttp3_callbacks cb{};
     cb.recv_header = recvHeader;
     cb.recv_data = recvData;
@@ -185,8 +212,14 @@ struct Http3Client::State {
   }
 
   // --- QUIC ---
-  static int handshakeCompleted(ngtcp2_conn*, void* u) {
+  static int handshakeCompleted(ngtcp2_conn* conn, void* u) {
     State& s = of(u);
+    if (s.early && (gnutls_session_get_flags(s.tls.get()) & GNUTLS_SFLAGS_EARLY_DATA) == 0) {
+      // GnuTLS reports a refusal only now; ngtcp2 then drops the 0-RTT streams.
+      if (ngtcp2_conn_early_data_rejected(conn) != 0) return NGTCP2_ERR_CALLBACK_FAILURE;
+      s.earlyDataRejected();
+      if (s.startHttp3() != 0) return NGTCP2_ERR_CALLBACK_FAILURE;
+    }
     s.handshake_done = true;
     s.events.emplace_back(HandshakeDone{});
     return 0;
@@ -274,6 +307,13 @@ Http3Client::Http3Client(TimePoint now, UdpEndpoint local, UdpEndpoint server,
   s.ref = {[](ngtcp2_crypto_conn_ref* r) { return static_cast<State*>(r->user_data)->conn.get(); },
            &s};
   gnutls_session_set_ptr(tls, &s.ref);
+  gnutls_handshake_set_hook_function(tls, GNUTLS_HANDSHAKE_NEW_SESSION_TICKET, GNUTLS_HOOK_POST,
+                                     State::onHandshakeMessage);
+  if (s.options.resume) {
+    const std::string& data = s.options.resume->tls_session;
+    // A session GnuTLS cannot read only means a full handshake.
+    s.early = !data.empty() && gnutls_session_set_data(tls, data.data(), data.size()) == 0;
+  }
 
   ngtcp2_callbacks cb{};
   cb.client_initial = ngtcp2_crypto_client_initial_cb;
@@ -322,6 +362,20 @@ Http3Client::Http3Client(TimePoint now, UdpEndpoint local, UdpEndpoint server,
   }
   s.conn.reset(conn);
   ngtcp2_conn_set_tls_native_handle(conn, tls);
+  if (s.early) {
+    const ClientTicket& t = *s.options.resume;
+    ngtcp2_transport_params remembered;
+    ngtcp2_transport_params_default(&remembered);
+    remembered.initial_max_streams_bidi = t.max_streams_bidi;
+    remembered.initial_max_streams_uni = t.max_streams_uni;
+    remembered.initial_max_data = t.max_data;
+    remembered.initial_max_stream_data_bidi_local = t.max_stream_data_bidi_local;
+    remembered.initial_max_stream_data_bidi_remote = t.max_stream_data_bidi_remote;
+    remembered.initial_max_stream_data_uni = t.max_stream_data_uni;
+    remembered.active_connection_id_limit = t.active_connection_id_limit;
+    ngtcp2_conn_set_early_remote_transport_params(conn, &remembered);
+    if (s.startHttp3() != 0) s.early = false;
+  }
   if (s.options.keep_alive) {
     ngtcp2_conn_set_keep_alive_timeout(conn,
                                        static_cast<ngtcp2_duration>(s.options.keep_alive->ns()));
@@ -474,7 +528,8 @@ int64_t Http3Client::submit(std::string_view method, std::string_view authority,
     s.streamed.erase(stream);
     return -1;
   }
-  s.responses[stream];
+  // Fresh even where an entry is left: after refused 0-RTT data the stream ids start over.
+  s.responses[stream] = ClientResponse{};
   return stream;
 }
 
@@ -511,5 +566,31 @@ std::string Http3Client::peerCertificate() const {
 }
 
 UdpEndpoint Http3Client::local() const { return s_->local; }
+
+std::optional<ClientTicket> Http3Client::ticket() const {
+  const State& s = *s_;
+  if (s.ticket_session.empty() || !s.handshake_done || !s.conn) return std::nullopt;
+  const ngtcp2_transport_params* p = ngtcp2_conn_get_remote_transport_params(s.conn.get());
+  if (p == nullptr) return std::nullopt;
+  ClientTicket t;
+  t.tls_session = s.ticket_session;
+  t.max_streams_bidi = p->initial_max_streams_bidi;
+  t.max_streams_uni = p->initial_max_streams_uni;
+  t.max_data = p->initial_max_data;
+  t.max_stream_data_bidi_local = p->initial_max_stream_data_bidi_local;
+  t.max_stream_data_bidi_remote = p->initial_max_stream_data_bidi_remote;
+  t.max_stream_data_uni = p->initial_max_stream_data_uni;
+  t.active_connection_id_limit = p->active_connection_id_limit;
+  return t;
+}
+
+bool Http3Client::resumed() const {
+  return s_->handshake_done && gnutls_session_is_resumed(s_->tls.get()) != 0;
+}
+
+bool Http3Client::earlyDataAccepted() const {
+  return s_->handshake_done && s_->early &&
+         (gnutls_session_get_flags(s_->tls.get()) & GNUTLS_SFLAGS_EARLY_DATA) != 0;
+}
 
 }  // namespace ctplab::proxy::http3

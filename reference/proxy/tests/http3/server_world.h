@@ -60,6 +60,12 @@ inline ServerSetupPtr setupOf(ServerConfig config) {
   return built.value();
 }
 
+// Whether the response on `stream` is over (complete, or reset).
+inline bool ended(const QuicTestClient& client, int64_t stream) {
+  const auto& r = client.responses().at(stream);
+  return r.complete || r.reset;
+}
+
 // The server, its clients and the virtual clock; requests are answered as they complete.
 class World {
  public:
@@ -71,8 +77,11 @@ class World {
     ClientOptions options;
     options.sni = std::move(sni);
     options.alpn = std::move(alpn);
-    options.initial_rtt = Duration::milliseconds(10);
     options.idle_timeout = idle_timeout;
+    return connect(std::move(options));
+  }
+  QuicTestClient& connect(ClientOptions options) {
+    options.initial_rtt = Duration::milliseconds(10);
     const auto port = static_cast<uint16_t>(40000 + clients_.size());
     clients_.push_back(std::make_unique<QuicTestClient>(now_, endpoint("127.0.0.1", port), kServer,
                                                         std::move(options)));

@@ -9,6 +9,7 @@ namespace ctplab::proxy::http3 {
 namespace {
 
 using test::awesomeConfig;
+using test::ended;
 using test::QuicTestClient;
 using test::World;
 
@@ -16,11 +17,6 @@ ServerConfig withTimeouts(const StreamTimeouts& timeouts) {
   ServerConfig config = awesomeConfig();
   for (ChainConfig& c : config.chains) c.timeouts = timeouts;
   return config;
-}
-
-bool ended(const QuicTestClient& client, int64_t stream) {
-  const auto& r = client.responses().at(stream);
-  return r.complete || r.reset;
 }
 
 TEST(Http3StreamTimersTest, RequestTimeoutAnswers408WhileTheRequestIsStillArriving) {

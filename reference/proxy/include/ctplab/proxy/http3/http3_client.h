@@ -16,6 +16,19 @@
 
 namespace ctplab::proxy::http3 {
 
+// What a client keeps from one connection to resume the next (RFC 9001 4.6): the TLS session
+// with the server's ticket, and the server's limits its 0-RTT requests may use.
+struct ClientTicket {
+  std::string tls_session;  // GnuTLS's session data
+  uint64_t max_streams_bidi = 0;
+  uint64_t max_streams_uni = 0;
+  uint64_t max_data = 0;
+  uint64_t max_stream_data_bidi_local = 0;
+  uint64_t max_stream_data_bidi_remote = 0;
+  uint64_t max_stream_data_uni = 0;
+  uint64_t active_connection_id_limit = 0;
+};
+
 struct ClientOptions {
   std::string sni = "www.example.com";
   std::string alpn = "h3";
@@ -26,6 +39,10 @@ struct ClientOptions {
   // When set, PINGs keep an idle connection alive (a client holding it open on purpose).
   std::optional<Duration> keep_alive;
   bool pacing = true;  // see ServerConfig::pacing
+  // Resume with this ticket: requests made before the handshake completes ride as 0-RTT data in
+  // the first flight. Ones the server refuses end reset, with `early_rejected` set; the requests
+  // made next (to send them again) reuse their stream ids, as the library starts over.
+  std::optional<ClientTicket> resume;
 };
 
 struct RequestField {
@@ -39,6 +56,7 @@ struct ClientResponse {
   std::string body;
   bool complete = false;
   bool reset = false;
+  bool early_rejected = false;  // sent as 0-RTT data the server refused: to be sent again
   int status() const;
 };
 
@@ -97,6 +115,12 @@ class Http3Client {
   void forget(int64_t stream);
   // The leaf certificate the server sent (DER), empty before the handshake. Not verified.
   std::string peerCertificate() const;
+  // Once the server sent a session ticket and the handshake completed: what resumes the next
+  // connection.
+  std::optional<ClientTicket> ticket() const;
+  // After the handshake: whether it resumed a session, and whether the server took 0-RTT data.
+  bool resumed() const;
+  bool earlyDataAccepted() const;
   UdpEndpoint local() const;
 
   struct State;
