@@ -216,7 +216,8 @@ struct QuicConnection {
   bool draining = false;  // GOAWAY sent: closed once the request in progress is answered
   // Packet fidelity (`http3.fidelity: packets`): the client's real QUIC connection and timer, its
   // UDP port, the server's number for the connection (0 before it is reported open), whether the
-  // handshake's CPU was charged, and the responses the client received on it.
+  // handshake's CPU was charged, the responses the client received on it, and whether the
+  // session ticket it brought was kept for the client's next connection.
   bool packets = false;
   std::unique_ptr<proxy::http3::Http3Client> h3;
   uint16_t udp_port = 0;
@@ -226,6 +227,7 @@ struct QuicConnection {
   uint64_t server_conn = 0;
   bool cpu_charged = false;
   uint32_t responses = 0;
+  bool ticket_kept = false;
   // The link's draws for this connection's datagrams: its own stream, so the handshake's
   // signature length (ECDSA's varies by a byte or two) cannot shift other connections' draws.
   Rng link_rng = Rng(0);
@@ -484,6 +486,9 @@ class World {
   std::vector<proxy::http3::ServerSetupPtr> packet_setups_;
   std::vector<std::vector<std::unique_ptr<PacketServer>>> packet_servers_;
   uint32_t next_udp_port_ = 0;
+  // Packet fidelity: the session ticket each client holds from its latest QUIC connection (the
+  // real TLS session), by client slot; Client::ticket says whether one is there.
+  std::unordered_map<uint32_t, proxy::http3::ClientTicket> packet_tickets_;
   std::vector<clients::ParsedResponse> scratch_;
   std::vector<std::unique_ptr<clients::ResponseReader>> readers_;  // by connection slot
   tls::HandshakeModel handshakes_;

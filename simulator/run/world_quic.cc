@@ -90,10 +90,8 @@ bool World::startOverQuic(uint32_t id) {
     return false;
   }
   const auto& b = pop.spec->behavior;
-  // Packet fidelity runs the real client, which does not resume sessions: no 0-RTT there.
   const bool early = c.ticket && pop.spec->http3->zero_rtt && b.kind == Kind::kRequests &&
-                     safeMethod(pop.quic_head.method) &&
-                     pop.spec->http3->fidelity != scenario::Http3ClientProfile::Fidelity::kPackets;
+                     safeMethod(pop.quic_head.method);
   c.via_quic = true;
   c.on_conn = 0;
   ++c.connections;
@@ -240,7 +238,9 @@ void World::quicClientReady(uint32_t qi) {
   Client& c = clients_[id];
   q.client_ready = true;
   q.last_activity = sim_.now();
-  c.ticket = true;  // Envoy issues session tickets: the next handshake can resume
+  // Envoy issues session tickets: the next handshake can resume. The real client of packet
+  // fidelity holds one once the server's ticket has arrived (pqResponse).
+  if (!q.packets) c.ticket = true;
   c.broken_count = 0;
   ++resultOf(id).quic->established;
   if (!c.waiting_quic) return;
@@ -264,11 +264,12 @@ void World::quicSendRequest(uint32_t id) {
   q.verdict.reset();
   const auto& timeout = pop.spec->behavior.request_timeout;
   if (timeout && !c.waiting_quic) setClientTimer(id, sim_.now() + *timeout);
-  if (!q.client_ready) return;  // 0-RTT: the request travels with the Initial
   if (q.packets) {
-    pqRequest(c.quic);
+    // Before the handshake only a 0-RTT request: the real client sends it with its Initial.
+    if (q.client_ready || q.early_request) pqRequest(c.quic);
     return;
   }
+  if (!q.client_ready) return;  // 0-RTT: the request travels with the Initial
   const uint64_t stream = q.next_stream;
   q.next_stream += 4;
   q.last_activity = sim_.now();

@@ -104,6 +104,10 @@ void World::pqOpen(uint32_t qi) {
     }
     options.keep_alive = Duration::nanoseconds(idle.ns() / 2);
   }
+  if (q.early_request) {
+    auto ticket = packet_tickets_.find(q.client);
+    if (ticket != packet_tickets_.end()) options.resume = ticket->second;
+  }
   q.h3 = std::make_unique<proxy::http3::Http3Client>(sim_.now(), UdpEndpoint{q.peer, q.udp_port},
                                                      gatewayEndpoint(q.peer, c.alt_port),
                                                      std::move(options));
@@ -220,6 +224,20 @@ void World::pqResponse(uint32_t qi, int64_t stream) {
   const proxy::http3::ClientResponse response = it->second;
   q.h3->forget(stream);
   if (q.client == kNone) return;
+  if (!q.ticket_kept) {
+    // The server's ticket follows the handshake: the first answer is when the client has it.
+    if (auto ticket = q.h3->ticket()) {
+      packet_tickets_[q.client] = std::move(*ticket);
+      clients_[q.client].ticket = true;
+      q.ticket_kept = true;
+    }
+  }
+  if (response.early_rejected) {
+    // The server could not take the 0-RTT data (a ticket it cannot read): the same request
+    // goes again once the handshake is done, as browsers send it.
+    pqRequest(qi);
+    return;
+  }
   if (response.complete && response.status() > 0) {
     ++q.responses;
     auto alt = response.fields.find("alt-svc");

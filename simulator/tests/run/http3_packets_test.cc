@@ -62,14 +62,19 @@ TEST(Http3Packets, RealConnectionsUpgradeAndUdpBlockedClientsStayOnTcpWithoutFai
   EXPECT_EQ(office.quic->established, 0u);
   EXPECT_GT(office.quic->handshake_timeout, 0u);
   EXPECT_GT(browsers.quic->responses, browsers.requests.sent / 2);
-  EXPECT_EQ(browsers.quic->zero_rtt, 0u);  // the real client does not resume sessions
+  // Returning clients resume with the real ticket the server issued and send 0-RTT requests.
+  EXPECT_GT(browsers.quic->zero_rtt, 0u);
   // Every attempt either completed its handshake or timed out behind the UDP block (or was let
   // go by a client that finished first).
   EXPECT_LE(browsers.quic->established + browsers.quic->handshake_timeout,
             browsers.quic->attempted);
   EXPECT_LE(browsers.quic->handshake_timeout, browsers.quic->udp_blocked_clients);
   // The gateway's real server counted what the clients saw.
-  EXPECT_EQ(stat(*r, "http.https-10443.downstream_rq_http3_total"), browsers.quic->responses);
+  // A 0-RTT request whose client stopped waiting and sent it again over TCP is served on both:
+  // the server counts the QUIC one, whose answer the client drops.
+  const uint64_t served = stat(*r, "http.https-10443.downstream_rq_http3_total");
+  EXPECT_GE(served, browsers.quic->responses);
+  EXPECT_LE(served - browsers.quic->responses, browsers.quic->fallbacks);
   EXPECT_EQ(stat(*r, "http.https-10443.downstream_cx_http3_total"), browsers.quic->established);
   EXPECT_EQ(stat(*r, "listener.0.0.0.0_10443.http3.downstream_cx_total"),
             browsers.quic->established);
