@@ -7,7 +7,8 @@
 #   env: H3_CLIENTS (parallel clients, default 4), H3_REQUESTS (requests per client on one
 #        connection, default 5000), H3_HANDSHAKES (sequential one-request connections, default
 #        100), H3_ROUNDS (rounds, default 3; the servers take turns going first and the ratio
-#        reported is the median of the rounds' ratios)
+#        reported is the median of the rounds' ratios), H3_WORKERS (ctplab's workers, default 1:
+#        gtlsserver is single-threaded)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -17,6 +18,7 @@ CLIENTS=${H3_CLIENTS:-4}
 REQUESTS=${H3_REQUESTS:-5000}
 HANDSHAKES=${H3_HANDSHAKES:-100}
 ROUNDS=${H3_ROUNDS:-3}
+WORKERS=${H3_WORKERS:-1}
 # Debian's gtlsclient 0.12 sends SNI `localhost` whatever --sni says: the listener is named so.
 HOST=localhost
 
@@ -87,10 +89,11 @@ spec:
   http3: {}
 EOF
 
-# ctplab serve: one worker (its UDP port is served by one event loop).
+# ctplab serve: one worker by default, one event loop as gtlsserver has; with more, each worker
+# reads the UDP port through its own socket.
 CTPLAB_PORT=$(free_port)
 "$CTPLAB" serve "$WORK/gateway.yaml" "$WORK/certs/secrets.yaml" --bind 127.0.0.1 \
-  --port-offset $((CTPLAB_PORT - 443)) --workers 1 >"$WORK/ctplab.out" 2>"$WORK/ctplab.err" &
+  --port-offset $((CTPLAB_PORT - 443)) --workers "$WORKERS" >"$WORK/ctplab.out" 2>"$WORK/ctplab.err" &
 PIDS+=($!)
 for _ in $(seq 100); do grep -q "HTTP/3 gateway port" "$WORK/ctplab.err" 2>/dev/null && break; sleep 0.1; done
 grep -q "HTTP/3 gateway port" "$WORK/ctplab.err" || { cat "$WORK/ctplab.err" >&2; exit 1; }
