@@ -485,6 +485,8 @@ void World::quicRequestArrives(uint32_t qi, uint64_t stream,
     head = *decoded;  // the real server checked it
   } else if (!quicCheckHead(qi, stream, head)) {
     return;
+  } else if (q.early_request && stream == 0) {
+    proxy::http3::markEarlyData(head.headers);  // it rode as 0-RTT data, as the real server marks
   }
   gateway::GatewayModel& g = quicGateway(qi);
   const auto& lrt = g.listeners()[static_cast<size_t>(q.listener)];

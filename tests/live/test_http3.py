@@ -231,27 +231,34 @@ def test_returning_clients_resume_with_0rtt(serve, certs, gtlsclient, tmp_path):
     """Envoy's QUIC listeners issue session tickets and take early data by default
     (QuicDownstreamTransport enable_resumption, enable_early_data); so does ours, with one ticket
     key for all workers of the port. gtlsclient keeps the ticket and the transport parameters
-    between runs: the second and third runs resume and send their request in 0-RTT. A reload
-    makes a new key: a stale ticket then costs a full handshake, not the request."""
+    between runs: the second and third runs resume and send their request in 0-RTT, which
+    reaches the backend with `early-data: 1` (RFC 8470, as Envoy adds it). A reload makes a new
+    key: a stale ticket then costs a full handshake, not the request."""
     proxy = serve("h3/gateway.yaml", str(certs / "secrets.yaml"), extra=["--workers", "2"])
     port = proxy.port(443)
     session, params = tmp_path / "session", tmp_path / "transport-params"
 
     def run(path):
+        """(answered 200, sent in 0-RTT, the backend saw `early-data: 1`, client output)"""
+        download = tmp_path / f"dl{path.replace('/', '-')}"
+        download.mkdir()
         r = subprocess.run(
             [gtlsclient, "--no-http-dump", "--exit-on-all-streams-close", "--timeout=5s",
-             f"--session-file={session}", f"--tp-file={params}", "127.0.0.1", str(port),
-             f"https://localhost:{port}{path}"],
+             f"--session-file={session}", f"--tp-file={params}", f"--download={download}",
+             "127.0.0.1", str(port), f"https://localhost:{port}{path}"],
             capture_output=True, timeout=CLIENT_TIMEOUT_S + 10)
         out = (r.stdout + r.stderr).decode(errors="replace")
-        return ":status: 200" in out, "0RTT STREAM" in out, out
+        saved = download / path.strip("/")
+        echo = json.loads(saved.read_text()) if saved.exists() else {}
+        marked = echo.get("headers", {}).get("Early-Data") == ["1"]
+        return ":status: 200" in out, "0RTT STREAM" in out, marked, out
 
-    answered, early, out = run("/first")
-    assert answered and not early, out
+    answered, early, marked, out = run("/first")
+    assert answered and not early and not marked, out
     assert session.exists() and session.stat().st_size > 0, "no session ticket was issued"
     for path in ("/second", "/third"):
-        answered, early, out = run(path)
-        assert answered and early, out
+        answered, early, marked, out = run(path)
+        assert answered and early and marked, out
     stats = proxy.stats()
     assert stats[LISTENER + "http3.downstream_cx_resumed"] == 2
     assert stats[LISTENER + "http3.downstream_cx_zero_rtt"] == 2
@@ -259,10 +266,10 @@ def test_returning_clients_resume_with_0rtt(serve, certs, gtlsclient, tmp_path):
 
     code, text = admin_post(proxy, "/reload")
     assert code == 200, text
-    answered, early, out = run("/stale-ticket")
-    assert answered and early, out  # sent in 0-RTT, refused, sent again in 1-RTT
-    answered, early, out = run("/fresh-ticket")
-    assert answered and early, out
+    answered, early, marked, out = run("/stale-ticket")
+    assert answered and early and not marked, out  # sent in 0-RTT, refused, sent again in 1-RTT
+    answered, early, marked, out = run("/fresh-ticket")
+    assert answered and early and marked, out
     stats = proxy.stats()
     assert stats[LISTENER + "http3.downstream_cx_resumed"] == 3
     assert stats[LISTENER + "http3.downstream_cx_zero_rtt"] == 3

@@ -104,6 +104,7 @@ class ServerConnection final : public lib::ConnectionSink {
     return chosen;
   }
   void onHandshakeCompleted() override {
+    handshake_completed = true;
     if (quic->resumed()) ++server_.stats->downstream_cx_resumed;
     if (quic->earlyDataAccepted()) ++server_.stats->downstream_cx_zero_rtt;
     open();
@@ -159,6 +160,7 @@ class ServerConnection final : public lib::ConnectionSink {
     s.headers_deadline.reset();
     http1::RequestHead head = s.assembler.takeHead(static_cast<uint64_t>(stream), fin);
     head.version = {3, 0};
+    if (!handshake_completed) markEarlyData(head.headers);  // it came as 0-RTT data
     s.head_request = head.method == "HEAD";
     s.head_sent = true;
     open();
@@ -221,6 +223,7 @@ class ServerConnection final : public lib::ConnectionSink {
   std::weak_ptr<ServerConnection> self;
   State state = State::kHandshaking;
   bool opened = false;
+  bool handshake_completed = false;  // until then requests can only be 0-RTT data
   bool closed_reported = false;
   bool goaway = false;
   std::vector<lib::Cid> cids;  // ours, as the client addresses us (plus its first DCID)
@@ -563,6 +566,13 @@ ServerConnection* Http3Server::Impl::find(uint64_t id) const {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+void markEarlyData(http1::HeaderList& headers) {
+  std::erase_if(headers, [](const http1::Header& h) {
+    return http1::equalsIgnoreCase(h.name, "early-data");
+  });
+  headers.push_back({"early-data", "1"});
+}
 
 std::optional<uint8_t> serverTagOf(std::string_view datagram) {
   if (datagram.empty()) return std::nullopt;

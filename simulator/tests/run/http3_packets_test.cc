@@ -163,6 +163,32 @@ TEST(Http3Packets, TheBackendSeesTheHeadTheServerDecoded) {
   }
 }
 
+TEST(Http3Packets, ZeroRttRequestsReachTheBackendMarkedInBothFidelities) {
+  // A returning client's first request rides as 0-RTT data; the gateway adds `early-data: 1` for
+  // the backend (RFC 8470), the real server at packet level and the model for its early request.
+  for (const Fidelity fidelity : {Fidelity::kPackets, Fidelity::kModel}) {
+    SCOPED_TRACE(fidelity == Fidelity::kPackets ? "packets" : "model");
+    auto r = runAt(kPacketUpgrade, fidelity, [](scenario::Scenario& s) {
+      s.duration = Duration::seconds(20);
+      s.outputs.backend_requests = true;
+    });
+    ASSERT_TRUE(r);
+    const PopulationResult& browsers = population(*r, "browsers");
+    ASSERT_GT(browsers.quic->zero_rtt, 0u);
+    uint64_t marked = 0;
+    for (const auto& b : r->backend_requests) {
+      for (const auto& [name, value] : b.headers) {
+        if (name == "early-data") {
+          EXPECT_EQ(value, "1");
+          ++marked;
+        }
+      }
+    }
+    EXPECT_GT(marked, 0u);
+    EXPECT_LE(marked, browsers.quic->zero_rtt);
+  }
+}
+
 TEST(Http3Packets, TheUnderscorePolicyResetsStreamsInBothFidelities) {
   // Envoy Gateway's default rejects a header name with `_`: HTTP/1 answers 400, HTTP/3 resets
   // the stream (spec 4.11). The real server does it at packet level, the model through the same

@@ -44,7 +44,8 @@ TEST(Http3ResumptionTest, AReturningClientsFirstRequestRidesAs0RttAndIsAnsweredA
   EXPECT_EQ(ticket->max_streams_bidi, 100u);
 
   QuicTestClient& client = world.connect(resuming(*ticket));
-  const int64_t stream = client.get("/early", "www.example.com");  // before any packet
+  // Before any packet: it rides as 0-RTT data (with a field that claims otherwise).
+  const int64_t stream = client.request("GET", "www.example.com", "/early", {{"early-data", "0"}});
   ASSERT_GE(stream, 0);
   const TimePoint sent = world.now();
   // The first round carries the Initial and the 0-RTT request: the server has the head then,
@@ -52,6 +53,11 @@ TEST(Http3ResumptionTest, AReturningClientsFirstRequestRidesAs0RttAndIsAnsweredA
   ASSERT_TRUE(world.runUntil([&] { return world.heads().size() == 2; }));
   EXPECT_EQ((world.now() - sent).wholeMilliseconds(), 1);
   EXPECT_EQ(world.heads()[1].target, "/early");
+  // The origin learns it came early (RFC 8470), whatever the client claimed.
+  const http1::Header* early_data = http1::findHeader(world.heads()[1].headers, "early-data");
+  ASSERT_NE(early_data, nullptr);
+  EXPECT_EQ(early_data->value, "1");
+  EXPECT_EQ(http1::findHeader(world.heads()[0].headers, "early-data"), nullptr);
   ASSERT_EQ(world.opened().size(), 2u);
   ASSERT_TRUE(world.runUntil([&] { return ended(client, stream); }));
   EXPECT_EQ(client.responses().at(stream).status(), 200);
@@ -60,9 +66,14 @@ TEST(Http3ResumptionTest, AReturningClientsFirstRequestRidesAs0RttAndIsAnsweredA
   EXPECT_TRUE(client.earlyDataAccepted());
   // A later request on the resumed connection is plain 1-RTT; by then the server has seen the
   // handshake complete and counted how it began.
-  const int64_t next = client.get("/later", "www.example.com");
+  const int64_t next = client.request("GET", "www.example.com", "/later", {{"early-data", "1"}});
   ASSERT_TRUE(world.runUntil([&] { return ended(client, next); }));
   EXPECT_EQ(client.responses().at(next).status(), 200);
+  ASSERT_EQ(world.heads().size(), 3u);
+  EXPECT_EQ(world.heads()[2].target, "/later");
+  const http1::Header* claimed = http1::findHeader(world.heads()[2].headers, "early-data");
+  ASSERT_NE(claimed, nullptr);  // a 1-RTT request's own field passes as it came
+  EXPECT_EQ(claimed->value, "1");
   EXPECT_EQ(world.stats().downstream_cx_total, 2u);
   EXPECT_EQ(world.stats().downstream_cx_resumed, 1u);
   EXPECT_EQ(world.stats().downstream_cx_zero_rtt, 1u);

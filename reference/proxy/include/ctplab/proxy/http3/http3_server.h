@@ -62,6 +62,10 @@ using ServerEvent = std::variant<ConnectionOpened, StreamEvent, ConnectionClosed
 // a connection ID the client chose (Initial, 0-RTT) or cannot be read: it stays where it arrived.
 std::optional<uint8_t> serverTagOf(std::string_view datagram);
 
+// Tells the origin a request came as 0-RTT data, which can be replayed: `early-data: 1` (RFC 8470
+// 5.1), replacing any the client sent, as Envoy's connection manager adds it.
+void markEarlyData(http1::HeaderList& headers);
+
 class Http3Server {
  public:
   // `stats` must outlive the server (or the next setStats). With `cid_tag`, every connection ID
