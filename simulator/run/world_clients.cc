@@ -455,7 +455,8 @@ void World::finishClient(uint32_t id) {
   if (c.quic != kNone) quicClientCloses(id);  // a background QUIC connection goes with it
   sim_.cancel(c.timer);
   c.phase = ClientPhase::kDone;
-  ++c.gen;  // stale timers of this client are ignored from now on
+  if (c.ticket) packet_tickets_.erase(id);  // the slot's next client holds none
+  ++c.gen;                                  // stale timers of this client are ignored from now on
   --clients_alive_;
   free_clients_.push_back(id);
 }

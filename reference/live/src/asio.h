@@ -19,5 +19,7 @@ namespace asio = boost::asio;
 using tcp = boost::asio::ip::tcp;
 using udp = boost::asio::ip::udp;
 using error_code = boost::system::error_code;
+// Every worker binds its own socket to a shared port (TCP and UDP alike).
+using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
 }  // namespace ctplab::live

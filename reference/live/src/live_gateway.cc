@@ -40,8 +40,6 @@ proxy::Result<uint16_t> listenPort(const PlannedPort& port, const LiveOptions& o
 
 std::string pathOf(const std::string& target) { return target.substr(0, target.find('?')); }
 
-using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
-
 }  // namespace
 
 struct LiveGateway::Impl {

@@ -200,9 +200,11 @@ void QuicListener::onReceived(const error_code& ec, size_t) {
 }
 
 bool QuicListener::handOver(std::string_view datagram, const proxy::http3::UdpEndpoint& from) {
+  // One worker on the port: nothing to pass on, nothing to parse.
+  if (!group_ || group_->by_tag.size() < 2) return false;
   const std::optional<uint8_t> tag = proxy::http3::serverTagOf(datagram);
   // A tag no listener of the port has is answered here, like any unknown connection ID.
-  if (!tag || *tag == tag_ || !group_ || *tag >= group_->by_tag.size()) return false;
+  if (!tag || *tag == tag_ || *tag >= group_->by_tag.size()) return false;
   const std::shared_ptr<QuicListener> owner = group_->by_tag[*tag].lock();
   if (!owner) return false;
   ++stats_->downstream_rx_datagram_forwarded;

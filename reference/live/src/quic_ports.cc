@@ -8,12 +8,6 @@
 
 namespace ctplab::live {
 
-namespace {
-
-using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
-
-}  // namespace
-
 proxy::Result<QuicPorts::Port> QuicPorts::openPort(
     uint16_t bound_port, const asio::ip::address& address, const LiveOptions& options,
     uint32_t gateway_port, const std::vector<std::unique_ptr<Worker>>& workers) {

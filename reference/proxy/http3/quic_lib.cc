@@ -240,9 +240,9 @@ struct Connection::Handles {
   static int onNewConnectionId(ngtcp2_conn*, ngtcp2_cid* cid, uint8_t* token, size_t len,
                                void* user_data) {
     Handles& h = of(user_data);
-    Cid fresh(len, '\0');
-    randomBytes(reinterpret_cast<uint8_t*>(fresh.data()), len);
-    if (h.cid_tag && len > 0) fresh[0] = static_cast<char>(*h.cid_tag);
+    // ngtcp2 asks for the length of our first CID, kServerCidLength.
+    Cid fresh = newServerCid(h.cid_tag);
+    fresh.resize(len);
     ngtcp2_cid_init(cid, bytesOf(fresh), len);
     const auto t = resetToken(h.secret, fresh);
     std::memcpy(token, t.data(), t.size());
